@@ -1,0 +1,113 @@
+import CZlib
+
+/// CRC-32 (the gzip polynomial) of some bytes, continuing from `initial`.
+func crc32Of(_ bytes: UnsafeRawBufferPointer, initial: UInt32 = 0) -> UInt32 {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return initial }
+    var crc = UInt(initial)
+    var remaining = bytes.count
+    var pointer = base.assumingMemoryBound(to: UInt8.self)
+    // zlib takes a 32-bit length; tapes can hold larger runs in theory.
+    while remaining > 0 {
+        let chunk = min(remaining, Int(Int32.max))
+        crc = CZlib.crc32(crc, pointer, UInt32(chunk))
+        pointer += chunk
+        remaining -= chunk
+    }
+    return UInt32(truncatingIfNeeded: crc)
+}
+
+func crc32Of(_ bytes: [UInt8]) -> UInt32 {
+    bytes.withUnsafeBytes { crc32Of($0) }
+}
+
+/// A raw-deflate compressor reused across blocks (deflateReset is far cheaper than a fresh init).
+final class RawDeflater {
+    private var stream = z_stream()
+
+    init(level: Int32) {
+        let status = deflateInit2_(
+            &stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY,
+            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)
+        )
+        precondition(status == Z_OK, "deflateInit2_ failed with \(status): zlib is unusable")
+    }
+
+    deinit {
+        deflateEnd(&stream)
+    }
+
+    /// Compresses `input` completely and appends the raw deflate data to `output`.
+    func compress(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) {
+        deflateReset(&stream)
+        let bound = Int(deflateBound(&stream, UInt(input.count)))
+        let start = output.count
+        output.reserveCapacity(start + bound)
+        output.append(contentsOf: repeatElement(0, count: bound))
+        output.withUnsafeMutableBytes { out in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: UInt8.self))
+            stream.avail_in = UInt32(input.count)
+            stream.next_out = out.baseAddress!.advanced(by: start).assumingMemoryBound(to: UInt8.self)
+            stream.avail_out = UInt32(bound)
+            let status = deflate(&stream, Z_FINISH)
+            precondition(status == Z_STREAM_END, "deflate did not finish within deflateBound (\(status))")
+        }
+        output.removeLast(Int(stream.avail_out))
+    }
+}
+
+/// A raw-inflate decompressor reused across blocks.
+final class RawInflater {
+    private var stream = z_stream()
+
+    init() {
+        let status = inflateInit2_(&stream, -15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        precondition(status == Z_OK, "inflateInit2_ failed with \(status): zlib is unusable")
+    }
+
+    deinit {
+        inflateEnd(&stream)
+    }
+
+    enum Failure: Error {
+        case corrupt(String)
+        case sizeMismatch(expected: Int, actual: Int)
+        case trailingData
+    }
+
+    /// Inflates exactly one raw deflate stream of `expectedSize` bytes from `input` into `output`.
+    func inflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(Failure) {
+        inflateReset(&stream)
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        stream.avail_in = UInt32(input.count)
+        // One spare byte tells "exactly the size" from "more data than the size".
+        var spare: UInt8 = 0
+        let status: Int32
+        if output.count > 0 {
+            stream.next_out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            stream.avail_out = UInt32(output.count)
+            status = CZlib.inflate(&stream, Z_FINISH)
+        } else {
+            status = withUnsafeMutablePointer(to: &spare) { pointer in
+                stream.next_out = pointer
+                stream.avail_out = 1
+                return CZlib.inflate(&stream, Z_FINISH)
+            }
+        }
+        switch status {
+        case Z_STREAM_END:
+            let produced = output.count - Int(output.count > 0 ? stream.avail_out : 0)
+            if output.count == 0 && stream.avail_out == 0 {
+                throw .sizeMismatch(expected: 0, actual: 1)
+            }
+            guard produced == output.count else { throw .sizeMismatch(expected: output.count, actual: produced) }
+            guard stream.avail_in == 0 else { throw .trailingData }
+        case Z_BUF_ERROR where stream.avail_out == 0:
+            throw .sizeMismatch(expected: output.count, actual: output.count + 1)
+        case Z_BUF_ERROR:
+            throw .corrupt("the compressed data ends early")
+        default:
+            let message = stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+            throw .corrupt(message)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import TapeCore
+@testable import TapeFormat
+
+@Suite("Seeking")
+struct SeekTests {
+    @Test("starting at any frame number gives the same frames as reading from the start")
+    func seekByFrame() throws {
+        let folder = try TemporaryFolder()
+        let frames = randomFrames(count: 2_000, seed: 4, maxPayload: 300)
+        let reader = try TapeReader(path: writeTape(frames, to: folder.path("s.tape"), blockSize: 8_192))
+        for start in [0, 1, 17, 999, 1_000, 1_999, 2_000, 5_000] {
+            var cursor = reader.cursor(fromFrame: start)
+            var got: [RecordedFrame] = []
+            while let frame = try cursor.next() { got.append(frame) }
+            let expected = frames.indices.dropFirst(start).map { RecordedFrame(number: $0, frame: frames[$0]) }
+            #expect(got == expected, "from frame \(start)")
+        }
+    }
+
+    @Test("starting at any time gives the first frame at or after it, as a linear search would")
+    func seekByTime() throws {
+        let folder = try TemporaryFolder()
+        let frames = randomFrames(count: 2_000, seed: 5, maxPayload: 300)
+        let reader = try TapeReader(path: writeTape(frames, to: folder.path("t.tape"), blockSize: 8_192))
+        var generator = SeededGenerator(seed: 9)
+        let end = frames.last!.time.nanoseconds
+        let probes = [0, end, end + 1] + (0..<50).map { _ in Int64.random(in: 0...end, using: &generator) }
+            + frames.prefix(20).map(\.time.nanoseconds)
+        for probe in probes {
+            var cursor = reader.cursor(fromTime: Timestamp(nanoseconds: probe))
+            let expectedNumber = frames.firstIndex { $0.time.nanoseconds >= probe }
+            let first = try cursor.next()
+            #expect(first?.number == expectedNumber, "at time \(probe)")
+            if let expectedNumber { #expect(first?.frame == frames[expectedNumber]) }
+        }
+    }
+}
