@@ -31,5 +31,7 @@ let package = Package(
         ),
         .testTarget(name: "TapeCoreTests", dependencies: ["TapeCore"]),
         .testTarget(name: "TapeFormatTests", dependencies: ["TapeFormat"]),
+        // Runs the built `tape` executable as a user would; depends on it so it is built first.
+        .testTarget(name: "TapeCLITests", dependencies: ["tape"]),
     ]
 )
