@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "TapeCore", targets: ["TapeCore"]),
         .library(name: "TapeFormat", targets: ["TapeFormat"]),
+        .library(name: "Samples", targets: ["Samples"]),
         .executable(name: "tape", targets: ["tape"]),
     ],
     dependencies: [
@@ -21,11 +22,13 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // The tape file: writer, reader, block index, recovery.
         .target(name: "TapeFormat", dependencies: ["TapeCore", "CZlib"]),
+        // Deterministic synthetic sessions for the demo and the benchmarks.
+        .target(name: "Samples", dependencies: ["TapeCore"]),
         // The command line; each subcommand's run() stays short and calls a library.
         .executableTarget(
             name: "tape",
             dependencies: [
-                "TapeCore", "TapeFormat",
+                "TapeCore", "TapeFormat", "Samples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
