@@ -61,26 +61,27 @@ enum BlockDecoder {
         return (header, content)
     }
 
-    static func decode(_ file: UnsafeRawBufferPointer, info: BlockInfo) throws(BlockFailure) -> [Frame] {
+    static func decode(_ file: UnsafeRawBufferPointer, info: BlockInfo) throws(BlockFailure) -> DecodedBlock {
         let (header, content) = try inflateMember(file, offset: info.offset, length: info.length, expectedKind: .frames)
         guard Int(header.first) == info.firstFrame, Int(header.count) == info.frameCount else {
             throw BlockFailure(reason: "its header does not match the block table")
         }
         let parsed = content.withUnsafeBytes { bytes in
-            Result { () throws(FrameRecord.ParseError) in try FrameRecord.decodeAll(bytes, expectedCount: info.frameCount) }
+            Result { () throws(FrameRecord.ParseError) in try FrameRecord.parseAll(bytes, expectedCount: info.frameCount) }
         }
-        let frames: [Frame]
+        let spans: [DecodedBlock.Span]
         switch parsed {
-        case .success(let decoded): frames = decoded
+        case .success(let decoded): spans = decoded
         case .failure(let error): throw BlockFailure(reason: "\(error.reason) at byte \(error.offset) of its content")
         }
-        guard frames.count == info.frameCount,
-              frames.first?.time.nanoseconds == info.firstTime,
-              frames.last?.time.nanoseconds == info.lastTime
+        guard spans.count == info.frameCount,
+              spans.first?.time == info.firstTime,
+              spans.last?.time == info.lastTime,
+              zip(spans, spans.dropFirst()).allSatisfy({ $0.time <= $1.time })
         else {
-            throw BlockFailure(reason: "it holds \(frames.count) frames, not the \(info.frameCount) its header says, or other times")
+            throw BlockFailure(reason: "it holds \(spans.count) frames, not the \(info.frameCount) its header says, or other times")
         }
-        return frames
+        return DecodedBlock(firstFrame: info.firstFrame, content: content, spans: spans)
     }
 
     /// One inflater per thread: zlib streams are not shareable, and creating one per block is waste.

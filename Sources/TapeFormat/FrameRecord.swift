@@ -63,19 +63,19 @@ enum FrameRecord {
         var reason: String
     }
 
-    /// Decodes every record of a block's content, in order.
-    static func decodeAll(_ content: UnsafeRawBufferPointer, expectedCount: Int) throws(ParseError) -> [Frame] {
-        var frames: [Frame] = []
-        frames.reserveCapacity(expectedCount)
+    /// Parses every record of a block's content, in order, into spans of that content.
+    static func parseAll(_ content: UnsafeRawBufferPointer, expectedCount: Int) throws(ParseError) -> [DecodedBlock.Span] {
+        var spans: [DecodedBlock.Span] = []
+        spans.reserveCapacity(expectedCount)
         var cursor = 0
         while cursor < content.count {
-            frames.append(try decode(content, at: &cursor))
+            spans.append(try parse(content, at: &cursor))
         }
-        return frames
+        return spans
     }
 
-    /// Decodes the record at `cursor` and moves `cursor` past it.
-    static func decode(_ bytes: UnsafeRawBufferPointer, at cursor: inout Int) throws(ParseError) -> Frame {
+    /// Parses the record at `cursor` and moves `cursor` past it.
+    static func parse(_ bytes: UnsafeRawBufferPointer, at cursor: inout Int) throws(ParseError) -> DecodedBlock.Span {
         let start = cursor
         var scanner = FieldScanner(bytes: bytes, cursor: cursor)
         guard let seconds = scanner.decimal(until: UInt8(ascii: ".")),
@@ -96,12 +96,10 @@ enum FrameRecord {
             throw ParseError(offset: start, reason: "payload of \(length) bytes overruns the block")
         }
         cursor = payloadEnd + 1
-        return Frame(
-            time: Timestamp(nanoseconds: Int64(seconds) * 1_000_000_000 + Int64(fraction)),
-            direction: direction,
-            connection: ConnectionID(UInt32(connection)),
-            kind: kind,
-            payload: Array(UnsafeRawBufferPointer(rebasing: bytes[payloadStart..<payloadEnd]))
+        return DecodedBlock.Span(
+            time: Int64(seconds) * 1_000_000_000 + Int64(fraction),
+            payloadStart: Int32(payloadStart), payloadLength: Int32(length),
+            connection: UInt32(connection), direction: direction, kind: kind
         )
     }
 }

@@ -63,9 +63,13 @@ public final class TapeReader: @unchecked Sendable {
 
     /// Decodes block `index`, checking its CRC-32, size, frame count and times against the table.
     public func decodeBlock(_ index: Int) throws(TapeError) -> [Frame] {
-        let info = blocks[index]
+        let block = try decodedBlock(index)
+        return (0..<block.count).map(block.frame(at:))
+    }
+
+    func decodedBlock(_ index: Int) throws(TapeError) -> DecodedBlock {
         do throws(BlockFailure) {
-            return try BlockDecoder.decode(source.bytes, info: info)
+            return try BlockDecoder.decode(source.bytes, info: blocks[index])
         } catch {
             throw damagedBlockError(index, reason: error.reason)
         }
@@ -81,17 +85,17 @@ public final class TapeReader: @unchecked Sendable {
     }
 
     /// Decodes several blocks at once, on up to `parallelism` threads; results keep block order.
-    func decodeBlocks(_ range: Range<Int>, parallelism: Int) -> [Result<[Frame], TapeError>] {
+    func decodeBlocks(_ range: Range<Int>, parallelism: Int) -> [Result<DecodedBlock, TapeError>] {
         if parallelism <= 1 || range.count <= 1 {
-            return range.map { index in Result { () throws(TapeError) in try decodeBlock(index) } }
+            return range.map { index in Result { () throws(TapeError) in try decodedBlock(index) } }
         }
-        let results = UnsafeMutableBufferPointer<Result<[Frame], TapeError>?>.allocate(capacity: range.count)
+        let results = UnsafeMutableBufferPointer<Result<DecodedBlock, TapeError>?>.allocate(capacity: range.count)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
-        let slots = SendablePointer(results)
+        let slots = SendablePointer<Result<DecodedBlock, TapeError>?>(results)
         let lower = range.lowerBound
         DispatchQueue.concurrentPerform(iterations: range.count) { offset in
-            slots.buffer[offset] = Result { () throws(TapeError) in try self.decodeBlock(lower + offset) }
+            slots.buffer[offset] = Result { () throws(TapeError) in try self.decodedBlock(lower + offset) }
         }
         return results.map { $0! }
     }
@@ -146,6 +150,21 @@ public final class TapeReader: @unchecked Sendable {
         while let frame = try cursor.next() {
             try body(frame)
         }
+    }
+
+    /// Reads every frame in order as views into the decoded blocks: no copy, no allocation per frame.
+    /// A view's payload is valid only inside `body`.
+    public func forEachFrameView(
+        from number: Int = 0,
+        parallelism: Int = 1,
+        skipDamaged: Bool = false,
+        _ body: (FrameView) throws -> Void
+    ) throws {
+        var options = FrameCursor.Options()
+        options.parallelism = parallelism
+        options.skipDamaged = skipDamaged
+        var cursor = cursor(fromFrame: number, options: options)
+        while try cursor.nextView(body) {}
     }
 
     /// Decodes every block and returns all damage: what opening found plus blocks that fail their checks.

@@ -1,0 +1,22 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Kept apart from the main package so benchmarks never slow the test build; run with tools/bench.
+let package = Package(
+    name: "TapedeckBenchmarks",
+    dependencies: [
+        .package(name: "Tapedeck", path: ".."),
+    ],
+    targets: [
+        // zlib for the baseline loop (the main package's CZlib is not a product).
+        .systemLibrary(name: "BenchZlib", providers: [.apt(["zlib1g-dev"])]),
+        .executableTarget(
+            name: "tapebench",
+            dependencies: [
+                "BenchZlib",
+                .product(name: "TapeFormat", package: "Tapedeck"),
+                .product(name: "Samples", package: "Tapedeck"),
+            ]
+        ),
+    ]
+)
