@@ -37,3 +37,37 @@ struct SeekTests {
         }
     }
 }
+
+@Suite("Frame views")
+struct FrameViewTests {
+    @Test("views carry the same frames as copies, from any start, on one or several threads")
+    func viewsMatchFrames() throws {
+        let folder = try TemporaryFolder()
+        let frames = randomFrames(count: 3_000, seed: 11, maxPayload: 400)
+        let reader = try TapeReader(path: writeTape(frames, to: folder.path("v.tape"), blockSize: 4_096))
+        for parallelism in [1, 3] {
+            for start in [0, 1_234] {
+                var seen: [RecordedFrame] = []
+                try reader.forEachFrameView(from: start, parallelism: parallelism) { view in
+                    seen.append(RecordedFrame(number: view.number, frame: view.frame))
+                }
+                let expected = frames.indices.dropFirst(start).map { RecordedFrame(number: $0, frame: frames[$0]) }
+                #expect(seen == expected, "parallelism \(parallelism), start \(start)")
+            }
+        }
+    }
+
+    @Test("parallel reading skips a damaged block like sequential reading does")
+    func parallelSkipsDamage() throws {
+        let folder = try TemporaryFolder()
+        let frames = randomFrames(count: 2_000, seed: 12, maxPayload: 300)
+        let path = try writeTape(frames, to: folder.path("d.tape"), blockSize: 4_096)
+        var bytes = try fileBytes(path)
+        let blocks = try TapeReader(bytes: bytes).blocks
+        bytes[blocks[3].offset + blocks[3].length - 12] ^= 0x01  // inside the deflate data of block 3
+        let reader = try TapeReader(bytes: bytes)
+        var numbers: [Int] = []
+        try reader.forEachFrame(parallelism: 2, skipDamaged: true) { numbers.append($0.number) }
+        #expect(numbers == Array(frames.indices).filter { !blocks[3].frames.contains($0) })
+    }
+}
