@@ -45,6 +45,7 @@ public struct WebSocketFrameDecoder: Sendable {
         var mask: (UInt8, UInt8, UInt8, UInt8)?
         var length: Int
         var streamOffset: Int64
+        var headerSize: Int
     }
 
     /// Largest payload accepted in one frame (a limit on everything: a bogus length must not allocate).
@@ -60,8 +61,13 @@ public struct WebSocketFrameDecoder: Sendable {
         self.maxFrameSize = maxFrameSize
     }
 
-    /// Bytes received but not yet part of a returned frame.
-    public var bufferedByteCount: Int { buffer.count - readIndex }
+    /// Bytes received but not yet part of a returned frame (including a header already read).
+    public var bufferedByteCount: Int {
+        switch state {
+        case let .waitingForPayload(header): header.headerSize + buffer.count - readIndex
+        case .waitingForHeader, .failed: buffer.count - readIndex
+        }
+    }
 
     /// Adds received bytes to the decoder's buffer.
     public mutating func append<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
@@ -131,7 +137,7 @@ public struct WebSocketFrameDecoder: Sendable {
         }
         let header = Header(
             fin: first & 0x80 != 0, reservedBits: (first >> 4) & 0x7, opcode: first & 0x0F,
-            mask: mask, length: Int(length), streamOffset: consumedOffset
+            mask: mask, length: Int(length), streamOffset: consumedOffset, headerSize: headerSize
         )
         readIndex += headerSize
         consumedOffset += Int64(headerSize)
