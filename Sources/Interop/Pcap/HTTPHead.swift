@@ -17,13 +17,25 @@ struct HTTPHead {
 
     /// Parses a head (without the final blank line); nil when a header line has no colon.
     init?(_ bytes: ArraySlice<UInt8>) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\r\n", omittingEmptySubsequences: true).map(String.init)
+        // Split on CRLF at the byte level (Character-based splitting is slow and merges "\r\n").
+        var lines: [String] = []
+        var lineStart = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if bytes[index] == 0x0D, index + 1 < bytes.endIndex, bytes[index + 1] == 0x0A {
+                if index > lineStart { lines.append(String(decoding: bytes[lineStart..<index], as: UTF8.self)) }
+                index += 2
+                lineStart = index
+            } else {
+                index += 1
+            }
+        }
+        if lineStart < bytes.endIndex { lines.append(String(decoding: bytes[lineStart...], as: UTF8.self)) }
         guard !lines.isEmpty else { return nil }
         startLine = lines.removeFirst()
         headers = []
         for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { return nil }
+            guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
             let value = line[line.index(after: colon)...].trimmingWhitespace()
             headers.append(HTTPHeader(name: String(line[..<colon]), value: value))
         }
@@ -44,7 +56,11 @@ struct HTTPHead {
 }
 
 extension StringProtocol {
+    /// The text without leading and trailing spaces and tabs (HTTP's optional whitespace).
     func trimmingWhitespace() -> String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
+        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
+        return String(text)
     }
 }
