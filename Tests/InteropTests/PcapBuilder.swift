@@ -75,7 +75,8 @@ struct PcapBuilder {
     }
 
     /// A pcapng file: one section, one interface with `if_tsresol` = `resolution` when given (else µs).
-    static func pcapng(_ packets: [Packet], link: Link, bigEndian: Bool = false, resolution: UInt8? = nil) -> [UInt8] {
+    /// With `simpleFrom`, packets from that index on are written as Simple Packet Blocks (no timestamp).
+    static func pcapng(_ packets: [Packet], link: Link, bigEndian: Bool = false, resolution: UInt8? = nil, simpleFrom: Int = .max) -> [UInt8] {
         func block(_ type: UInt32, _ body: [UInt8]) -> [UInt8] {
             var padded = body
             while padded.count % 4 != 0 { padded.append(0) }
@@ -96,7 +97,11 @@ struct PcapBuilder {
             unitsPerSecond = 1
             for _ in 0..<(resolution & 0x7F) { unitsPerSecond *= resolution & 0x80 == 0 ? 10 : 2 }
         }
-        for packet in packets {
+        for (index, packet) in packets.enumerated() {
+            if index >= simpleFrom {
+                out += block(3, u32(UInt32(packet.bytes.count), bigEndian: bigEndian) + packet.bytes)
+                continue
+            }
             let seconds = packet.unixNanoseconds / 1_000_000_000
             let units = UInt64(seconds * unitsPerSecond + (packet.unixNanoseconds % 1_000_000_000) * unitsPerSecond / 1_000_000_000)
             out += block(6, u32(0, bigEndian: bigEndian) + u32(UInt32(units >> 32), bigEndian: bigEndian) + u32(UInt32(units & 0xFFFF_FFFF), bigEndian: bigEndian)

@@ -102,6 +102,31 @@ struct PcapSyntheticTests {
         }
     }
 
+    @Test("simple packet blocks import with the previous packet's time and one note")
+    func simplePacketBlocks() throws {
+        let packets = Conversation.standard(link: .ethernet).packets
+        let capture = try importCapture(PcapBuilder.pcapng(packets, link: .ethernet, simpleFrom: 6), format: .pcap)
+        // Packets 7–9 (client text, both FINs) are SPBs: they take packet 6's time, 1 step after the 101.
+        #expect(capture.frames.map(\.kind) == [.opened, .text, .text, .closed])
+        #expect(capture.frames.map(\.time.nanoseconds) == [0, Conversation.step, Conversation.step, Conversation.step])
+        #expect(capture.notes.map(\.packetNumber) == [7])
+        #expect(capture.notes.first?.message.hasPrefix("3 simple packet blocks carry no timestamp") == true)
+    }
+
+    @Test("a refused upgrade becomes one error frame naming the status line")
+    func refusedUpgrade() throws {
+        var conversation = Conversation(link: .ethernet)
+        conversation.send(fromClient: true, flags: PcapBuilder.syn)
+        conversation.send(fromClient: false, flags: PcapBuilder.syn | PcapBuilder.ack)
+        conversation.send(fromClient: true, Array(Conversation.request.utf8))
+        conversation.send(fromClient: false, Array("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n".utf8))
+        let capture = try importCapture(PcapBuilder.pcap(conversation.packets, link: .ethernet), format: .pcap)
+        #expect(capture.frames.map(\.kind) == [.error])
+        #expect(capture.frames[0].text.contains("the server answered 'HTTP/1.1 403 Forbidden' instead of 101"))
+        #expect(capture.endpoints == ["ws://example.com:8080/feed?x=1"])
+        #expect(capture.notes.map(\.kind) == [.failedHandshake, .notWebSocket])
+    }
+
     @Test("out-of-order, retransmitted and overlapping segments deliver each byte once; the message is timed by its last missing piece")
     func reassembly() throws {
         var conversation = Conversation(link: .ethernet)

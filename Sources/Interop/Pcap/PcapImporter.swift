@@ -13,7 +13,7 @@ struct PcapImporter {
                 return importPackets(buffer, next: { reader.next($0) }, finish: { (reader.stop, []) })
             }
             if var reader = PcapngReader(buffer) {
-                return importPackets(buffer, next: { reader.next($0) }, finish: { (reader.stop, reader.packetProblems) })
+                return importPackets(buffer, next: { reader.next($0) }, finish: { (reader.stop, reader.problems) })
             }
             throw InteropError(.wrongFormat, byteOffset: 0, "not a pcap or pcapng file (no magic number at offset 0): at offset 0; check the file, or pass the right format")
         }

@@ -20,6 +20,14 @@ struct PcapngReader {
     private(set) var stop: CaptureFileStop?
     /// Packets whose interface or timestamp could not be read properly, for notes (packet number, why).
     private(set) var packetProblems: [(packetNumber: Int, reason: String)] = []
+    /// Simple Packet Blocks seen (first packet number, count): they have no timestamp.
+    private(set) var simplePackets: (first: Int, count: Int)?
+
+    /// `packetProblems` plus one summary of the Simple Packet Blocks, for notes.
+    var problems: [(packetNumber: Int, reason: String)] {
+        guard let simplePackets else { return packetProblems }
+        return packetProblems + [(simplePackets.first, "\(simplePackets.count) simple packet blocks carry no timestamp; each was given the previous packet's time (first listed)")]
+    }
 
     static let sectionHeaderType: UInt32 = 0x0A0D_0D0A
 
@@ -136,7 +144,7 @@ struct PcapngReader {
         let originalLength = Int(reader.u32(bytes, body.lowerBound))
         var capturedLength = min(originalLength, body.count - 4)
         if interface.snapLength > 0 { capturedLength = min(capturedLength, interface.snapLength) }
-        packetProblems.append((number, "simple packet blocks carry no timestamp; given the previous packet's time"))
+        simplePackets = (simplePackets?.first ?? number, (simplePackets?.count ?? 0) + 1)
         return CapturedPacket(
             number: number, unixNanoseconds: lastUnixNanoseconds, linkType: interface.linkType,
             data: (body.lowerBound + 4)..<(body.lowerBound + 4 + capturedLength), originalLength: originalLength
