@@ -3,7 +3,7 @@ import TapeCore
 /// Follows one TCP connection from its first packet to its end: finds the WebSocket upgrade,
 /// checks it, then decodes frames each way. Pure state machine: events in, actions out.
 ///
-/// Decisions (documented in `docs`-worthy detail here because the importer's output depends on them):
+/// Decisions (the importer's output depends on them; `docs/interop.md` repeats them for users):
 /// - The client is the side that sent the SYN; without a captured SYN, the side whose first bytes
 ///   are an HTTP `GET` or a TLS record.
 /// - A successful upgrade (101 with the right `Sec-WebSocket-Accept`) emits `opened` (outbound, at the
@@ -15,6 +15,9 @@ import TapeCore
 /// - TLS, plain HTTP and other protocols are not imported: one note at the end with the byte counts.
 /// - A malformed frame whose length is readable becomes an `error` frame and decoding goes on; a
 ///   frame whose length cannot be trusted (over the limit) ends decoding of that direction.
+/// - permessage-deflate (RFC 7692), when the 101 accepts it, is undone: compressed messages are
+///   imported inflated, as a client application would have received them; one that cannot be
+///   inflated becomes an `error` frame.
 /// - Both FINs in order → `closed`; an RST → `lost` (payload: who reset).
 struct TCPConnectionTracker {
     enum Action {
@@ -44,6 +47,8 @@ struct TCPConnectionTracker {
     private var responseBytes: [UInt8] = []
     private var decoders = [WebSocketFrameDecoder(), WebSocketFrameDecoder()]
     private var assemblers = [WebSocketMessageAssembler(), WebSocketMessageAssembler()]
+    /// permessage-deflate inflaters per direction, when the server accepted the extension.
+    private var inflaters: [PerMessageInflater?] = [nil, nil]
     private var abandoned = [false, false]
     private var skippedBytes = [0, 0]
     private var finished = [false, false]
@@ -250,12 +255,25 @@ struct TCPConnectionTracker {
         responseBytes = []
         phase = .open
         var actions: [Action] = [.emit(.outbound, .opened, ConnectionOpened(url: url ?? "", headers: request.headers + response.headers).payload)]
-        if (response.value("Sec-WebSocket-Extensions") ?? "").lowercased().contains("permessage-deflate") {
-            actions.append(.note(.malformedFrame, "permessage-deflate was negotiated: compressed messages (RSV1 set) are not inflated by this importer and become error frames"))
-        }
+        negotiateExtensions(response)
         actions += decode([], side: 0)
         actions += decode(Array(leftover), side: 1)
         return actions
+    }
+
+    /// Turns on permessage-deflate (RFC 7692 §7.1) when the server's 101 accepted it, with the
+    /// per-direction `*_no_context_takeover` parameters; other extensions are not known here.
+    private mutating func negotiateExtensions(_ response: HTTPHead) {
+        let accepted = response.headers.filter { $0.name.lowercased() == "sec-websocket-extensions" }
+            .flatMap { $0.value.split(separator: ",") }
+            .map { $0.split(separator: ";").map { $0.trimmingWhitespace().lowercased() } }
+        guard let parameters = accepted.first(where: { $0.first == "permessage-deflate" }) else { return }
+        inflaters = [
+            PerMessageInflater(noContextTakeover: parameters.contains("client_no_context_takeover")),
+            PerMessageInflater(noContextTakeover: parameters.contains("server_no_context_takeover")),
+        ]
+        assemblers[0].perMessageDeflate = true
+        assemblers[1].perMessageDeflate = true
     }
 
     private mutating func failHandshake(_ reason: String) -> [Action] {
@@ -291,6 +309,15 @@ struct TCPConnectionTracker {
                     switch output {
                     case let .message(kind, payload):
                         actions.append(.emit(direction, kind, payload))
+                    case let .compressedMessage(kind, payload):
+                        do {
+                            guard let inflater = inflaters[side] else { preconditionFailure("compressed message without permessage-deflate") }
+                            actions.append(.emit(direction, kind, try inflater.inflate(payload)))
+                        } catch {
+                            let reason = "permessage-deflate \(kind) message of \(payload.count) bytes not imported: \(error)"
+                            actions.append(.emit(direction, .error, Array(reason.utf8)))
+                            actions.append(.note(.malformedFrame, reason))
+                        }
                     case let .violation(reason):
                         actions.append(.emit(direction, .error, Array(reason.utf8)))
                         actions.append(.note(.malformedFrame, reason))

@@ -8,6 +8,9 @@ public struct WebSocketMessageAssembler: Sendable {
     public enum Output: Hashable, Sendable {
         /// A complete message or control frame: `kind` is text, binary, ping, pong or close.
         case message(FrameKind, [UInt8])
+        /// A complete text/binary message whose first frame had RSV1 set under a negotiated
+        /// permessage-deflate (RFC 7692 §6): `payload` is still compressed.
+        case compressedMessage(FrameKind, [UInt8])
         /// The frame broke a rule; it was not imported. The reason says which rule and where.
         case violation(String)
     }
@@ -16,8 +19,13 @@ public struct WebSocketMessageAssembler: Sendable {
     public var maxMessageSize: Int
     /// RSV bits that a negotiated extension allows; any other set bit is a violation.
     public var allowedReservedBits: UInt8 = 0
+    /// True when permessage-deflate was negotiated: RSV1 then marks a compressed message and may
+    /// appear only on a message's first frame (RFC 7692 §6.1).
+    public var perMessageDeflate = false {
+        didSet { allowedReservedBits = perMessageDeflate ? allowedReservedBits | 0b100 : allowedReservedBits & ~0b100 }
+    }
 
-    private var open: (kind: FrameKind, payload: [UInt8], streamOffset: Int64)?
+    private var open: (kind: FrameKind, payload: [UInt8], streamOffset: Int64, compressed: Bool)?
     private var openTooLarge = false
 
     public init(maxMessageSize: Int = 64 << 20) {
@@ -34,6 +42,10 @@ public struct WebSocketMessageAssembler: Sendable {
         if frame.reservedBits & ~allowedReservedBits != 0 {
             return [.violation("frame with reserved bits 0b\(String(frame.reservedBits, radix: 2)) set and no extension negotiated (RFC 6455 §5.2) \(place); frame skipped")]
         }
+        let compressed = perMessageDeflate && frame.reservedBits & 0b100 != 0
+        if compressed, frame.opcode == 0 || frame.isControl {
+            return [.violation("RSV1 (compressed) set on a \(frame.isControl ? "control" : "continuation") frame; permessage-deflate allows it only on a message's first frame (RFC 7692 §6.1) \(place); frame skipped")]
+        }
         switch frame.opcode {
         case 0x1, 0x2:
             let kind: FrameKind = frame.opcode == 0x1 ? .text : .binary
@@ -43,9 +55,9 @@ public struct WebSocketMessageAssembler: Sendable {
                 self.open = nil
             }
             if frame.fin {
-                return outputs + [.message(kind, frame.payload)]
+                return outputs + [compressed ? .compressedMessage(kind, frame.payload) : .message(kind, frame.payload)]
             }
-            open = (kind, frame.payload, frame.streamOffset)
+            open = (kind, frame.payload, frame.streamOffset, compressed)
             openTooLarge = frame.payload.count > maxMessageSize
             return outputs
         case 0x0:
@@ -66,7 +78,7 @@ public struct WebSocketMessageAssembler: Sendable {
                 openTooLarge = false
                 return [.violation("fragmented message from stream offset \(message.streamOffset) is longer than the \(maxMessageSize)-byte limit; dropped")]
             }
-            return [.message(message.kind, message.payload)]
+            return [message.compressed ? .compressedMessage(message.kind, message.payload) : .message(message.kind, message.payload)]
         case 0x8, 0x9, 0xA:
             let kind: FrameKind = frame.opcode == 0x8 ? .close : frame.opcode == 0x9 ? .ping : .pong
             guard frame.payload.count <= 125 else {
