@@ -102,6 +102,18 @@ struct PcapSyntheticTests {
         }
     }
 
+    @Test("a packet stamped earlier than the one before keeps its place, takes the previous time, and is noted")
+    func backwardsPacketTime() throws {
+        var packets = Conversation.standard(link: .ethernet).packets
+        packets[6].unixNanoseconds = packets[5].unixNanoseconds - 1_000 // the client's text, 1 µs before the server's
+        let capture = try importCapture(PcapBuilder.pcap(packets, link: .ethernet), format: .pcap)
+        #expect(capture.frames.map(\.kind) == [.opened, .text, .text, .closed])
+        #expect(capture.frames.map(\.time.nanoseconds) == [0, Conversation.step, Conversation.step, 4 * Conversation.step])
+        #expect(capture.notes.map(\.kind) == [.timeWentBackwards])
+        #expect(capture.notes.first?.packetNumber == 7)
+        #expect(capture.notes.first?.message.hasPrefix("time went back 1000 ns") == true)
+    }
+
     @Test("simple packet blocks import with the previous packet's time and one note")
     func simplePacketBlocks() throws {
         let packets = Conversation.standard(link: .ethernet).packets
