@@ -16,7 +16,7 @@ struct Gzip {
 
     func decompress(_ input: [UInt8]) throws -> Result {
         var output: [UInt8] = []
-        output.reserveCapacity(min(maxOutputBytes, max(input.count * 8, 1 << 16)))
+        output.reserveCapacity(min(maxOutputBytes, 256 << 20, max(input.count * 8, 1 << 16)))
         var stream = z_stream()
         var status = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {

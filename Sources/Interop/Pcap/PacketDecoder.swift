@@ -28,52 +28,51 @@ enum PacketDecoder {
                     start += 4 // VLAN tag
                     continue
                 }
-                return afterEtherType(etherType, bytes, (start + 2)..<data.upperBound, packet)
+                return afterEtherType(etherType, bytes, (start + 2)..<data.upperBound)
             }
         case 101, 12, 14: // LINKTYPE_RAW (and the DLT values some systems write for it)
-            return ip(bytes, data, packet)
+            return ip(bytes, data)
         case 228:
-            return ipv4(bytes, data, packet)
+            return ipv4(bytes, data)
         case 229:
-            return ipv6(bytes, data, packet)
+            return ipv6(bytes, data)
         case 113: // LINKTYPE_LINUX_SLL: protocol type at offset 14 of a 16-byte header.
             guard data.count >= 16 else { return .skipped("Linux cooked header cut short") }
-            return afterEtherType(EndianReader.bigEndianU16(bytes, data.lowerBound + 14), bytes, data.dropFirst(16), packet)
+            return afterEtherType(EndianReader.bigEndianU16(bytes, data.lowerBound + 14), bytes, data.dropFirst(16))
         case 276: // LINKTYPE_LINUX_SLL2: protocol type at offset 0 of a 20-byte header.
             guard data.count >= 20 else { return .skipped("Linux cooked v2 header cut short") }
-            return afterEtherType(EndianReader.bigEndianU16(bytes, data.lowerBound), bytes, data.dropFirst(20), packet)
+            return afterEtherType(EndianReader.bigEndianU16(bytes, data.lowerBound), bytes, data.dropFirst(20))
         default:
             return .unknownLinkType(packet.linkType)
         }
     }
 
     private static func afterFamily(_ family: UInt32, _ bytes: UnsafeBufferPointer<UInt8>, _ data: Range<Int>) -> Outcome {
-        let packet = CapturedPacket(number: 0, unixNanoseconds: 0, linkType: 0, data: data, originalLength: data.count)
         switch family {
-        case 2: return ipv4(bytes, data, packet)
-        case 10, 24, 28, 30: return ipv6(bytes, data, packet) // AF_INET6 on Linux, BSDs, macOS
+        case 2: return ipv4(bytes, data)
+        case 10, 24, 28, 30: return ipv6(bytes, data) // AF_INET6 on Linux, BSDs, macOS
         default: return .skipped("loopback address family \(family) is not IP")
         }
     }
 
-    private static func afterEtherType(_ type: UInt16, _ bytes: UnsafeBufferPointer<UInt8>, _ data: Range<Int>, _ packet: CapturedPacket) -> Outcome {
+    private static func afterEtherType(_ type: UInt16, _ bytes: UnsafeBufferPointer<UInt8>, _ data: Range<Int>) -> Outcome {
         switch type {
-        case 0x0800: return ipv4(bytes, data, packet)
-        case 0x86DD: return ipv6(bytes, data, packet)
+        case 0x0800: return ipv4(bytes, data)
+        case 0x86DD: return ipv6(bytes, data)
         default: return .skipped("EtherType 0x\(String(type, radix: 16)) is not IP")
         }
     }
 
-    private static func ip(_ bytes: UnsafeBufferPointer<UInt8>, _ data: Range<Int>, _ packet: CapturedPacket) -> Outcome {
+    private static func ip(_ bytes: UnsafeBufferPointer<UInt8>, _ data: Range<Int>) -> Outcome {
         guard let first = data.first.map({ bytes[$0] }) else { return .skipped("empty IP packet") }
         switch first >> 4 {
-        case 4: return ipv4(bytes, data, packet)
-        case 6: return ipv6(bytes, data, packet)
+        case 4: return ipv4(bytes, data)
+        case 6: return ipv6(bytes, data)
         default: return .skipped("IP version \(first >> 4) is not 4 or 6")
         }
     }
 
-    private static func ipv4(_ bytes: UnsafeBufferPointer<UInt8>, _ data: Range<Int>, _ packet: CapturedPacket) -> Outcome {
+    private static func ipv4(_ bytes: UnsafeBufferPointer<UInt8>, _ data: Range<Int>) -> Outcome {
         let start = data.lowerBound
         guard data.count >= 20, bytes[start] >> 4 == 4 else { return .skipped("IPv4 header cut short or wrong version") }
         let headerLength = Int(bytes[start] & 0x0F) * 4
@@ -91,7 +90,7 @@ enum PacketDecoder {
         return tcp(bytes, (start + headerLength)..<min(announcedEnd, data.upperBound), missing: max(0, announcedEnd - data.upperBound), source, destination)
     }
 
-    private static func ipv6(_ bytes: UnsafeBufferPointer<UInt8>, _ data: Range<Int>, _ packet: CapturedPacket) -> Outcome {
+    private static func ipv6(_ bytes: UnsafeBufferPointer<UInt8>, _ data: Range<Int>) -> Outcome {
         let start = data.lowerBound
         guard data.count >= 40, bytes[start] >> 4 == 6 else { return .skipped("IPv6 header cut short or wrong version") }
         let payloadLength = Int(EndianReader.bigEndianU16(bytes, start + 4))

@@ -69,11 +69,6 @@ struct TCPReassembler {
         guard end > deliveredOffset else { return } // pure retransmission
         let skip = Int(max(0, deliveredOffset - offset))
         let start = offset + Int64(skip)
-        if start == deliveredOffset, pending.isEmpty {
-            pending.append((start, Array(payload[skip...])))
-            pendingBytes += payload.count - skip
-            return
-        }
         let index = pending.firstIndex { $0.offset > start } ?? pending.endIndex
         pending.insert((start, Array(payload[skip...])), at: index)
         pendingBytes += payload.count - skip
