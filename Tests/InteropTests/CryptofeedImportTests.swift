@@ -81,7 +81,7 @@ struct CryptofeedImportTests {
         wss://a/ws <-> 10.000000001
         wss://a/ws <- 10.5: {"op":"sub"}
         10.75: {"a":1}
-        wss://b/ws <-> 11
+        wss://b/ws <-> 11\r
         11.25: {"b":1}
         wss://a/ws <- 12: {"again":1}
         wss://c/ws <- 12.5: {"never opened":1}

@@ -123,7 +123,10 @@ struct CryptofeedImporter {
         guard space > start else { return nil }
         let url = start..<space
         if ByteText.hasPrefix(" <-> ", in: buffer, at: space, end: end) {
-            guard let time = ByteText.decimalSeconds(in: buffer, from: space + 5, to: end), time.end == end else { return nil }
+            // An open line has no payload, so a Windows line end ("\r\n") can be told apart and is accepted.
+            guard let time = ByteText.decimalSeconds(in: buffer, from: space + 5, to: end),
+                  time.end == end || (time.end == end - 1 && buffer[time.end] == UInt8(ascii: "\r"))
+            else { return nil }
             return Line(event: .opened, nanoseconds: time.nanoseconds, droppedPrecision: time.droppedPrecision, urlRange: url)
         }
         if ByteText.hasPrefix(" <- ", in: buffer, at: space, end: end) {
