@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// One-way dependencies: TapeCore ← TapeFormat ← tape (CLI).
+// One-way dependencies: TapeCore ← TapeFormat, Interop ← tape (CLI).
 // Later layers (Venues, Exchange, Replay, Backtest, TapeNet, TapeTesting) join the same arrows.
 let package = Package(
     name: "Tapedeck",
@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "TapeCore", targets: ["TapeCore"]),
         .library(name: "TapeFormat", targets: ["TapeFormat"]),
+        .library(name: "Interop", targets: ["Interop"]),
         .library(name: "Samples", targets: ["Samples"]),
         .executable(name: "tape", targets: ["tape"]),
     ],
@@ -22,18 +23,21 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // The tape file: writer, reader, block index, recovery.
         .target(name: "TapeFormat", dependencies: ["TapeCore", "CZlib"]),
+        // Importers of foreign captures: hftbacktest, cryptofeed raw, pcap/pcapng of ws:// traffic.
+        .target(name: "Interop", dependencies: ["TapeCore", "CZlib"]),
         // Deterministic synthetic sessions for the demo and the benchmarks.
         .target(name: "Samples", dependencies: ["TapeCore"]),
         // The command line; each subcommand's run() stays short and calls a library.
         .executableTarget(
             name: "tape",
             dependencies: [
-                "TapeCore", "TapeFormat", "Samples",
+                "TapeCore", "TapeFormat", "Interop", "Samples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TapeCoreTests", dependencies: ["TapeCore"]),
         .testTarget(name: "TapeFormatTests", dependencies: ["TapeFormat"]),
+        .testTarget(name: "InteropTests", dependencies: ["Interop", "TapeCore", "CZlib"]),
         // Runs the built `tape` executable as a user would; depends on it so it is built first.
         .testTarget(name: "TapeCLITests", dependencies: ["tape"]),
     ]

@@ -10,6 +10,11 @@ let package = Package(
     targets: [
         // zlib for the baseline loop (the main package's CZlib is not a product).
         .systemLibrary(name: "BenchZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Import throughput against a read-the-bytes baseline measured in the same run.
+        .executableTarget(
+            name: "InteropThroughput",
+            dependencies: [.product(name: "Interop", package: "Tapedeck")]
+        ),
         .executableTarget(
             name: "tapebench",
             dependencies: [

@@ -1,47 +1,105 @@
 import ArgumentParser
 import Foundation
+import Interop
 import TapeCore
 import TapeFormat
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Turn a capture into a tape.",
+        abstract: "Turn a capture (JSON lines, hftbacktest, cryptofeed, pcap/pcapng) into a tape.",
         discussion: """
-            --from jsonl reads what 'tape export' writes (a header line, then frames) and rebuilds \
-            the same tape. Without a header line, --venue names the venue and the start time is 0.
+            Without --from the format is detected from the file's first bytes. jsonl reads what \
+            'tape export' writes and rebuilds the same tape exactly. What cannot be imported (TLS or \
+            non-WebSocket TCP streams, damaged lines, a file cut short) is listed on stderr and \
+            skipped; the rest is imported. See docs/INTEROP.md.
             """
     )
 
     enum Source: String, ExpressibleByArgument, CaseIterable {
-        case jsonl
+        case jsonl, hftbacktest, cryptofeed, pcap
     }
 
     @Argument(help: "The capture file.")
     var file: String
 
-    @Option(help: "The capture's format: \(Source.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var from: Source = .jsonl
+    @Option(help: "The capture's format: \(Source.allCases.map(\.rawValue).joined(separator: ", ")) (detected when omitted).")
+    var from: Source?
 
     @Option(name: .shortAndLong, help: "The tape to write (it must not exist).")
     var output: String
 
-    @Option(help: "The venue to name in the header when the capture has none.")
+    @Option(help: "The venue to name in the header when the capture does not say.")
     var venue: String = "unknown"
 
     func run() throws {
         try reportingErrors {
-            let count = try JSONLinesImport.run(input: file, output: output, defaultVenue: venue)
-            print("imported \(count) frames into \(output)")
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw TapeError(.cannotOpen, file: file, "cannot read the capture", remedy: "check the path and its permissions")
+            }
+            let bytes = [UInt8](data)
+            guard let source = from ?? Self.detect(bytes) else {
+                throw TapeError(.invalidFrame, file: file, "the capture's format is not recognised",
+                                remedy: "name it with --from (\(Source.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            switch source {
+            case .jsonl:
+                let count = try JSONLinesImport.run(data: data, input: file, output: output, defaultVenue: venue)
+                print("imported \(count) frames from JSON lines into \(output)")
+            case .hftbacktest, .cryptofeed, .pcap:
+                let format = CaptureFormat(rawValue: source.rawValue)!
+                let report = try CaptureImport.run(bytes, format: format, input: file, output: output, venue: venue)
+                for note in report.notes { printError("note: \(note)") }
+                print("imported \(report.frames) frames from \(source.rawValue) into \(output) (\(report.notes.count) notes)")
+            }
         }
+    }
+
+    static func detect(_ bytes: [UInt8]) -> Source? {
+        if let format = CaptureFormat.detect(bytes: bytes) { return Source(rawValue: format.rawValue) }
+        return bytes.first(where: { !$0.isASCIIWhitespace }) == UInt8(ascii: "{") ? .jsonl : nil
+    }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIWhitespace: Bool { self == 0x20 || self == 0x0a || self == 0x0d || self == 0x09 }
+}
+
+/// Writes a foreign capture's frames to a new tape.
+enum CaptureImport {
+    struct Report {
+        var frames: Int
+        var notes: [ImportNote]
+    }
+
+    static func run(_ bytes: [UInt8], format: CaptureFormat, input: String, output: String, venue: String) throws -> Report {
+        let capture: ImportedCapture
+        do {
+            capture = try importCapture(bytes, format: format)
+        } catch let error as InteropError {
+            throw TapeError(.invalidFrame, file: input, offset: error.byteOffset, "cannot import: \(error.message)",
+                            remedy: "check that the file is a \(format.rawValue) capture, or name another with --from")
+        }
+        let header = TapeHeader(
+            venue: venue,
+            endpoints: capture.endpoints.filter { !$0.isEmpty },
+            wallClockStartNanoseconds: capture.wallClockStartNanoseconds ?? 0,
+            labels: ["imported-from": format.rawValue, "source-file": URL(fileURLWithPath: input).lastPathComponent]
+        )
+        let writer = try TapeWriter(path: output, header: header)
+        do {
+            for frame in capture.frames { try writer.append(frame) }
+            try writer.close()
+        } catch {
+            try? writer.close()
+            throw error
+        }
+        return Report(frames: capture.frames.count, notes: capture.notes)
     }
 }
 
 /// Reads JSON lines into a new tape, line by line, with errors that name the line.
 enum JSONLinesImport {
-    static func run(input: String, output: String, defaultVenue: String) throws -> Int {
-        guard let data = FileManager.default.contents(atPath: input) else {
-            throw TapeError(.cannotOpen, file: input, "cannot read the capture", remedy: "check the path and its permissions")
-        }
+    static func run(data: Data, input: String, output: String, defaultVenue: String) throws -> Int {
         var writer: TapeWriter?
         var count = 0
         var lineNumber = 0
