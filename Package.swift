@@ -23,8 +23,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // The tape file: writer, reader, block index, recovery.
         .target(name: "TapeFormat", dependencies: ["TapeCore", "CZlib"]),
+        // The WebSocket wire, pure: frame decoding, message assembly, permessage-deflate (RFC 7692).
+        .target(name: "WebSocketWire", dependencies: ["TapeCore", "CZlib"]),
         // Importers of foreign captures: hftbacktest, cryptofeed raw, pcap/pcapng of ws:// traffic.
-        .target(name: "Interop", dependencies: ["TapeCore", "CZlib"]),
+        .target(name: "Interop", dependencies: ["TapeCore", "CZlib", "WebSocketWire"]),
         // Deterministic synthetic sessions for the demo and the benchmarks.
         .target(name: "Samples", dependencies: ["TapeCore"]),
         // The command line; each subcommand's run() stays short and calls a library.
@@ -36,8 +38,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TapeCoreTests", dependencies: ["TapeCore"]),
-        .testTarget(name: "TapeFormatTests", dependencies: ["TapeFormat"]),
-        .testTarget(name: "InteropTests", dependencies: ["Interop", "TapeCore", "CZlib"]),
+        .testTarget(name: "TapeFormatTests", dependencies: ["TapeFormat", "Samples"]),
+        .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire", "Samples"]),
+        .testTarget(name: "InteropTests", dependencies: ["Interop", "TapeCore", "CZlib", "WebSocketWire", "Samples"]),
         // Runs the built `tape` executable as a user would; depends on it so it is built first.
         .testTarget(name: "TapeCLITests", dependencies: ["tape"]),
     ]

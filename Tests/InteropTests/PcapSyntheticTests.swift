@@ -1,5 +1,6 @@
 import Testing
 import TapeCore
+import WebSocketWire
 @testable import Interop
 
 /// A scripted TCP conversation: keeps each side's sequence number and stamps packets 1/64 s apart
@@ -57,8 +58,8 @@ struct Conversation {
     static func standard(link: PcapBuilder.Link, ipv6: Bool = false) -> Conversation {
         var conversation = Conversation(link: link, ipv6: ipv6)
         conversation.handshake()
-        conversation.send(fromClient: false, encodeFrame(opcode: 1, payload: Array("hello".utf8)))
-        conversation.send(fromClient: true, encodeFrame(opcode: 1, payload: Array("hi there".utf8), mask: [9, 8, 7, 6]))
+        conversation.send(fromClient: false, WebSocketWireFrame.encode(opcode: 1, payload: Array("hello".utf8)))
+        conversation.send(fromClient: true, WebSocketWireFrame.encode(opcode: 1, payload: Array("hi there".utf8), mask: [9, 8, 7, 6]))
         conversation.send(fromClient: true, flags: PcapBuilder.fin | PcapBuilder.ack)
         conversation.send(fromClient: false, flags: PcapBuilder.fin | PcapBuilder.ack)
         return conversation
@@ -143,7 +144,7 @@ struct PcapSyntheticTests {
     func reassembly() throws {
         var conversation = Conversation(link: .ethernet)
         conversation.handshake()
-        let frame = encodeFrame(opcode: 1, payload: Array("reassembled across four segments".utf8))
+        let frame = WebSocketWireFrame.encode(opcode: 1, payload: Array("reassembled across four segments".utf8))
         let base = conversation.serverSeq
         // Segments: [10..<frame.count] first (out of order), then [0..<6], [0..<6] again (retransmission),
         // then [4..<12] (overlaps both neighbours) which fills the gap.
@@ -203,7 +204,7 @@ struct PcapSyntheticTests {
         conversation.send(fromClient: true, flags: PcapBuilder.syn)
         conversation.send(fromClient: false, flags: PcapBuilder.syn | PcapBuilder.ack)
         for chunk in Array(Conversation.request.utf8).chunked(7) { conversation.send(fromClient: true, Array(chunk)) }
-        for chunk in (Array(Conversation.response.utf8) + encodeFrame(opcode: 2, payload: [1, 2, 3])).chunked(5) { conversation.send(fromClient: false, Array(chunk)) }
+        for chunk in (Array(Conversation.response.utf8) + WebSocketWireFrame.encode(opcode: 2, payload: [1, 2, 3])).chunked(5) { conversation.send(fromClient: false, Array(chunk)) }
         let capture = try importCapture(PcapBuilder.pcap(conversation.packets, link: .raw), format: .pcap)
         #expect(capture.frames.map(\.kind) == [.opened, .binary])
         #expect(capture.frames.last?.payload == [1, 2, 3])

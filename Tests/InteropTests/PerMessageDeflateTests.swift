@@ -1,5 +1,6 @@
 import Testing
 import TapeCore
+import WebSocketWire
 @testable import Interop
 
 /// permessage-deflate (RFC 7692). The compressed bytes are the RFC's own examples (§7.2.3.1 "Hello" in one
@@ -25,14 +26,14 @@ struct PerMessageDeflateTests {
 
     @Test("compressed messages are inflated: one frame, shared window, fragmented, stored block, masked; plain ones pass")
     func inflates() throws {
-        let server = encodeFrame(rsv: 4, opcode: 1, payload: Self.hello)
-            + encodeFrame(rsv: 4, opcode: 1, payload: Self.helloAgain)
-            + encodeFrame(fin: false, rsv: 4, opcode: 1, payload: Array(Self.hello[0..<3]))
-            + encodeFrame(opcode: 0, payload: Array(Self.hello[3...]))
-            + encodeFrame(rsv: 4, opcode: 1, payload: Self.storedHello)
-            + encodeFrame(opcode: 1, payload: Array("plain".utf8))
-            + encodeFrame(rsv: 4, opcode: 9, payload: [])
-        let client = encodeFrame(rsv: 4, opcode: 2, payload: Self.hello, mask: [0x37, 0xFA, 0x21, 0x3D])
+        let server = WebSocketWireFrame.encode(rsv: 4, opcode: 1, payload: Self.hello)
+            + WebSocketWireFrame.encode(rsv: 4, opcode: 1, payload: Self.helloAgain)
+            + WebSocketWireFrame.encode(fin: false, rsv: 4, opcode: 1, payload: Array(Self.hello[0..<3]))
+            + WebSocketWireFrame.encode(opcode: 0, payload: Array(Self.hello[3...]))
+            + WebSocketWireFrame.encode(rsv: 4, opcode: 1, payload: Self.storedHello)
+            + WebSocketWireFrame.encode(opcode: 1, payload: Array("plain".utf8))
+            + WebSocketWireFrame.encode(rsv: 4, opcode: 9, payload: [])
+        let client = WebSocketWireFrame.encode(rsv: 4, opcode: 2, payload: Self.hello, mask: [0x37, 0xFA, 0x21, 0x3D])
         let capture = try Self.capture(extensions: "permessage-deflate", serverBytes: server, clientBytes: client)
         #expect(capture.frames.map(\.kind) == [.opened, .text, .text, .text, .text, .text, .error, .binary])
         #expect(capture.frames[1...5].map(\.text) == ["Hello", "Hello", "Hello", "Hello", "plain"])
@@ -43,9 +44,9 @@ struct PerMessageDeflateTests {
 
     @Test("with server_no_context_takeover each message starts a fresh window, so a back reference fails alone")
     func noContextTakeover() throws {
-        let server = encodeFrame(rsv: 4, opcode: 1, payload: Self.hello)
-            + encodeFrame(rsv: 4, opcode: 1, payload: Self.helloAgain)
-            + encodeFrame(rsv: 4, opcode: 1, payload: Self.hello)
+        let server = WebSocketWireFrame.encode(rsv: 4, opcode: 1, payload: Self.hello)
+            + WebSocketWireFrame.encode(rsv: 4, opcode: 1, payload: Self.helloAgain)
+            + WebSocketWireFrame.encode(rsv: 4, opcode: 1, payload: Self.hello)
         let capture = try Self.capture(extensions: "permessage-deflate; server_no_context_takeover", serverBytes: server)
         #expect(capture.frames.map(\.kind) == [.opened, .text, .error, .text])
         #expect(capture.frames[2].text.contains("invalid distance too far back"))
@@ -56,7 +57,7 @@ struct PerMessageDeflateTests {
     func notNegotiated() throws {
         var conversation = Conversation(link: .ethernet)
         conversation.handshake()
-        conversation.send(fromClient: false, encodeFrame(rsv: 4, opcode: 1, payload: Self.hello))
+        conversation.send(fromClient: false, WebSocketWireFrame.encode(rsv: 4, opcode: 1, payload: Self.hello))
         let capture = try importCapture(PcapBuilder.pcap(conversation.packets, link: .ethernet), format: .pcap)
         #expect(capture.frames.map(\.kind) == [.opened, .error])
         #expect(capture.frames[1].text.contains("reserved bits 0b100 set and no extension negotiated"))

@@ -1,5 +1,7 @@
 import Testing
+import Samples
 import TapeCore
+import WebSocketWire
 @testable import Interop
 
 @Suite("cut-short and damaged captures")
@@ -55,7 +57,7 @@ struct TruncatedCaptureTests {
         // Built instead: the standard conversation with its server text frame split over two packets, the second cut off.
         var conversation = Conversation(link: .ethernet)
         conversation.handshake()
-        let frame = encodeFrame(opcode: 1, payload: Array(repeating: 0x61, count: 300))
+        let frame = WebSocketWireFrame.encode(opcode: 1, payload: Array(repeating: 0x61, count: 300))
         conversation.send(fromClient: false, Array(frame[0..<100]))
         conversation.send(fromClient: false, Array(frame[100...]))
         let bytes = PcapBuilder.pcap(conversation.packets, link: .ethernet)
@@ -68,7 +70,7 @@ struct TruncatedCaptureTests {
 
     @Test("2,000 seeded random corruptions and cuts of every capture never crash the importers")
     func corruption() throws {
-        var random = SplitMix64(state: 20_261_121)
+        var random = SplitMix64(seed: 20_261_121)
         for file in try SharedCaptures.allFiles() where !file.hasSuffix("README.md") && !file.hasPrefix("cryptofeed/D") {
             let original = try SharedCaptures.bytes(file)
             let format = try #require(CaptureFormat.detect(bytes: original))

@@ -1,23 +1,7 @@
 import Foundation
+import Samples
 import TapeCore
 @testable import TapeFormat
-
-/// A small seeded generator (SplitMix64): the same seed gives the same frames on every machine.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A fresh folder under the system temp folder, removed when the value goes away.
 final class TemporaryFolder {
@@ -47,7 +31,7 @@ let testHeader = TapeHeader(
 
 /// Random frames of every kind, times non-decreasing, payloads from empty to `maxPayload` bytes.
 func randomFrames(count: Int, seed: UInt64, maxPayload: Int = 600) -> [Frame] {
-    var generator = SeededGenerator(seed: seed)
+    var generator = SplitMix64(seed: seed)
     var time: Int64 = 0
     return (0..<count).map { _ in
         time += Int64.random(in: 0...5_000_000, using: &generator)

@@ -1,4 +1,5 @@
 import TapeCore
+import WebSocketWire
 
 /// Follows one TCP connection from its first packet to its end: finds the WebSocket upgrade,
 /// checks it, then decodes frames each way. Pure state machine: events in, actions out.

@@ -1,39 +1,7 @@
 import Testing
+import Samples
 import TapeCore
-@testable import Interop
-
-/// A seeded generator (SplitMix64) so random splits are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// Encodes frames by hand from RFC 6455 §5.2 (independent of the decoder under test).
-func encodeFrame(fin: Bool = true, rsv: UInt8 = 0, opcode: UInt8, payload: [UInt8], mask: [UInt8]? = nil, forceLength64: Bool = false) -> [UInt8] {
-    var out: [UInt8] = [(fin ? 0x80 : 0) | rsv << 4 | opcode]
-    let maskBit: UInt8 = mask == nil ? 0 : 0x80
-    if payload.count < 126, !forceLength64 {
-        out.append(maskBit | UInt8(payload.count))
-    } else if payload.count <= 0xFFFF, !forceLength64 {
-        out += [maskBit | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
-    } else {
-        out.append(maskBit | 127)
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: UInt64(payload.count) >> UInt64(shift))) }
-    }
-    if let mask {
-        out += mask
-        out += payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
-    } else {
-        out += payload
-    }
-    return out
-}
+@testable import WebSocketWire
 
 @Suite("WebSocket frame decoder")
 struct WebSocketFrameDecoderTests {
@@ -43,9 +11,9 @@ struct WebSocketFrameDecoderTests {
     static var stream: [UInt8] {
         var bytes: [UInt8] = []
         for (index, payload) in payloads.enumerated() {
-            bytes += encodeFrame(opcode: 2, payload: payload, mask: index % 2 == 0 ? [1, 2, 3, 4] : nil)
+            bytes += WebSocketWireFrame.encode(opcode: 2, payload: payload, mask: index % 2 == 0 ? [1, 2, 3, 4] : nil)
         }
-        bytes += encodeFrame(opcode: 1, payload: Array("x".utf8), forceLength64: true)
+        bytes += WebSocketWireFrame.encode(opcode: 1, payload: Array("x".utf8), forceLength64: true)
         return bytes
     }
 
@@ -82,7 +50,7 @@ struct WebSocketFrameDecoderTests {
     @Test("frames decode the same fed in 200 seeded random splits")
     func randomSplits() throws {
         let stream = Self.stream
-        var random = SplitMix64(state: 6455)
+        var random = SplitMix64(seed: 6455)
         for _ in 0..<200 {
             var chunks: [ArraySlice<UInt8>] = []
             var start = 0
@@ -98,7 +66,7 @@ struct WebSocketFrameDecoderTests {
     @Test("a length over maxFrameSize is an error that names it, and the decoder stays failed")
     func frameTooLarge() throws {
         var decoder = WebSocketFrameDecoder(maxFrameSize: 100)
-        decoder.append(encodeFrame(opcode: 1, payload: Array("ok".utf8)) + encodeFrame(opcode: 2, payload: Array(repeating: 0, count: 101)))
+        decoder.append(WebSocketWireFrame.encode(opcode: 1, payload: Array("ok".utf8)) + WebSocketWireFrame.encode(opcode: 2, payload: Array(repeating: 0, count: 101)))
         #expect(try decoder.next() == .frame(WebSocketWireFrame(fin: true, opcode: 1, masked: false, payload: Array("ok".utf8))))
         #expect(throws: WebSocketFrameDecoder.DecodeError.frameTooLarge(length: 101, limit: 100, streamOffset: 4)) { try decoder.next() }
         #expect(throws: WebSocketFrameDecoder.DecodeError.frameTooLarge(length: 101, limit: 100, streamOffset: 4)) { try decoder.next() }

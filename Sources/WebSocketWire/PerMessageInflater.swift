@@ -5,12 +5,12 @@ import CZlib
 /// peer declared `no_context_takeover` for this direction.
 ///
 /// A class because zlib keeps a pointer back to its `z_stream`, which therefore must not move.
-final class PerMessageInflater {
-    enum InflateError: Error, CustomStringConvertible {
+public final class PerMessageInflater {
+    public enum InflateError: Error, CustomStringConvertible {
         case damaged(String)
         case tooLarge(limit: Int)
 
-        var description: String {
+        public var description: String {
             switch self {
             case let .damaged(reason): "the compressed message cannot be inflated (\(reason))"
             case let .tooLarge(limit): "the message inflates past the \(limit)-byte limit"
@@ -23,7 +23,7 @@ final class PerMessageInflater {
     private let maxMessageSize: Int
     private var ready: Bool
 
-    init(noContextTakeover: Bool, maxMessageSize: Int = 64 << 20) {
+    public init(noContextTakeover: Bool, maxMessageSize: Int = 64 << 20) {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         resetsPerMessage = noContextTakeover
@@ -39,7 +39,7 @@ final class PerMessageInflater {
     }
 
     /// The uncompressed message for one compressed message payload.
-    func inflate(_ compressed: [UInt8]) throws(InflateError) -> [UInt8] {
+    public func inflate(_ compressed: [UInt8]) throws(InflateError) -> [UInt8] {
         guard ready else {
             throw .damaged("an earlier message of this direction could not be inflated, so the shared window is lost")
         }
