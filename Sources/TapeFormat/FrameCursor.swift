@@ -10,7 +10,10 @@ public struct FrameCursor {
         /// Skip damaged blocks (listing them in `skipped`) instead of throwing.
         public var skipDamaged = false
 
-        public init() {}
+        public init(parallelism: Int = 1, skipDamaged: Bool = false) {
+            self.parallelism = parallelism
+            self.skipDamaged = skipDamaged
+        }
     }
 
     enum Start {

@@ -143,10 +143,7 @@ public final class TapeReader: @unchecked Sendable {
         skipDamaged: Bool = false,
         _ body: (RecordedFrame) throws -> Void
     ) throws {
-        var options = FrameCursor.Options()
-        options.parallelism = parallelism
-        options.skipDamaged = skipDamaged
-        var cursor = cursor(fromFrame: number, options: options)
+        var cursor = cursor(fromFrame: number, options: FrameCursor.Options(parallelism: parallelism, skipDamaged: skipDamaged))
         while let frame = try cursor.next() {
             try body(frame)
         }
@@ -160,10 +157,7 @@ public final class TapeReader: @unchecked Sendable {
         skipDamaged: Bool = false,
         _ body: (FrameView) throws -> Void
     ) throws {
-        var options = FrameCursor.Options()
-        options.parallelism = parallelism
-        options.skipDamaged = skipDamaged
-        var cursor = cursor(fromFrame: number, options: options)
+        var cursor = cursor(fromFrame: number, options: FrameCursor.Options(parallelism: parallelism, skipDamaged: skipDamaged))
         while try cursor.nextView(body) {}
     }
 

@@ -81,3 +81,36 @@ enum ByteText {
         return true
     }
 }
+
+extension Timeline {
+    /// Walks the lines of a text capture whose writer ends every line with `\n`: `body` gets the
+    /// bounds of each non-empty line (without its line end); a last line without one is noted as
+    /// cut short and skipped; empty lines are counted and noted once, after the walk.
+    mutating func forEachLine(
+        in buffer: UnsafeBufferPointer<UInt8>,
+        _ body: (inout Timeline, _ start: Int, _ end: Int) -> Void
+    ) {
+        let end = buffer.count
+        var start = 0
+        var blankLines = 0
+        while start < end {
+            let lineEnd = ByteText.lineEnd(in: buffer, from: start, to: end)
+            defer { start = lineEnd + 1 }
+            if lineEnd == end {
+                note(ImportNote(
+                    .truncated, byteOffset: start,
+                    message: "the last line (\(end - start) bytes) has no line end: the file was cut short; the line was skipped"
+                ))
+                break
+            }
+            if lineEnd == start {
+                blankLines += 1
+                continue
+            }
+            body(&self, start, lineEnd)
+        }
+        if blankLines > 0 {
+            note(ImportNote(.blankLines, message: "\(blankLines) empty lines skipped"))
+        }
+    }
+}

@@ -18,32 +18,15 @@ struct CryptofeedImporter {
     func run(_ bytes: [UInt8]) -> ImportedCapture {
         var timeline = Timeline(expectedFrames: bytes.count / 256)
         var endpoints: [String] = []
-        var blankLines = 0
         var droppedPrecisionAt: Int?
         bytes.withUnsafeBufferPointer { buffer in
-            let end = buffer.count
-            var start = 0
-            while start < end {
-                let lineEnd = ByteText.lineEnd(in: buffer, from: start, to: end)
-                defer { start = lineEnd + 1 }
-                if lineEnd == end {
-                    // The recorder ends every line with "\n": a last line without one was cut short.
-                    timeline.note(ImportNote(
-                        .truncated, byteOffset: start,
-                        message: "the last line (\(end - start) bytes) has no line end: the file was cut short; the line was skipped"
-                    ))
-                    break
-                }
-                if lineEnd == start {
-                    blankLines += 1
-                    continue
-                }
+            timeline.forEachLine(in: buffer) { timeline, start, lineEnd in
                 guard let line = Self.parse(buffer, from: start, to: lineEnd) else {
                     timeline.note(ImportNote(
                         .skippedLine, byteOffset: start,
                         message: "line is none of '<url> <-> <ts>', '<url> <- <ts>: <payload>', '<ts>: <payload>' (\(lineEnd - start) bytes); skipped"
                     ))
-                    continue
+                    return
                 }
                 if line.droppedPrecision, droppedPrecisionAt == nil { droppedPrecisionAt = start }
                 let url = line.urlRange.map { String(decoding: UnsafeBufferPointer(rebasing: buffer[$0]), as: UTF8.self) }
@@ -63,7 +46,7 @@ struct CryptofeedImporter {
                             .unattributedFrame, byteOffset: start, stream: url,
                             message: "a sent frame for a URL that was never opened; skipped"
                         ))
-                        continue
+                        return
                     }
                     timeline.append(
                         at: line.nanoseconds, .outbound, connection: ConnectionID(UInt32(index)), kind: .text,
@@ -75,7 +58,7 @@ struct CryptofeedImporter {
                             .unattributedFrame, byteOffset: start,
                             message: "a received frame before any connection was opened; skipped"
                         ))
-                        continue
+                        return
                     }
                     timeline.append(
                         at: line.nanoseconds, .inbound, connection: ConnectionID(UInt32(endpoints.count - 1)),
@@ -83,9 +66,6 @@ struct CryptofeedImporter {
                     )
                 }
             }
-        }
-        if blankLines > 0 {
-            timeline.note(ImportNote(.blankLines, message: "\(blankLines) empty lines skipped"))
         }
         if let droppedPrecisionAt {
             timeline.note(ImportNote(

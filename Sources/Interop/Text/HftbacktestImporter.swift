@@ -13,25 +13,8 @@ struct HftbacktestImporter {
         let inflated = try gzip.decompress(compressed)
         var timeline = Timeline(expectedFrames: inflated.output.count / 256)
         let connection = ConnectionID(0)
-        var blankLines = 0
         inflated.output.withUnsafeBufferPointer { buffer in
-            let end = buffer.count
-            var start = 0
-            while start < end {
-                let lineEnd = ByteText.lineEnd(in: buffer, from: start, to: end)
-                defer { start = lineEnd + 1 }
-                if lineEnd == end {
-                    // The collector ends every line with "\n": a last line without one was cut short.
-                    timeline.note(ImportNote(
-                        .truncated, byteOffset: start,
-                        message: "the last line (\(end - start) bytes) has no line end: the file was cut short; the line was skipped"
-                    ))
-                    break
-                }
-                if lineEnd == start {
-                    blankLines += 1
-                    continue
-                }
+            timeline.forEachLine(in: buffer) { timeline, start, lineEnd in
                 guard let (receivedNanoseconds, afterTime) = ByteText.unsignedInteger(in: buffer, from: start, to: lineEnd),
                       afterTime < lineEnd, buffer[afterTime] == ByteText.space
                 else {
@@ -39,7 +22,7 @@ struct HftbacktestImporter {
                         .skippedLine, byteOffset: start,
                         message: "line is not '<local_recv_ns> <payload>' (\(lineEnd - start) bytes); skipped"
                     ))
-                    continue
+                    return
                 }
                 let payload = Array(UnsafeBufferPointer(rebasing: buffer[(afterTime + 1)..<lineEnd]))
                 timeline.append(
@@ -47,9 +30,6 @@ struct HftbacktestImporter {
                     payload: payload, byteOffset: start
                 )
             }
-        }
-        if blankLines > 0 {
-            timeline.note(ImportNote(.blankLines, message: "\(blankLines) empty lines skipped"))
         }
         if let stop = inflated.stop {
             timeline.note(ImportNote(
