@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// One-way dependencies: TapeCore ← TapeFormat, Interop ← tape (CLI).
+// One-way dependencies: TapeCore ← WebSocketWire ← TapeFormat, Interop, TapeNet ← tape (CLI).
 // Later layers (Venues, Exchange, Replay, Backtest, TapeNet, TapeTesting) join the same arrows.
 let package = Package(
     name: "Tapedeck",
@@ -15,6 +15,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Timestamps, frames, directions, connection ids: the vocabulary every other target speaks.
@@ -27,13 +29,25 @@ let package = Package(
         .target(name: "WebSocketWire", dependencies: ["TapeCore", "CZlib"]),
         // Importers of foreign captures: hftbacktest, cryptofeed raw, pcap/pcapng of ws:// traffic.
         .target(name: "Interop", dependencies: ["TapeCore", "CZlib", "WebSocketWire"]),
+        // The only target that touches sockets: WebSocket client and server, TLS, the recording proxy.
+        .target(
+            name: "TapeNet",
+            dependencies: [
+                "TapeCore", "TapeFormat", "WebSocketWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // Deterministic synthetic sessions for the demo and the benchmarks.
         .target(name: "Samples", dependencies: ["TapeCore"]),
         // The command line; each subcommand's run() stays short and calls a library.
         .executableTarget(
             name: "tape",
             dependencies: [
-                "TapeCore", "TapeFormat", "Interop", "Samples",
+                "TapeCore", "TapeFormat", "Interop", "TapeNet", "Samples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +55,7 @@ let package = Package(
         .testTarget(name: "TapeFormatTests", dependencies: ["TapeFormat", "Samples"]),
         .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire", "Samples"]),
         .testTarget(name: "InteropTests", dependencies: ["Interop", "TapeCore", "CZlib", "WebSocketWire", "Samples"]),
+        .testTarget(name: "TapeNetTests", dependencies: ["TapeNet", "Samples"]),
         // Runs the built `tape` executable as a user would; depends on it so it is built first.
         .testTarget(name: "TapeCLITests", dependencies: ["tape"]),
     ]

@@ -50,6 +50,8 @@ public final class PerMessageDeflater {
         }
         if output.suffix(4).elementsEqual([0x00, 0x00, 0xFF, 0xFF]) { output.removeLast(4) }
         if resetsPerMessage { deflateReset(stream) }
-        return output
+        // zlib emits nothing for an empty message right after a flush; RFC 7692 §7.2.3.6 sends an
+        // empty message as one 0x00 (an empty stored block once the tail is put back).
+        return output.isEmpty ? [0x00] : output
     }
 }

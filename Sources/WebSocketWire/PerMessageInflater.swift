@@ -40,6 +40,9 @@ public final class PerMessageInflater {
 
     /// The uncompressed message for one compressed message payload.
     public func inflate(_ compressed: [UInt8]) throws(InflateError) -> [UInt8] {
+        // An empty payload is an empty message; appending the tail to nothing would be read as the
+        // start of a stored block and corrupt the shared window.
+        if compressed.isEmpty { return [] }
         guard ready else {
             throw .damaged("an earlier message of this direction could not be inflated, so the shared window is lost")
         }

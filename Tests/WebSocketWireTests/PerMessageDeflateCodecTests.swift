@@ -50,3 +50,33 @@ struct PerMessageDeflateCodecTests {
         #expect(PerMessageDeflateParameters.parseResponse("") == nil)
     }
 }
+
+@Suite("permessage-deflate across a conversation")
+struct PerMessageDeflateConversationTests {
+    @Test("a sequence of small, empty and megabyte messages shares one window both ways")
+    func conversation() throws {
+        let messages: [[UInt8]] = [
+            Array(#"{"id":1,"method":"auth"}"#.utf8), [0, 1, 2, 0, 255], [],
+            (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 131) },
+            Array(String(repeating: #"{"ch":"orderbook_5"}"#, count: 200).utf8),
+        ]
+        let deflater = PerMessageDeflater(noContextTakeover: false)
+        let inflater = PerMessageInflater(noContextTakeover: false)
+        for (index, message) in messages.enumerated() {
+            #expect(try inflater.inflate(deflater.deflate(message)) == message, "message \(index)")
+        }
+    }
+}
+
+@Suite("permessage-deflate empty messages")
+struct PerMessageDeflateEmptyMessageTests {
+    @Test("an empty message is sent as one 0x00 byte, and an empty payload inflates to nothing without harm")
+    func emptyMessages() throws {
+        let deflater = PerMessageDeflater(noContextTakeover: false)
+        _ = deflater.deflate(Array("warm up the window".utf8))
+        #expect(deflater.deflate([]) == [0x00])
+        let inflater = PerMessageInflater(noContextTakeover: false)
+        #expect(try inflater.inflate([]) == [])
+        #expect(try inflater.inflate(PerMessageDeflater(noContextTakeover: false).deflate(Array("after".utf8))) == Array("after".utf8))
+    }
+}
