@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TapeCore", targets: ["TapeCore"]),
         .library(name: "TapeFormat", targets: ["TapeFormat"]),
         .library(name: "Samples", targets: ["Samples"]),
+        .library(name: "Exchange", targets: ["Exchange"]),
         .executable(name: "tape", targets: ["tape"]),
     ],
     dependencies: [
@@ -24,6 +25,11 @@ let package = Package(
         .target(name: "TapeFormat", dependencies: ["TapeCore", "CZlib"]),
         // Deterministic synthetic sessions for the demo and the benchmarks.
         .target(name: "Samples", dependencies: ["TapeCore"]),
+        // Matching engine, margin, fees, funding, liquidation, conditional orders and a seeded
+        // market-data generator: no I/O, no clock; time comes in as an argument.
+        .target(name: "Exchange", dependencies: ["TapeCore"]),
+        // Order events per second through the exchange core, printed; run in release.
+        .executableTarget(name: "exchangebench", dependencies: ["Exchange", "TapeCore"]),
         // The command line; each subcommand's run() stays short and calls a library.
         .executableTarget(
             name: "tape",
@@ -34,6 +40,7 @@ let package = Package(
         ),
         .testTarget(name: "TapeCoreTests", dependencies: ["TapeCore"]),
         .testTarget(name: "TapeFormatTests", dependencies: ["TapeFormat"]),
+        .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "TapeCore"]),
         // Runs the built `tape` executable as a user would; depends on it so it is built first.
         .testTarget(name: "TapeCLITests", dependencies: ["tape"]),
     ]
