@@ -103,3 +103,15 @@ extension Exchange {
     /// How many accounts are open, the insurance account included.
     public var accountCount: Int { accounts.count }
 }
+
+extension Exchange {
+    /// Lots held long on an instrument across all accounts (equal to the lots held short).
+    public func openInterest(instrument: InstrumentID = InstrumentID(0)) -> Int64 {
+        var total: Int64 = 0
+        for account in accounts {
+            let quantity = account.positions[Int(instrument.rawValue)].quantity
+            if quantity > 0 { total += quantity }
+        }
+        return total
+    }
+}
