@@ -11,10 +11,11 @@ extension Exchange {
     public func invariantViolation() -> String? {
         var conserved: Int64 = feePool, deposits: Int64 = 0
         for account in accounts {
-            deposits += account.deposited
-            conserved += account.cash
+            // Wrapping sums: the equality is exact modulo 2⁶⁴ even if a partial sum overflows.
+            deposits &+= account.deposited
+            conserved &+= account.cash
             for position in account.positions {
-                conserved -= position.quantity > 0 ? position.basis : -position.basis
+                conserved &-= position.quantity > 0 ? position.basis : -position.basis
             }
         }
         if conserved != deposits {
