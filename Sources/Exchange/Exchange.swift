@@ -112,7 +112,7 @@ public struct Exchange {
         var events: [ExchangeEvent] = []
         arrive(at: now, into: &events)
         guard isKnown(instrument) else {
-            events.append(.rejected(Rejection(account: account, request: .cancel(OrderID(0)), reason: .unknownInstrument, time: now)))
+            events.append(.rejected(Rejection(account: account, request: .cancelAll, reason: .unknownInstrument, time: now)))
             return events
         }
         let i = Int(instrument.rawValue)

@@ -20,8 +20,6 @@ public struct Rejection: Hashable, Sendable {
         case insufficientMargin(required: Cash, available: Cash)
         /// A reduce-only order on a flat position or on the position's own side.
         case nothingToReduce
-        /// A market order, or a mark-price trigger, before any mark price was set.
-        case noMarketPrice
         /// The position would exceed maxQuantity.
         case positionLimit
         /// An expiring order whose expiry is not after the current time.
@@ -41,7 +39,6 @@ public struct Rejection: Hashable, Sendable {
             case .insufficientMargin(let required, let available):
                 return "not enough balance: needs \(required), has \(available) available; deposit or reduce the order"
             case .nothingToReduce: return "reduce-only order would not reduce the position: check the side and position"
-            case .noMarketPrice: return "no market price yet: wait for the first mark price or liquidity"
             case .positionLimit: return "position limit exceeded: reduce the quantity"
             case .alreadyExpired: return "order would expire at once: choose a later expiry"
             case .invalidAmendment: return "invalid amendment: change price or quantity, and keep quantity above zero"
@@ -53,6 +50,7 @@ public struct Rejection: Hashable, Sendable {
     public enum Request: Hashable, Sendable {
         case submit(clientTag: UInt64)
         case cancel(OrderID)
+        case cancelAll
         case amend(OrderID)
         case setLeverage(Int64)
         case placeTrigger(clientTag: UInt64)
