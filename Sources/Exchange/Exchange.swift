@@ -9,7 +9,7 @@ import TapeCore
 /// and instruments are dense arrays, orders are visited in book priority order.
 public struct Exchange {
     /// Where a resting order lives.
-    struct Location {
+    struct Location: Equatable {
         var instrument: Int32
         var slot: Int32
     }
@@ -29,7 +29,7 @@ public struct Exchange {
     var books: [OrderBook]
     var markets: [Market]
     var accounts: [AccountState]
-    var locations: [UInt64: Location] = [:]
+    var locations = OrderIndex()
     var expiries = ExpiryQueue()
     var triggers: [TriggerSnapshot] = []
     var nextOrderID: UInt64 = 1
