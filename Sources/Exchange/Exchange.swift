@@ -7,7 +7,7 @@ import TapeCore
 /// No I/O and no clock: every call takes `at now:` (which must never go backwards) and returns
 /// the events it caused, in order. Nothing iterates a Dictionary or Set into output: accounts
 /// and instruments are dense arrays, orders are visited in book priority order.
-public struct Exchange {
+public struct Exchange: Sendable {
     /// Where a resting order lives.
     struct Location: Equatable {
         var instrument: Int32

@@ -7,7 +7,7 @@ import TapeCore
 /// step), volatile (1/6 tick) and burst (1/2 tick, ten times faster, 50–300 steps) regimes; liquidity providers quote and cancel around it; takers cross the spread, leaning
 /// toward the fair price. Only integer arithmetic and `SeededRandom`: the same seed gives the
 /// same events, byte for byte, on every machine.
-public struct MarketDataGenerator {
+public struct MarketDataGenerator: Sendable {
     enum Regime {
         case calm
         case volatile
