@@ -72,9 +72,12 @@ extension Exchange {
                 }
             }
         }
+        // A market order never rests: fill-or-kill stays so (Digitex MARKET + FOK), anything else is IOC.
+        var timeInForce = request.timeInForce
+        if limit == nil, timeInForce.rests { timeInForce = .immediateOrCancel }
         var incoming = IncomingOrder(
             id: nextOrderID, account: a, instrument: i, side: request.side, limit: limit, remaining: quantity,
-            filled: 0, timeInForce: request.kind == .market ? .immediateOrCancel : request.timeInForce,
+            filled: 0, timeInForce: timeInForce,
             expiry: expiry, clientTag: request.clientTag, reduceOnly: request.reduceOnly)
         nextOrderID += 1
         events.append(.orderAccepted(snapshot(incoming)))

@@ -156,6 +156,9 @@ public struct Exchange: Sendable {
     // MARK: - Time and prices
 
     /// Moves time forward: expires orders, pays funding at each due funding time, in time order.
+    ///
+    /// Driver calls (time, prices, funding rate) trap on a time that goes backwards or an
+    /// instrument that is not listed: those are programming errors, not traders' requests.
     public mutating func advanceTime(to now: Timestamp) -> [ExchangeEvent] {
         var events: [ExchangeEvent] = []
         arrive(at: now, into: &events)
@@ -167,6 +170,7 @@ public struct Exchange: Sendable {
     /// mark-price triggers.
     public mutating func updateMarkPrice(_ price: Price, instrument: InstrumentID = InstrumentID(0), at now: Timestamp) -> [ExchangeEvent] {
         var events: [ExchangeEvent] = []
+        precondition(isKnown(instrument), "updateMarkPrice for \(instrument), which is not listed")
         arrive(at: now, into: &events)
         let i = Int(instrument.rawValue)
         markets[i].mark = price.units
@@ -181,6 +185,7 @@ public struct Exchange: Sendable {
     /// Sets the index (spot) price and fires index-price triggers (Digitex SPOT_PRICE).
     public mutating func updateIndexPrice(_ price: Price, instrument: InstrumentID = InstrumentID(0), at now: Timestamp) -> [ExchangeEvent] {
         var events: [ExchangeEvent] = []
+        precondition(isKnown(instrument), "updateIndexPrice for \(instrument), which is not listed")
         arrive(at: now, into: &events)
         markets[Int(instrument.rawValue)].index = price.units
         events.append(.indexPrice(instrument, price, at: now))
@@ -193,6 +198,7 @@ public struct Exchange: Sendable {
     /// Sets the funding rate that the next funding applies (longs pay shorts when positive);
     /// clamped to the instrument's maximum.
     public mutating func setFundingRate(_ rate: Rate, instrument: InstrumentID = InstrumentID(0)) {
+        precondition(isKnown(instrument), "setFundingRate for \(instrument), which is not listed")
         let cap = config.instruments[Int(instrument.rawValue)].maxFundingRate.perHundredMillion
         markets[Int(instrument.rawValue)].fundingRate = min(max(rate.perHundredMillion, -cap), cap)
     }

@@ -126,3 +126,20 @@ struct TimeInForceTests {
         #expect(events.trades.first?.makerAccount == t[1])
     }
 }
+
+@Suite("Market orders")
+struct MarketOrderTests {
+    @Test("a market FOK order stays all-or-nothing; a market GTC order never rests")
+    func marketTimeInForce() {
+        var (exchange, t) = digitex()
+        _ = exchange.submit(.limit(.sell, 3, at: usd(10_000)), account: t[0], at: seconds(1))
+        let fok = OrderRequest(side: .buy, kind: .market, quantity: Quantity(lots: 4), timeInForce: .fillOrKill)
+        let killed = exchange.submit(fok, account: t[1], at: seconds(2))
+        #expect(killed.trades.isEmpty && killed.cancellations.first?.1 == .fillOrKillUnfilled)
+        let gtc = OrderRequest(side: .buy, kind: .market, quantity: Quantity(lots: 4), timeInForce: .goodTillCancelled)
+        let events = exchange.submit(gtc, account: t[1], at: seconds(3))
+        #expect(events.trades.map(\.quantity.lots) == [3])
+        #expect(events.cancellations.first?.1 == .immediateOrCancelRemainder)
+        #expect(exchange.openOrders(of: t[1]).isEmpty)
+    }
+}
