@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// One-way dependencies: TapeCore ← WebSocketWire ← TapeFormat, Interop, TapeNet ← tape (CLI).
+// One-way dependencies: TapeCore ← WebSocketWire, TapeFormat, Interop, Exchange ← TapeNet ← tape (CLI).
 // Later layers (Venues, Exchange, Replay, Backtest, TapeNet, TapeTesting) join the same arrows.
 let package = Package(
     name: "Tapedeck",
@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "TapeFormat", targets: ["TapeFormat"]),
         .library(name: "Interop", targets: ["Interop"]),
         .library(name: "Samples", targets: ["Samples"]),
+        .library(name: "Exchange", targets: ["Exchange"]),
         .executable(name: "tape", targets: ["tape"]),
     ],
     dependencies: [
@@ -43,6 +44,9 @@ let package = Package(
         ),
         // Deterministic synthetic sessions for the demo and the benchmarks.
         .target(name: "Samples", dependencies: ["TapeCore"]),
+        // Matching engine, margin, fees, funding, liquidation, conditional orders and a seeded
+        // market-data generator: no I/O, no clock; time comes in as an argument.
+        .target(name: "Exchange", dependencies: ["TapeCore"]),
         // The command line; each subcommand's run() stays short and calls a library.
         .executableTarget(
             name: "tape",
@@ -56,6 +60,7 @@ let package = Package(
         .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire", "Samples"]),
         .testTarget(name: "InteropTests", dependencies: ["Interop", "TapeCore", "CZlib", "WebSocketWire", "Samples"]),
         .testTarget(name: "TapeNetTests", dependencies: ["TapeNet", "Samples"]),
+        .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "TapeCore"]),
         // Runs the built `tape` executable as a user would; depends on it so it is built first.
         .testTarget(name: "TapeCLITests", dependencies: ["tape"]),
     ]

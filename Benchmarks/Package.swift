@@ -15,6 +15,11 @@ let package = Package(
             name: "InteropThroughput",
             dependencies: [.product(name: "Interop", package: "Tapedeck")]
         ),
+        // Order events per second through the exchange core, against a no-exchange baseline.
+        .executableTarget(
+            name: "exchangebench",
+            dependencies: [.product(name: "Exchange", package: "Tapedeck"), .product(name: "TapeCore", package: "Tapedeck")]
+        ),
         .executableTarget(
             name: "tapebench",
             dependencies: [
