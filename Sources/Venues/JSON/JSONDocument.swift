@@ -1,0 +1,197 @@
+/// A scanned frame: its bytes and its token tape. Read it through `root` and `JSONValue`.
+public struct JSONDocument: Sendable {
+    public let bytes: [UInt8]
+    let tokens: [JSONToken]
+
+    init(bytes: [UInt8], tokens: [JSONToken]) {
+        self.bytes = bytes
+        self.tokens = tokens
+    }
+
+    /// The top-level value.
+    public var root: JSONValue { JSONValue(document: self, index: 0) }
+}
+
+/// One value inside a `JSONDocument`; cheap to copy (two array references and an index).
+public struct JSONValue: Sendable {
+    let document: JSONDocument
+    let index: Int
+
+    private var token: JSONToken { document.tokens[index] }
+
+    public var isObject: Bool { token.kind == .object }
+    public var isArray: Bool { token.kind == .array }
+    public var isString: Bool { token.kind == .string }
+    public var isNumber: Bool { token.kind == .number }
+    public var isNull: Bool { token.kind == .null }
+
+    /// The member named `key` of an object; nil when this is not an object or has no such member.
+    /// Keys are compared byte for byte against the raw key, so no string is built.
+    public subscript(key: StaticString) -> JSONValue? {
+        guard token.kind == .object else { return nil }
+        let end = Int(token.next)
+        var child = index + 1
+        let keyCount = key.utf8CodeUnitCount
+        let keyPointer = key.utf8Start
+        while child < end {
+            let keyToken = document.tokens[child]
+            if !keyToken.escaped, Int(keyToken.end - keyToken.start) == keyCount,
+               document.bytes.withUnsafeBufferPointer({ bytes in
+                   memcmpBytes(bytes.baseAddress! + Int(keyToken.start), keyPointer, keyCount)
+               }) {
+                return JSONValue(document: document, index: child + 1)
+            }
+            child = Int(document.tokens[child + 1].next)
+        }
+        return nil
+    }
+
+    /// The member named `key` (a runtime string; the `StaticString` subscript is the fast path).
+    public func member(named key: String) -> JSONValue? {
+        members.first(where: { $0.key == key })?.value
+    }
+
+    /// The members of an object in document order (keys decoded).
+    public var members: [(key: String, value: JSONValue)] {
+        guard token.kind == .object else { return [] }
+        var result: [(key: String, value: JSONValue)] = []
+        var child = index + 1
+        while child < Int(token.next) {
+            let key = JSONValue(document: document, index: child).string ?? ""
+            result.append((key, JSONValue(document: document, index: child + 1)))
+            child = Int(document.tokens[child + 1].next)
+        }
+        return result
+    }
+
+    /// The elements of an array in order; empty when this is not an array.
+    public var elements: [JSONValue] {
+        guard token.kind == .array else { return [] }
+        var result: [JSONValue] = []
+        var child = index + 1
+        while child < Int(token.next) {
+            result.append(JSONValue(document: document, index: child))
+            child = Int(document.tokens[child].next)
+        }
+        return result
+    }
+
+    /// Calls `body` for each array element without building an array.
+    public func forEachElement(_ body: (JSONValue) throws -> Void) rethrows {
+        guard token.kind == .array else { return }
+        var child = index + 1
+        let end = Int(token.next)
+        while child < end {
+            try body(JSONValue(document: document, index: child))
+            child = Int(document.tokens[child].next)
+        }
+    }
+
+    /// The decoded string, or nil when this is not a string (or holds an invalid `\u` surrogate).
+    public var string: String? {
+        let token = token
+        guard token.kind == .string else { return nil }
+        let range = Int(token.start)..<Int(token.end)
+        if !token.escaped {
+            return document.bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+        }
+        return unescapeJSONString(document.bytes[range])
+    }
+
+    /// True when this is a string equal to `literal` (compared on raw bytes, no allocation).
+    public func isString(_ literal: StaticString) -> Bool {
+        let token = token
+        guard token.kind == .string, !token.escaped, Int(token.end - token.start) == literal.utf8CodeUnitCount else { return false }
+        return document.bytes.withUnsafeBufferPointer { bytes in
+            memcmpBytes(bytes.baseAddress! + Int(token.start), literal.utf8Start, literal.utf8CodeUnitCount)
+        }
+    }
+
+    /// A number, or a string holding a number (several venues quote their numbers), as an exact decimal.
+    public var decimal: FixedDecimal? {
+        let token = token
+        guard token.kind == .number || (token.kind == .string && !token.escaped) else { return nil }
+        let range = Int(token.start)..<Int(token.end)
+        return document.bytes.withUnsafeBufferPointer { FixedDecimal(utf8: UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// An integral number (or quoted integer) as Int64; nil for fractions or out-of-range values.
+    public var int64: Int64? {
+        guard let value = decimal?.normalized, value.scale == 0 else { return nil }
+        return value.mantissa
+    }
+
+    /// `true`/`false`; also 1/0, which Digitex uses for flags such as `isMaker`.
+    public var bool: Bool? {
+        switch token.kind {
+        case .true: return true
+        case .false: return false
+        case .number: return int64.map { $0 != 0 }
+        case .object, .array, .string, .null: return nil
+        }
+    }
+
+    /// The raw bytes of this value as written (for strings, without the quotes).
+    public var rawBytes: ArraySlice<UInt8> {
+        document.bytes[Int(token.start)..<Int(token.end)]
+    }
+
+    /// Byte range of the value in the frame; strings exclude their quotes.
+    var byteRange: Range<Int> { Int(token.start)..<Int(token.end) }
+}
+
+@inline(__always)
+private func memcmpBytes(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    for offset in 0..<count where lhs[offset] != rhs[offset] {
+        return false
+    }
+    return true
+}
+
+/// Decodes the escapes of a JSON string body (already validated by the scanner).
+func unescapeJSONString(_ raw: ArraySlice<UInt8>) -> String? {
+    var output: [UInt8] = []
+    output.reserveCapacity(raw.count)
+    var index = raw.startIndex
+    var pendingHighSurrogate: UInt32?
+    while index < raw.endIndex {
+        let byte = raw[index]
+        guard byte == UInt8(ascii: "\\") else {
+            guard pendingHighSurrogate == nil else { return nil }
+            output.append(byte)
+            index += 1
+            continue
+        }
+        let escape = raw[index + 1]
+        index += 2
+        if escape == UInt8(ascii: "u") {
+            var code: UInt32 = 0
+            for offset in 0..<4 { code = code << 4 | UInt32(hexValue(raw[index + offset]) ?? 0) }
+            index += 4
+            if let high = pendingHighSurrogate {
+                guard (0xDC00...0xDFFF).contains(code) else { return nil }
+                code = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)
+                pendingHighSurrogate = nil
+            } else if (0xD800...0xDBFF).contains(code) {
+                pendingHighSurrogate = code
+                continue
+            } else if (0xDC00...0xDFFF).contains(code) {
+                return nil
+            }
+            guard let scalar = Unicode.Scalar(code) else { return nil }
+            output.append(contentsOf: Array(String(Character(scalar)).utf8))
+            continue
+        }
+        guard pendingHighSurrogate == nil else { return nil }
+        switch escape {
+        case UInt8(ascii: "b"): output.append(0x08)
+        case UInt8(ascii: "f"): output.append(0x0C)
+        case UInt8(ascii: "n"): output.append(0x0A)
+        case UInt8(ascii: "r"): output.append(0x0D)
+        case UInt8(ascii: "t"): output.append(0x09)
+        default: output.append(escape)  // \" \\ \/
+        }
+    }
+    guard pendingHighSurrogate == nil else { return nil }
+    return String(decoding: output, as: UTF8.self)
+}
