@@ -3,6 +3,7 @@ public struct Anomaly: Hashable, Sendable, CustomStringConvertible {
     public enum Kind: Hashable, Sendable {
         case fillForUnknownOrder
         case cancelForUnknownOrder
+        case updateForUnknownOrder
         case orderChainBroken
         case contractChainBroken
         case conditionalOrderUnknown

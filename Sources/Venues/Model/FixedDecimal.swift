@@ -102,6 +102,12 @@ public struct FixedDecimal: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     public var isZero: Bool { mantissa == 0 }
+
+    /// The absolute value, or nil for the one mantissa that has none (`Int64.min`).
+    public var magnitude: FixedDecimal? {
+        guard mantissa != .min else { return nil }
+        return FixedDecimal(mantissa: mantissa < 0 ? -mantissa : mantissa, scale: scale)
+    }
     public var isNegative: Bool { mantissa < 0 }
 
     /// The mantissa re-expressed at a larger scale; nil when it does not fit.
@@ -113,6 +119,15 @@ public struct FixedDecimal: Hashable, Comparable, Sendable, CustomStringConverti
             if overflow { return nil }
             value = shifted
         }
+        return value
+    }
+
+    /// The mantissa at `target` digits after the point, truncating toward zero when `target` is
+    /// smaller than `scale`; nil when widening overflows. (`1.8484` at scale 3 is 1848.)
+    public func mantissa(truncatedToScale target: UInt8) -> Int64? {
+        guard target < scale else { return mantissa(atScale: target) }
+        var value = mantissa
+        for _ in 0..<(scale - target) { value /= 10 }
         return value
     }
 

@@ -19,6 +19,12 @@ public enum VenueEvent: Hashable, Sendable {
     case positionUpdated(Position)
     case balanceUpdated(Balance)
     case leverageChanged(symbol: String, leverage: FixedDecimal)
+    /// The leverage levels the venue offers (or the account's current ones), on request.
+    case leverageTiers([LeverageTier])
+    /// Past fills the venue listed on request (not new executions: they are not applied again).
+    case fillHistory([Fill])
+    /// Instrument reference data.
+    case instruments([Instrument])
     case fundingPaid(FundingPayment)
     case positionLiquidated(Liquidation)
     case conditionalOrderUpdated(ConditionalOrder)

@@ -40,3 +40,15 @@ struct FixedDecimalTests {
         #expect(FixedDecimal(mantissa: .min, scale: 0).subtracting(1) == nil)
     }
 }
+
+@Suite("FixedDecimal rescaling")
+struct FixedDecimalRescalingTests {
+    @Test("truncating to fewer digits drops the rest; widening multiplies or reports overflow")
+    func truncation() {
+        // Seconds with 7 decimals as QFEX sends them, to milliseconds, without overflowing on the way.
+        #expect(FixedDecimal("1769439642.8484282")?.mantissa(truncatedToScale: 3) == 1_769_439_642_848)
+        #expect(FixedDecimal("-1.9999")?.mantissa(truncatedToScale: 0) == -1)
+        #expect(FixedDecimal("12")?.mantissa(truncatedToScale: 3) == 12_000)
+        #expect(FixedDecimal(mantissa: .max, scale: 0).mantissa(truncatedToScale: 1) == nil)
+    }
+}
