@@ -24,13 +24,15 @@ enum DigitexAccountDecoding {
         case .orderCancelled:
             push.status = try fields.optionalString("orderStatus").map(DigitexVocabulary.status)
             push.orders = try fields.array("orders").map { (value) throws(DecodeFailure) in
-                try order(FieldReader(value, message: "\(name).orders"))
+                let fields = try FieldReader(value, message: "\(name).orders")
+                return try order(fields)
             }
         case .contractClosed:
             push.orderIDs = try strings(fields, "orderIds")
         case .traderStatus, .leverage:
             push.orders = try fields.array("activeOrders").map { (value) throws(DecodeFailure) in
-                try order(FieldReader(value, message: "\(name).activeOrders"))
+                let fields = try FieldReader(value, message: "\(name).activeOrders")
+                return try order(fields)
             }
             push.contracts = try fields.array("contracts").map { (value) throws(DecodeFailure) in try contract(value, name) }
             push.conditionalOrders = try fields.array("conditionalOrders").map { (value) throws(DecodeFailure) in

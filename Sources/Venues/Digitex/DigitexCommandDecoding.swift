@@ -10,9 +10,11 @@ extension DigitexCommand {
             return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
         }
         do throws(DecodeFailure) {
-            let request = try FieldReader(document.root, message: "request")
-            let id = try request.int("id")
-            return .success((id, try command(method: try request.string("method"), request: request)))
+            return .success(try document.withRoot { (root) throws(DecodeFailure) in
+                let request = try FieldReader(root, message: "request")
+                let id = try request.int("id")
+                return (id, try command(method: try request.string("method"), request: request))
+            })
         } catch {
             return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
         }

@@ -17,7 +17,7 @@ public struct DigitexDecoder: Sendable {
         }
         defer { scanner.recycle(document) }
         do throws(DecodeFailure) {
-            return .success(try Self.message(document.root))
+            return .success(try document.withRoot { (root) throws(DecodeFailure) in try Self.message(root) })
         } catch {
             return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
         }
@@ -28,7 +28,7 @@ public struct DigitexDecoder: Sendable {
         if let channel = root["ch"] {
             guard let name = channel.string else { throw DecodeFailure(.badField("ch", in: "push")) }
             // The public docs say `ch` is "BTCUSD-PERP@trades" while every example says "trades".
-            let short = name.split(separator: "@", maxSplits: 1).last.map(String.init) ?? name
+            let short = name.lastIndex(of: "@").map { String(name[name.index(after: $0)...]) } ?? name
             guard let data = root["data"] else { throw DecodeFailure(.missingField("data", in: short)) }
             return try push(channel: short, data: data)
         }
@@ -130,8 +130,7 @@ public struct DigitexDecoder: Sendable {
         var failure: DecodeFailure?
         array.forEachElement { pair in
             guard failure == nil else { return }
-            let items = pair.elements
-            guard items.count == 2, let price = items[0].decimal, let size = items[1].decimal, !size.isNegative else {
+            guard let (first, second) = pair.pair, let price = first.decimal, let size = second.decimal, !size.isNegative else {
                 failure = fields.bad(key)
                 return
             }

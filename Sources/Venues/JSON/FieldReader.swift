@@ -1,46 +1,95 @@
 /// Reads typed fields from one JSON object and reports the first missing or malformed one,
 /// naming the field and the message, so a bad frame becomes a precise `UnrecognisedFrame`.
+///
+/// Lookups are O(1): on creation the reader hashes the object's keys once into a small
+/// open-addressing table kept inline (no allocation). Decoders ask for many optional fields
+/// that are usually absent; with a linear scan each miss walked the whole object, which was the
+/// largest single cost on the replay hot path.
 struct FieldReader {
     let object: JSONValue
     /// The message's name for error reports (`"orderFilled"`, `"v4_positions"`, …).
     let message: String
+    /// Slots of `hash << 32 | (value token index + 1)`; 0 is empty. Unused when `indexed` is false.
+    private var table = InlineArray<64, UInt64>(repeating: 0)
+    /// False for objects with more than 32 members (table would be too full): lookups scan instead.
+    private var indexed = true
 
     init(_ object: JSONValue, message: String) throws(DecodeFailure) {
         guard object.isObject else { throw DecodeFailure(.badField("data", in: message)) }
         self.object = object
         self.message = message
+        var count = 0
+        object.forEachMember { keyStart, keyCount, escaped, valueIndex in
+            count += 1
+            guard count <= 32, !escaped else {
+                indexed = false
+                return
+            }
+            let hash = Self.hash(keyStart, keyCount)
+            var slot = Int(hash & 63)
+            // First occurrence wins, like the linear lookup (duplicate keys are rare and invalid-ish).
+            while table[slot] != 0 {
+                if UInt32(truncatingIfNeeded: table[slot] >> 32) == hash, object.keyMatches(valueIndex: Int(table[slot] & 0xFFFF_FFFF) - 1, keyStart, keyCount) { return }
+                slot = (slot + 1) & 63
+            }
+            table[slot] = UInt64(hash) << 32 | UInt64(valueIndex + 1)
+        }
+    }
+
+    /// FNV-1a, 32 bits: short keys, good spread, no allocation.
+    private static func hash(_ start: UnsafePointer<UInt8>, _ count: Int) -> UInt32 {
+        var hash: UInt32 = 2_166_136_261
+        for offset in 0..<count { hash = (hash ^ UInt32(start[offset])) &* 16_777_619 }
+        return hash
+    }
+
+    private func find(_ key: StaticString) -> JSONValue? {
+        guard indexed else { return object[key] }
+        let hash = Self.hash(key.utf8Start, key.utf8CodeUnitCount)
+        var slot = Int(hash & 63)
+        while table[slot] != 0 {
+            let entry = table[slot]
+            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                let valueIndex = Int(entry & 0xFFFF_FFFF) - 1
+                if object.keyMatches(valueIndex: valueIndex, key.utf8Start, key.utf8CodeUnitCount) {
+                    return object.value(atToken: valueIndex)
+                }
+            }
+            slot = (slot + 1) & 63
+        }
+        return nil
     }
 
     func has(_ key: StaticString) -> Bool {
-        guard let value = object[key] else { return false }
+        guard let value = find(key) else { return false }
         return !value.isNull
     }
 
     func value(_ key: StaticString) throws(DecodeFailure) -> JSONValue {
-        guard let value = object[key], !value.isNull else { throw missing(key) }
+        guard let value = find(key), !value.isNull else { throw missing(key) }
         return value
     }
 
     func string(_ key: StaticString) throws(DecodeFailure) -> String {
-        guard let value = object[key] else { throw missing(key) }
+        guard let value = find(key) else { throw missing(key) }
         guard let string = value.string else { throw bad(key) }
         return string
     }
 
     func optionalString(_ key: StaticString) throws(DecodeFailure) -> String? {
-        guard let value = object[key], !value.isNull else { return nil }
+        guard let value = find(key), !value.isNull else { return nil }
         guard let string = value.string else { throw bad(key) }
         return string
     }
 
     func decimal(_ key: StaticString) throws(DecodeFailure) -> FixedDecimal {
-        guard let value = object[key] else { throw missing(key) }
+        guard let value = find(key) else { throw missing(key) }
         guard let decimal = value.decimal else { throw bad(key) }
         return decimal
     }
 
     func optionalDecimal(_ key: StaticString) throws(DecodeFailure) -> FixedDecimal? {
-        guard let value = object[key], !value.isNull else { return nil }
+        guard let value = find(key), !value.isNull else { return nil }
         guard let decimal = value.decimal else { throw bad(key) }
         return decimal
     }
@@ -59,26 +108,26 @@ struct FieldReader {
     }
 
     func int(_ key: StaticString) throws(DecodeFailure) -> Int64 {
-        guard let value = object[key] else { throw missing(key) }
+        guard let value = find(key) else { throw missing(key) }
         guard let int = value.int64 else { throw bad(key) }
         return int
     }
 
     func optionalInt(_ key: StaticString) throws(DecodeFailure) -> Int64? {
-        guard let value = object[key], !value.isNull else { return nil }
+        guard let value = find(key), !value.isNull else { return nil }
         guard let int = value.int64 else { throw bad(key) }
         return int
     }
 
     func optionalBool(_ key: StaticString) throws(DecodeFailure) -> Bool? {
-        guard let value = object[key], !value.isNull else { return nil }
+        guard let value = find(key), !value.isNull else { return nil }
         guard let bool = value.bool else { throw bad(key) }
         return bool
     }
 
     /// An array field; absent or null reads as empty, anything else that is not an array is an error.
     func array(_ key: StaticString) throws(DecodeFailure) -> [JSONValue] {
-        guard let value = object[key], !value.isNull else { return [] }
+        guard let value = find(key), !value.isNull else { return [] }
         guard value.isArray else { throw bad(key) }
         return value.elements
     }

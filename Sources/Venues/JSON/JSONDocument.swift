@@ -1,23 +1,38 @@
-/// A scanned frame: its bytes and its token tape. Read it through `root` and `JSONValue`.
+/// A scanned frame: its bytes and its token tape. Read it inside `withRoot`.
 public struct JSONDocument: Sendable {
     public let bytes: [UInt8]
     let tokens: [JSONToken]
 
     init(bytes: [UInt8], tokens: [JSONToken]) {
+        precondition(!bytes.isEmpty && !tokens.isEmpty, "a scanned document has at least one value")
         self.bytes = bytes
         self.tokens = tokens
     }
 
-    /// The top-level value.
-    public var root: JSONValue { JSONValue(document: self, index: 0) }
+    /// Calls `body` with the top-level value. The value (and every value reached from it) points
+    /// into this document's storage and must not escape `body`; in exchange reading costs no
+    /// reference counting, which is most of the cost of a naive tree on the replay hot path.
+    public func withRoot<R, E: Error>(_ body: (JSONValue) throws(E) -> R) throws(E) -> R {
+        let result: Result<R, E> = bytes.withUnsafeBufferPointer { bytes in
+            tokens.withUnsafeBufferPointer { tokens in
+                do throws(E) {
+                    return .success(try body(JSONValue(tokens: tokens.baseAddress!, bytes: bytes.baseAddress!, index: 0)))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        return try result.get()
+    }
 }
 
-/// One value inside a `JSONDocument`; cheap to copy (two array references and an index).
-public struct JSONValue: Sendable {
-    let document: JSONDocument
+/// One value inside a `JSONDocument`, valid only inside `JSONDocument.withRoot`.
+public struct JSONValue {
+    let tokens: UnsafePointer<JSONToken>
+    let bytes: UnsafePointer<UInt8>
     let index: Int
 
-    private var token: JSONToken { document.tokens[index] }
+    private var token: JSONToken { tokens[index] }
 
     public var isObject: Bool { token.kind == .object }
     public var isArray: Bool { token.kind == .array }
@@ -34,14 +49,12 @@ public struct JSONValue: Sendable {
         let keyCount = key.utf8CodeUnitCount
         let keyPointer = key.utf8Start
         while child < end {
-            let keyToken = document.tokens[child]
-            if !keyToken.escaped, Int(keyToken.end - keyToken.start) == keyCount,
-               document.bytes.withUnsafeBufferPointer({ bytes in
-                   memcmpBytes(bytes.baseAddress! + Int(keyToken.start), keyPointer, keyCount)
-               }) {
-                return JSONValue(document: document, index: child + 1)
+            let keyToken = tokens[child]
+            if !keyToken.escaped, Int(keyToken.end &- keyToken.start) == keyCount,
+               memcmpBytes(bytes + Int(keyToken.start), keyPointer, keyCount) {
+                return JSONValue(tokens: tokens, bytes: bytes, index: child + 1)
             }
-            child = Int(document.tokens[child + 1].next)
+            child = Int(tokens[child + 1].next)
         }
         return nil
     }
@@ -51,15 +64,38 @@ public struct JSONValue: Sendable {
         members.first(where: { $0.key == key })?.value
     }
 
+    /// Calls `body` with each member's raw key (start, byte count, whether it has escapes) and
+    /// the token index of its value, in document order, without decoding anything.
+    func forEachMember(_ body: (UnsafePointer<UInt8>, Int, Bool, Int) -> Void) {
+        guard token.kind == .object else { return }
+        var child = index + 1
+        let end = Int(token.next)
+        while child < end {
+            let keyToken = tokens[child]
+            body(bytes + Int(keyToken.start), Int(keyToken.end &- keyToken.start), keyToken.escaped, child + 1)
+            child = Int(tokens[child + 1].next)
+        }
+    }
+
+    /// True when the key before the value at `valueIndex` is exactly these bytes.
+    func keyMatches(valueIndex: Int, _ key: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let keyToken = tokens[valueIndex - 1]
+        return !keyToken.escaped && Int(keyToken.end &- keyToken.start) == count && memcmpBytes(bytes + Int(keyToken.start), key, count)
+    }
+
+    func value(atToken tokenIndex: Int) -> JSONValue {
+        JSONValue(tokens: tokens, bytes: bytes, index: tokenIndex)
+    }
+
     /// The members of an object in document order (keys decoded).
     public var members: [(key: String, value: JSONValue)] {
         guard token.kind == .object else { return [] }
         var result: [(key: String, value: JSONValue)] = []
         var child = index + 1
         while child < Int(token.next) {
-            let key = JSONValue(document: document, index: child).string ?? ""
-            result.append((key, JSONValue(document: document, index: child + 1)))
-            child = Int(document.tokens[child + 1].next)
+            let key = JSONValue(tokens: tokens, bytes: bytes, index: child).string ?? ""
+            result.append((key, JSONValue(tokens: tokens, bytes: bytes, index: child + 1)))
+            child = Int(tokens[child + 1].next)
         }
         return result
     }
@@ -70,10 +106,21 @@ public struct JSONValue: Sendable {
         var result: [JSONValue] = []
         var child = index + 1
         while child < Int(token.next) {
-            result.append(JSONValue(document: document, index: child))
-            child = Int(document.tokens[child].next)
+            result.append(JSONValue(tokens: tokens, bytes: bytes, index: child))
+            child = Int(tokens[child].next)
         }
         return result
+    }
+
+    /// The two elements of a two-element array (`[price, size]` levels), without building an array.
+    public var pair: (JSONValue, JSONValue)? {
+        guard token.kind == .array else { return nil }
+        let first = index + 1
+        let end = Int(token.next)
+        guard first < end else { return nil }
+        let second = Int(tokens[first].next)
+        guard second < end, Int(tokens[second].next) == end else { return nil }
+        return (JSONValue(tokens: tokens, bytes: bytes, index: first), JSONValue(tokens: tokens, bytes: bytes, index: second))
     }
 
     /// Calls `body` for each array element without building an array.
@@ -82,8 +129,8 @@ public struct JSONValue: Sendable {
         var child = index + 1
         let end = Int(token.next)
         while child < end {
-            try body(JSONValue(document: document, index: child))
-            child = Int(document.tokens[child].next)
+            try body(JSONValue(tokens: tokens, bytes: bytes, index: child))
+            child = Int(tokens[child].next)
         }
     }
 
@@ -93,18 +140,16 @@ public struct JSONValue: Sendable {
         guard token.kind == .string else { return nil }
         let range = Int(token.start)..<Int(token.end)
         if !token.escaped {
-            return document.bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+            return String(decoding: UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count), as: UTF8.self)
         }
-        return unescapeJSONString(document.bytes[range])
+        return unescapeJSONString(UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count))
     }
 
     /// True when this is a string equal to `literal` (compared on raw bytes, no allocation).
     public func isString(_ literal: StaticString) -> Bool {
         let token = token
         guard token.kind == .string, !token.escaped, Int(token.end - token.start) == literal.utf8CodeUnitCount else { return false }
-        return document.bytes.withUnsafeBufferPointer { bytes in
-            memcmpBytes(bytes.baseAddress! + Int(token.start), literal.utf8Start, literal.utf8CodeUnitCount)
-        }
+        return memcmpBytes(bytes + Int(token.start), literal.utf8Start, literal.utf8CodeUnitCount)
     }
 
     /// A number, or a string holding a number (several venues quote their numbers), as an exact decimal.
@@ -112,7 +157,7 @@ public struct JSONValue: Sendable {
         let token = token
         guard token.kind == .number || (token.kind == .string && !token.escaped) else { return nil }
         let range = Int(token.start)..<Int(token.end)
-        return document.bytes.withUnsafeBufferPointer { FixedDecimal(utf8: UnsafeBufferPointer(rebasing: $0[range])) }
+        return FixedDecimal(utf8: UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count))
     }
 
     /// An integral number (or quoted integer) as Int64; nil for fractions or out-of-range values.
@@ -131,9 +176,9 @@ public struct JSONValue: Sendable {
         }
     }
 
-    /// The raw bytes of this value as written (for strings, without the quotes).
-    public var rawBytes: ArraySlice<UInt8> {
-        document.bytes[Int(token.start)..<Int(token.end)]
+    /// The raw bytes of this value as written (for strings, without the quotes), copied out.
+    public var rawBytes: [UInt8] {
+        Array(UnsafeBufferPointer(start: bytes + Int(token.start), count: Int(token.end - token.start)))
     }
 
     /// Byte range of the value in the frame; strings exclude their quotes.
@@ -149,7 +194,7 @@ private func memcmpBytes(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8
 }
 
 /// Decodes the escapes of a JSON string body (already validated by the scanner).
-func unescapeJSONString(_ raw: ArraySlice<UInt8>) -> String? {
+func unescapeJSONString(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
     var output: [UInt8] = []
     output.reserveCapacity(raw.count)
     var index = raw.startIndex

@@ -9,7 +9,7 @@ extension QFEXCommand {
             return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
         }
         do throws(DecodeFailure) {
-            return .success(try command(document.root))
+            return .success(try document.withRoot { (root) throws(DecodeFailure) in try command(root) })
         } catch {
             return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
         }

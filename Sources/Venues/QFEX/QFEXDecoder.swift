@@ -13,7 +13,7 @@ public struct QFEXDecoder: Sendable {
         }
         defer { scanner.recycle(document) }
         do throws(DecodeFailure) {
-            return .success(try Self.message(document.root))
+            return .success(try document.withRoot { (root) throws(DecodeFailure) in try Self.message(root) })
         } catch {
             return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
         }

@@ -4,8 +4,7 @@ enum QFEXMarketDecoding {
     static func levels(_ fields: FieldReader, _ key: StaticString, _ name: String) throws(DecodeFailure) -> [BookLevel] {
         var levels: [BookLevel] = []
         for pair in try fields.array(key) {
-            let items = pair.elements
-            guard items.count == 2, let price = items[0].decimal, let size = items[1].decimal, !size.isNegative else {
+            guard let (first, second) = pair.pair, let price = first.decimal, let size = second.decimal, !size.isNegative else {
                 throw fields.bad(key)
             }
             levels.append(BookLevel(price: price, size: size))

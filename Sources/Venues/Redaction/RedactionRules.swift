@@ -48,20 +48,23 @@ public struct RedactionRules: Sendable {
     public func redact(_ payload: [UInt8]) -> [UInt8] {
         var scanner = JSONScanner()
         guard let document = try? scanner.scan(payload) else { return payload }
-        var replacements: [(range: Range<Int>, text: [UInt8])] = []
-        for field in fields {
-            if let condition = field.when {
-                guard let value = Self.value(at: condition.path, in: document.root), value.string == condition.equals else { continue }
-            }
-            guard let value = Self.value(at: field.path, in: document.root) else { continue }
-            var text: [UInt8] = []
-            if value.isString {
-                text = Array(Self.placeholder(field.label).utf8)
+        let replacements: [(range: Range<Int>, text: [UInt8])] = document.withRoot { root in
+            var replacements: [(range: Range<Int>, text: [UInt8])] = []
+            for field in fields {
+                if let condition = field.when {
+                    guard let value = Self.value(at: condition.path, in: root), value.string == condition.equals else { continue }
+                }
+                guard let value = Self.value(at: field.path, in: root) else { continue }
+                var text: [UInt8] = []
+                if value.isString {
+                    // The quotes stay; only the characters between them change.
+                    text = Array(Self.placeholder(field.label).utf8)
+                } else {
+                    writeJSONString(Self.placeholder(field.label), into: &text)
+                }
                 replacements.append((value.byteRange, text))
-            } else {
-                writeJSONString(Self.placeholder(field.label), into: &text)
-                replacements.append((value.byteRange, text))
             }
+            return replacements
         }
         guard !replacements.isEmpty else { return payload }
         var output = payload

@@ -16,7 +16,7 @@ struct DigitexHarness {
 
     static func isRequest(_ line: [UInt8]) -> Bool {
         var scanner = JSONScanner()
-        return (try? scanner.scan(line))?.root["method"] != nil
+        return (try? scanner.scan(line))?.withRoot { $0["method"] != nil } ?? false
     }
 
     /// Feeds lines in order; returns the events they caused.

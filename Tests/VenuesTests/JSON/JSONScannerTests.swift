@@ -11,24 +11,27 @@ struct JSONScannerTests {
     @Test("finds members, elements, strings and numbers without decoding the rest")
     func reading() throws {
         let document = try scan(#"{"ch":"trades","data":{"trades":[{"px":9845,"qty":2356},{"px":9845.5,"qty":75}],"ok":true,"n":null}}"#)
-        let root = document.root
-        #expect(root["ch"]?.isString("trades") == true)
-        #expect(root["missing"] == nil)
-        let trades = try #require(root["data"]?["trades"]?.elements)
-        #expect(trades.count == 2)
-        #expect(trades[1]["px"]?.decimal == FixedDecimal("9845.5"))
-        #expect(root["data"]?["ok"]?.bool == true)
-        #expect(root["data"]?["n"]?.isNull == true)
-        #expect(root["data"]?["trades"]?["px"] == nil, "an array has no members")
+        document.withRoot { root in
+            #expect(root["ch"]?.isString("trades") == true)
+            #expect(root["missing"] == nil)
+            let trades = root["data"]?["trades"]?.elements ?? []
+            #expect(trades.count == 2)
+            #expect(trades.last?["px"]?.decimal == FixedDecimal("9845.5"))
+            #expect(root["data"]?["ok"]?.bool == true)
+            #expect(root["data"]?["n"]?.isNull == true)
+            #expect(root["data"]?["trades"]?["px"] == nil, "an array has no members")
+        }
     }
 
     @Test("decodes escapes, including surrogate pairs")
     func escapes() throws {
         let document = try scan(#"{"k\"ey":"a\"b\\c\n\u00e9\ud83d\ude00"}"#)
-        let member = try #require(document.root.members.first)
-        #expect(member.key == "k\"ey")
-        #expect(member.value.string == "a\"b\\c\né😀")
-        #expect(document.root["k\"ey"] == nil, "escaped keys are not matched byte for byte")
+        document.withRoot { root in
+            let member = root.members.first
+            #expect(member?.key == "k\"ey")
+            #expect(member?.value.string == "a\"b\\c\né😀")
+            #expect(root["k\"ey"] == nil, "escaped keys are not matched byte for byte")
+        }
     }
 
     @Test("rejects malformed input with the offset of the problem")
@@ -63,8 +66,31 @@ struct JSONScannerTests {
         _ = try? scanner.scan(Array("{oops".utf8))
         for value in 0..<50 {
             let document = try scanner.scan(Array(#"{"v":\#(value)}"#.utf8))
-            #expect(document.root["v"]?.int64 == Int64(value))
+            #expect(document.withRoot { $0["v"]?.int64 } == Int64(value))
             scanner.recycle(document)
+        }
+    }
+
+    @Test("the field reader finds members in any order and misses cleanly")
+    func fieldReaderOrder() throws {
+        let document = try scan(#"{"a":1,"b":2,"c":3,"d":4}"#)
+        try document.withRoot { (root) throws(DecodeFailure) in
+            let fields = try FieldReader(root, message: "test")
+            #expect(try fields.int("a") == 1)
+            #expect(try fields.int("c") == 3)
+            #expect(try fields.int("b") == 2, "out of document order")
+            #expect(try fields.optionalInt("zz") == nil)
+            #expect(try fields.int("d") == 4)
+            #expect(try fields.int("d") == 4, "asking twice works")
+            #expect(try fields.optionalInt("a") == 1)
+        }
+        // More than 32 members: the reader falls back to scanning, with the same answers.
+        let wide = "{" + (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}"
+        try scan(wide).withRoot { (root) throws(DecodeFailure) in
+            let fields = try FieldReader(root, message: "wide")
+            #expect(try fields.int("k39") == 39)
+            #expect(try fields.int("k0") == 0)
+            #expect(try fields.optionalInt("k40") == nil)
         }
     }
 

@@ -18,8 +18,8 @@ struct QFEXHarness {
 
     static func isRequest(_ line: [UInt8]) -> Bool {
         var scanner = JSONScanner()
-        guard let root = (try? scanner.scan(line))?.root, root["type"] != nil else { return false }
-        return root["params"] != nil || root["channels"] != nil
+        guard let document = try? scanner.scan(line) else { return false }
+        return document.withRoot { root in root["type"] != nil && (root["params"] != nil || root["channels"] != nil) }
     }
 
     @discardableResult
