@@ -25,7 +25,7 @@ public struct FixedDecimal: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// Parses a JSON number literal (`-12.5`, `3`, `4.82e-06`) or the same inside a string;
-    /// nil when it is not a number or does not fit 18 significant digits.
+    /// nil when it is not a number or does not fit an Int64 mantissa.
     public init?(_ text: String) {
         var text = text
         guard let value = text.withUTF8({ FixedDecimal(utf8: $0) }) else { return nil }
@@ -43,15 +43,15 @@ public struct FixedDecimal: Hashable, Comparable, Sendable, CustomStringConverti
         }
         var mantissa: Int64 = 0
         var scale = 0
-        var digits = 0
         var sawPoint = false
         while index < count {
             let byte = bytes[index]
             if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
-                // Leading zeros cost nothing; every other digit must fit.
-                if mantissa != 0 || byte != UInt8(ascii: "0") { digits += 1 }
-                guard digits <= 18 else { return nil }
-                mantissa = mantissa &* 10 &+ Int64(byte &- UInt8(ascii: "0"))
+                // Up to 19 digits fit (nanosecond timestamps need them); overflow is a parse failure.
+                let (shifted, overflowed) = mantissa.multipliedReportingOverflow(by: 10)
+                let (next, carried) = shifted.addingReportingOverflow(Int64(byte &- UInt8(ascii: "0")))
+                guard !overflowed, !carried else { return nil }
+                mantissa = next
                 if sawPoint { scale += 1 }
             } else if byte == UInt8(ascii: "."), !sawPoint {
                 sawPoint = true

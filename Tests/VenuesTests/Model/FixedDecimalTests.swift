@@ -11,7 +11,9 @@ struct FixedDecimalTests {
         #expect(FixedDecimal("4.82e-06") == FixedDecimal("0.00000482"))
         #expect(FixedDecimal("1.5E2") == FixedDecimal(150))
         #expect(FixedDecimal("0") == .zero)
-        for bad in ["", "-", "1.", "abc", "1e", "12a", "1234567890123456789", "1e-19"] {
+        #expect(FixedDecimal("1752621480060801000")?.mantissa == 1_752_621_480_060_801_000, "19-digit ns timestamps fit")
+        #expect(FixedDecimal("9223372036854775807")?.mantissa == .max)
+        for bad in ["", "-", "1.", "abc", "1e", "12a", "9223372036854775808", "1e-19"] {
             #expect(FixedDecimal(bad) == nil, "\(bad) should not parse")
         }
     }
