@@ -4,11 +4,14 @@ public struct Anomaly: Hashable, Sendable, CustomStringConvertible {
         case fillForUnknownOrder
         case cancelForUnknownOrder
         case updateForUnknownOrder
+        case updateForUnknownPosition
         case orderChainBroken
         case contractChainBroken
         case conditionalOrderUnknown
         case unknownSymbol
         case answerToUnknownRequest
+        /// An update older than one already applied (Satori balance `logId`).
+        case staleUpdate
     }
 
     public var kind: Kind
