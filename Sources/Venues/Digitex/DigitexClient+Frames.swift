@@ -2,29 +2,6 @@ import TapeCore
 
 /// Inbound and observed outbound frames.
 extension DigitexClient {
-    /// Handles any frame of a tape: inbound text is decoded and applied, outbound text is read as
-    /// a request the client sent, connection frames map to `connected` / `disconnected`.
-    public mutating func handle(_ frame: Frame) -> [ClientAction] {
-        switch frame.kind {
-        case .text:
-            switch frame.direction {
-            case .inbound: return receivedFrame(frame.payload, at: frame.time)
-            case .outbound: return sentFrame(frame.payload, at: frame.time)
-            }
-        case .binary:
-            guard frame.direction == .inbound else { return [] }
-            return [.emit(.unrecognised(UnrecognisedFrame(reason: .unexpectedFrame("binary"), raw: frame.payload)))]
-        case .opened:
-            return connected(at: frame.time)
-        case .close, .closed, .lost:
-            // A close frame is followed by `closed`; act once, on whichever comes first.
-            return connection == .disconnected ? [] : disconnected(at: frame.time)
-        case .ping, .pong, .error, .annotation:
-            // WebSocket control frames are answered by the socket layer; notes carry no venue state.
-            return []
-        }
-    }
-
     /// Decodes and applies one inbound text frame. Bad frames become `.unrecognised` events with the
     /// reason and the bytes; the state is left as it was.
     public mutating func receivedFrame(_ payload: [UInt8], at now: Timestamp) -> [ClientAction] {

@@ -9,8 +9,8 @@ import TapeCore
 /// Driving it: `connected(at:)` when the socket opens, `receivedFrame(_:at:)` per inbound text
 /// frame, `submit(_:at:)` for each command, `timerFired(_:at:)` when a requested timer is due,
 /// `disconnected(at:)` when the socket goes. A replay engine can hand over whole tape frames with
-/// `handle(_:)`, which also reads outbound frames so that request ids correlate.
-public struct DigitexClient: Sendable {
+/// `handle(_:)` (from `VenueClient`), which also reads outbound frames so that request ids correlate.
+public struct DigitexClient: VenueClient {
     public struct Configuration: Sendable {
         /// The API token; nil to connect unauthenticated (public feed only).
         public var token: String?
@@ -69,6 +69,7 @@ public struct DigitexClient: Sendable {
     /// Live contracts (the pieces of the position), ordered by id.
     public var contracts: [DigitexContract] { book.contracts.sorted { $0.key < $1.key }.map(\.value) }
     public var isAuthenticated: Bool { connection == .authenticated }
+    public var isConnected: Bool { connection != .disconnected }
     /// Requests awaiting an answer, ordered by id.
     public var pendingRequests: [(id: Int64, command: DigitexCommand)] {
         pending.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

@@ -2,7 +2,7 @@ import TapeCore
 
 /// The Notional account client as a state machine without I/O. No auth (accounts are public by
 /// address); a JSON ping every `heartbeatInterval` because the venue drops connections idle for 60 s.
-public struct NotionalClient: Sendable {
+public struct NotionalClient: VenueClient {
     public struct Configuration: Sendable {
         /// The account's address, lower case as the venue wants it.
         public var user: String
@@ -24,7 +24,7 @@ public struct NotionalClient: Sendable {
     }
 
     public let configuration: Configuration
-    private var isConnected = false
+    public private(set) var isConnected = false
     private var state = AccountState()
     /// Subscriptions awaiting `subscriptionResponse`, oldest first: (sequence, channel type).
     private var pending: [(sequence: Int64, type: String)] = []
@@ -84,23 +84,10 @@ public struct NotionalClient: Sendable {
         nextSequence += 1
     }
 
-    public mutating func handle(_ frame: Frame) -> [ClientAction] {
-        switch frame.kind {
-        case .text:
-            switch frame.direction {
-            case .inbound: return receivedFrame(frame.payload, at: frame.time)
-            case .outbound:
-                switch NotionalCommand.decode(frame.payload) {
-                case .success(let command): register(command); return []
-                case .failure(let failure): return [.emit(.unrecognised(failure))]
-                }
-            }
-        case .binary:
-            guard frame.direction == .inbound else { return [] }
-            return [.emit(.unrecognised(UnrecognisedFrame(reason: .unexpectedFrame("binary"), raw: frame.payload)))]
-        case .opened: return connected(at: frame.time)
-        case .close, .closed, .lost: return isConnected ? disconnected(at: frame.time) : []
-        case .ping, .pong, .error, .annotation: return []
+    public mutating func sentFrame(_ payload: [UInt8], at now: Timestamp) -> [ClientAction] {
+        switch NotionalCommand.decode(payload) {
+        case .success(let command): register(command); return []
+        case .failure(let failure): return [.emit(.unrecognised(failure))]
         }
     }
 

@@ -2,26 +2,6 @@ import TapeCore
 
 /// Inbound frames, observed outbound frames and answer matching.
 extension QFEXClient {
-    /// Handles any tape frame (see `DigitexClient.handle(_:)`).
-    public mutating func handle(_ frame: Frame) -> [ClientAction] {
-        switch frame.kind {
-        case .text:
-            switch frame.direction {
-            case .inbound: return receivedFrame(frame.payload, at: frame.time)
-            case .outbound: return sentFrame(frame.payload, at: frame.time)
-            }
-        case .binary:
-            guard frame.direction == .inbound else { return [] }
-            return [.emit(.unrecognised(UnrecognisedFrame(reason: .unexpectedFrame("binary"), raw: frame.payload)))]
-        case .opened:
-            return connected(at: frame.time)
-        case .close, .closed, .lost:
-            return connection == .disconnected ? [] : disconnected(at: frame.time)
-        case .ping, .pong, .error, .annotation:
-            return []
-        }
-    }
-
     public mutating func receivedFrame(_ payload: [UInt8], at now: Timestamp) -> [ClientAction] {
         switch decoder.decode(payload) {
         case .success(let message): return apply(message, raw: payload)

@@ -6,7 +6,7 @@ import TapeCore
 /// and answers are matched by what they carry: `order_response` by client order id (or, when it
 /// is empty, the oldest add_order for the same symbol and side), cancels and modifies by order
 /// id, `subscribed` by channel, `ack_response` by the oldest request that is answered that way.
-public struct QFEXClient: Sendable {
+public struct QFEXClient: VenueClient {
     public struct Configuration: Sendable {
         public var credentials: QFEXCredentials?
         /// Instruments we trade; account pushes for other symbols are anomalies.
@@ -54,6 +54,7 @@ public struct QFEXClient: Sendable {
 
     public var account: AccountState { book.state }
     public var isAuthenticated: Bool { connection == .authenticated }
+    public var isConnected: Bool { connection != .disconnected }
     public var pendingRequests: [(id: Int64, command: QFEXCommand)] { pending.map { ($0.sequence, $0.command) } }
 
     public func invariantViolations() -> [String] {

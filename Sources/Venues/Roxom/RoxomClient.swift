@@ -3,7 +3,7 @@ import TapeCore
 /// The Roxom stream client as a state machine without I/O: it subscribes on connect and keeps
 /// orders, positions and the balance from the private pushes. Roxom takes orders over REST only,
 /// so there is nothing to submit but subscriptions.
-public struct RoxomClient: Sendable {
+public struct RoxomClient: VenueClient {
     public struct Configuration: Sendable {
         public var instruments: [Instrument]
         /// Sent on connect when `drivesConnection` (private events arrive regardless, say the docs).
@@ -18,7 +18,7 @@ public struct RoxomClient: Sendable {
     }
 
     public let configuration: Configuration
-    private var isConnected = false
+    public private(set) var isConnected = false
     private var state = AccountState()
     /// Subscribe requests sent and not yet acknowledged, oldest first (acks carry no id).
     private var pendingSubscriptions: [Int64] = []
@@ -64,25 +64,14 @@ public struct RoxomClient: Sendable {
         return [.sendJSON(command.json)]
     }
 
-    public mutating func handle(_ frame: Frame) -> [ClientAction] {
-        switch frame.kind {
-        case .text:
-            switch frame.direction {
-            case .inbound: return receivedFrame(frame.payload, at: frame.time)
-            case .outbound:
-                guard case .success(let command) = RoxomCommand.decode(frame.payload) else {
-                    return [.emit(.unrecognised(UnrecognisedFrame(reason: .unknownMessage("outbound"), raw: frame.payload)))]
-                }
-                if case .subscribe = command { pendingSubscriptions.append(nextSequence) }
-                nextSequence += 1
-                return []
-            }
-        case .binary:
-            guard frame.direction == .inbound else { return [] }
-            return [.emit(.unrecognised(UnrecognisedFrame(reason: .unexpectedFrame("binary"), raw: frame.payload)))]
-        case .opened: return connected(at: frame.time)
-        case .close, .closed, .lost: return isConnected ? disconnected(at: frame.time) : []
-        case .ping, .pong, .error, .annotation: return []
+    public mutating func sentFrame(_ payload: [UInt8], at now: Timestamp) -> [ClientAction] {
+        switch RoxomCommand.decode(payload) {
+        case .success(let command):
+            if case .subscribe = command { pendingSubscriptions.append(nextSequence) }
+            nextSequence += 1
+            return []
+        case .failure(let failure):
+            return [.emit(.unrecognised(failure))]
         }
     }
 

@@ -2,7 +2,7 @@ import TapeCore
 
 /// The Satori stream client as a state machine without I/O. Orders go over REST; the socket
 /// carries signed subscriptions and the account's position, order and balance pushes.
-public struct SatoriClient: Sendable {
+public struct SatoriClient: VenueClient {
     public struct Configuration: Sendable {
         public var instruments: [Instrument]
         /// Pre-signed subscriptions sent on connect when `drivesConnection`.
@@ -17,7 +17,7 @@ public struct SatoriClient: Sendable {
     }
 
     public let configuration: Configuration
-    private var isConnected = false
+    public private(set) var isConnected = false
     private var state = AccountState()
     /// Position ids by symbol (one-way mode: one live position per symbol).
     private var positionIDs: [String: Int64] = [:]
@@ -76,23 +76,10 @@ public struct SatoriClient: Sendable {
         nextSequence += 1
     }
 
-    public mutating func handle(_ frame: Frame) -> [ClientAction] {
-        switch frame.kind {
-        case .text:
-            switch frame.direction {
-            case .inbound: return receivedFrame(frame.payload, at: frame.time)
-            case .outbound:
-                switch SatoriSubscription.decode(frame.payload) {
-                case .success(let subscription): register(subscription); return []
-                case .failure(let failure): return [.emit(.unrecognised(failure))]
-                }
-            }
-        case .binary:
-            guard frame.direction == .inbound else { return [] }
-            return [.emit(.unrecognised(UnrecognisedFrame(reason: .unexpectedFrame("binary"), raw: frame.payload)))]
-        case .opened: return connected(at: frame.time)
-        case .close, .closed, .lost: return isConnected ? disconnected(at: frame.time) : []
-        case .ping, .pong, .error, .annotation: return []
+    public mutating func sentFrame(_ payload: [UInt8], at now: Timestamp) -> [ClientAction] {
+        switch SatoriSubscription.decode(payload) {
+        case .success(let subscription): register(subscription); return []
+        case .failure(let failure): return [.emit(.unrecognised(failure))]
         }
     }
 
