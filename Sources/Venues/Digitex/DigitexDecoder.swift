@@ -26,11 +26,11 @@ public struct DigitexDecoder: Sendable {
     static func message(_ root: JSONValue) throws(DecodeFailure) -> DigitexMessage {
         guard root.isObject else { throw DecodeFailure(.unknownMessage(nil)) }
         if let channel = root["ch"] {
-            guard let name = channel.string else { throw DecodeFailure(.badField("ch", in: "push")) }
+            guard let name = channel.unescapedStringBytes else { throw DecodeFailure(.badField("ch", in: "push")) }
             // The public docs say `ch` is "BTCUSD-PERP@trades" while every example says "trades".
-            let short = name.lastIndex(of: "@").map { String(name[name.index(after: $0)...]) } ?? name
-            guard let data = root["data"] else { throw DecodeFailure(.missingField("data", in: short)) }
-            return try push(channel: short, data: data)
+            let short = name.lastIndex(of: UInt8(ascii: "@")).map { UnsafeBufferPointer(rebasing: name[($0 + 1)...]) } ?? name
+            guard let data = root["data"] else { throw DecodeFailure(.missingField("data", in: String(decoding: short, as: UTF8.self))) }
+            return try push(channel: DigitexChannelName(short), data: data)
         }
         if let status = root["status"] {
             let fields = try FieldReader(root, message: "response")
@@ -51,28 +51,26 @@ public struct DigitexDecoder: Sendable {
         throw DecodeFailure(.unknownMessage(root["method"]?.string.map { "request \($0)" }))
     }
 
-    private static func push(channel: String, data: JSONValue) throws(DecodeFailure) -> DigitexMessage {
-        if let private_ = DigitexChannel(rawValue: channel) {
+    private static func push(channel: DigitexChannelName, data: JSONValue) throws(DecodeFailure) -> DigitexMessage {
+        // Hot public channels first, compared on bytes: no String is built for the channel name.
+        if channel.hasPrefix("orderbook_") {
+            let fields = try FieldReader(data, message: "orderbook")
+            return .orderBook(BookSnapshot(
+                symbol: try fields.string("symbol"), bids: try levels(fields, "bids"), asks: try levels(fields, "asks"),
+                sequence: nil, venueTimeMillis: try fields.optionalInt("ts")))
+        }
+        if channel.equals("trades") { return try trades(data) }
+        let name = channel.string
+        if let private_ = DigitexChannel(rawValue: name) {
             return .account(private_, try DigitexAccountDecoding.push(private_, data: data))
         }
-        let fields = try FieldReader(data, message: channel)
-        switch channel {
+        let fields = try FieldReader(data, message: name)
+        switch name {
         case "tradingStatus":
             guard let available = try fields.optionalBool("available") else { throw fields.missing("available") }
             return .tradingStatus(available: available)
         case "error":
             return .error(DigitexErrorCodes.error(code: try fields.int("code"), message: try fields.optionalString("msg")))
-        case "trades":
-            let symbol = try fields.string("symbol")
-            var trades: [Trade] = []
-            for element in try fields.array("trades") {
-                let trade = try FieldReader(element, message: "trades")
-                trades.append(Trade(
-                    symbol: symbol, price: try trade.decimal("px"), quantity: try trade.quantity("qty"),
-                    side: try trade.optionalString("side").flatMap(DigitexVocabulary.side), tradeID: nil,
-                    venueTimeMillis: try trade.optionalInt("ts")))
-            }
-            return .trades(trades)
         case "liquidations":
             let symbol = try fields.string("symbol")
             var liquidations: [Liquidation] = []
@@ -107,26 +105,46 @@ public struct DigitexDecoder: Sendable {
             if let spot = try fields.optionalDecimal("spotPx") { prices.append(PriceUpdate(symbol: symbol, kind: .spot, price: spot, venueTimeMillis: time)) }
             return .index(prices)
         default:
-            if channel.hasPrefix("orderbook_") {
-                return .orderBook(BookSnapshot(
-                    symbol: try fields.string("symbol"), bids: try levels(fields, "bids", channel),
-                    asks: try levels(fields, "asks", channel), sequence: nil, venueTimeMillis: try fields.optionalInt("ts")))
-            }
             if channel.hasPrefix("kline_") {
                 return .candle(Candle(
                     symbol: try fields.string("symbol"), interval: try fields.string("interval"),
                     openTimeSeconds: try fields.optionalInt("id"), open: try fields.decimal("o"), high: try fields.decimal("h"),
                     low: try fields.decimal("l"), close: try fields.decimal("c"), volume: try fields.quantity("v")))
             }
-            throw DecodeFailure(.unknownMessage(channel))
+            throw DecodeFailure(.unknownMessage(name))
         }
     }
 
+    private static func trades(_ data: JSONValue) throws(DecodeFailure) -> DigitexMessage {
+        let fields = try FieldReader(data, message: "trades")
+        let symbol = try fields.string("symbol")
+        let list = try fields.value("trades")
+        guard list.isArray else { throw fields.bad("trades") }
+        var trades: [Trade] = []
+        trades.reserveCapacity(list.count)
+        var failure: DecodeFailure?
+        list.forEachElement { element in
+            guard failure == nil else { return }
+            do throws(DecodeFailure) {
+                let trade = try FieldReader(element, message: "trades")
+                trades.append(Trade(
+                    symbol: symbol, price: try trade.decimal("px"), quantity: try trade.quantity("qty"),
+                    side: try trade.optionalString("side").flatMap(DigitexVocabulary.side), tradeID: nil,
+                    venueTimeMillis: try trade.optionalInt("ts")))
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        return .trades(trades)
+    }
+
     /// `[[price, quantity], …]`, best first as sent.
-    private static func levels(_ fields: FieldReader, _ key: StaticString, _ channel: String) throws(DecodeFailure) -> [BookLevel] {
+    private static func levels(_ fields: FieldReader, _ key: StaticString) throws(DecodeFailure) -> [BookLevel] {
         var levels: [BookLevel] = []
         let array = try fields.value(key)
         guard array.isArray else { throw fields.bad(key) }
+        levels.reserveCapacity(array.count)
         var failure: DecodeFailure?
         array.forEachElement { pair in
             guard failure == nil else { return }
@@ -139,4 +157,28 @@ public struct DigitexDecoder: Sendable {
         if let failure { throw failure }
         return levels
     }
+}
+
+/// A channel name as bytes inside the frame, compared without building a String.
+struct DigitexChannelName {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    func equals(_ literal: StaticString) -> Bool {
+        literal.utf8CodeUnitCount == bytes.count && hasPrefix(literal)
+    }
+
+    func hasPrefix(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count >= count else { return false }
+        for offset in 0..<count where bytes[offset] != literal.utf8Start[offset] {
+            return false
+        }
+        return true
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -5,15 +5,16 @@ public enum DigitexMessage: Hashable, Sendable {
     /// `{"id":N,"status":"error","code":…,"msg":…}`.
     case failed(id: Int64, VenueError)
     case tradingStatus(available: Bool)
-    /// A private push about orders, contracts and the trader's account.
-    case account(DigitexChannel, DigitexAccountPush)
+    /// A private push about orders, contracts and the trader's account. Boxed: the push is large
+    /// and would otherwise make every message (order books included) as large to copy.
+    indirect case account(DigitexChannel, DigitexAccountPush)
     /// `{"ch":"error","data":{"code","msg"}}`: a general error that answers no request.
     case error(VenueError)
     case orderBook(BookSnapshot)
     case trades([Trade])
     case candle(Candle)
     case liquidations([Liquidation])
-    case ticker(Ticker)
+    indirect case ticker(Ticker)
     case fundingInfo(FundingRate)
     /// The `index` channel: mark, fair and spot prices of one index.
     case index([PriceUpdate])

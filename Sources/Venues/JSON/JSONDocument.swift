@@ -145,6 +145,26 @@ public struct JSONValue {
         return unescapeJSONString(UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count))
     }
 
+    /// The raw bytes of an unescaped string (no quotes), pointing into the frame; nil otherwise.
+    public var unescapedStringBytes: UnsafeBufferPointer<UInt8>? {
+        let token = token
+        guard token.kind == .string, !token.escaped else { return nil }
+        return UnsafeBufferPointer(start: bytes + Int(token.start), count: Int(token.end - token.start))
+    }
+
+    /// The number of elements of an array or members of an object, counted without decoding.
+    public var count: Int {
+        guard token.kind == .array || token.kind == .object else { return 0 }
+        var count = 0
+        var child = index + 1
+        let end = Int(token.next)
+        while child < end {
+            count += 1
+            child = token.kind == .array ? Int(tokens[child].next) : Int(tokens[child + 1].next)
+        }
+        return count
+    }
+
     /// True when this is a string equal to `literal` (compared on raw bytes, no allocation).
     public func isString(_ literal: StaticString) -> Bool {
         let token = token
