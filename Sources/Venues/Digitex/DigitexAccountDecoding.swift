@@ -12,7 +12,7 @@ enum DigitexAccountDecoding {
             push.orders = [try order(fields)]
             push.contracts = try fields.array("contracts").map { (value) throws(DecodeFailure) in try contract(value, name) }
             for element in try fields.array("marketTrades") {
-                let trade = try FieldReader(element, message: "\(name).marketTrades")
+                let trade = try FieldReader(element, message: "marketTrades")
                 let order = push.orders[0]
                 push.marketTrades.append(Fill(
                     symbol: push.symbol, venueOrderID: order.clOrdId, clientOrderID: order.origClOrdId,
@@ -24,14 +24,14 @@ enum DigitexAccountDecoding {
         case .orderCancelled:
             push.status = try fields.optionalString("orderStatus").map(DigitexVocabulary.status)
             push.orders = try fields.array("orders").map { (value) throws(DecodeFailure) in
-                let fields = try FieldReader(value, message: "\(name).orders")
+                let fields = try FieldReader(value, message: "orders")
                 return try order(fields)
             }
         case .contractClosed:
             push.orderIDs = try strings(fields, "orderIds")
         case .traderStatus, .leverage:
             push.orders = try fields.array("activeOrders").map { (value) throws(DecodeFailure) in
-                let fields = try FieldReader(value, message: "\(name).activeOrders")
+                let fields = try FieldReader(value, message: "activeOrders")
                 return try order(fields)
             }
             push.contracts = try fields.array("contracts").map { (value) throws(DecodeFailure) in try contract(value, name) }
@@ -101,7 +101,7 @@ enum DigitexAccountDecoding {
     }
 
     static func contract(_ value: JSONValue, _ name: String) throws(DecodeFailure) -> DigitexContract {
-        let fields = try FieldReader(value, message: "\(name).contract")
+        let fields = try FieldReader(value, message: "contract")
         var positionType: PositionSide?
         if let text = try fields.optionalString("positionType") {
             guard let side = DigitexVocabulary.positionSide(text) else { throw fields.bad("positionType") }
@@ -121,7 +121,7 @@ enum DigitexAccountDecoding {
     static func conditionalOrder(
         _ value: JSONValue, symbol: String, status: OrderStatus, _ name: String
     ) throws(DecodeFailure) -> ConditionalOrder {
-        let fields = try FieldReader(value, message: "\(name).conditionalOrders")
+        let fields = try FieldReader(value, message: "conditionalOrders")
         guard let side = DigitexVocabulary.side(try fields.string("side")) else { throw fields.bad("side") }
         return ConditionalOrder(
             symbol: symbol, actionID: try fields.string("actionId"), previousActionID: try fields.optionalString("oldActionId"),

@@ -12,13 +12,24 @@ public struct JSONDocument: Sendable {
     /// Calls `body` with the top-level value. The value (and every value reached from it) points
     /// into this document's storage and must not escape `body`; in exchange reading costs no
     /// reference counting, which is most of the cost of a naive tree on the replay hot path.
+    ///
+    /// Field lookup tables (see `FieldReader`) are carved from one scratch area allocated here for
+    /// the duration of `body`: on the stack for ordinary frames, never per object.
     public func withRoot<R, E: Error>(_ body: (JSONValue) throws(E) -> R) throws(E) -> R {
+        // Each object's table has at most 2 × members slots rounded up to a power of two (≥ 8);
+        // 4 slots per token bounds the sum, plus 2 header slots (cursor, capacity).
+        let capacity = 2 + 4 * tokens.count + 8
         let result: Result<R, E> = bytes.withUnsafeBufferPointer { bytes in
             tokens.withUnsafeBufferPointer { tokens in
-                do throws(E) {
-                    return .success(try body(JSONValue(tokens: tokens.baseAddress!, bytes: bytes.baseAddress!, index: 0)))
-                } catch {
-                    return .failure(error)
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: capacity) { scratch in
+                    let base = scratch.baseAddress!
+                    base[0] = 2
+                    base[1] = UInt64(capacity)
+                    do throws(E) {
+                        return .success(try body(JSONValue(tokens: tokens.baseAddress!, bytes: bytes.baseAddress!, scratch: base, index: 0)))
+                    } catch {
+                        return .failure(error)
+                    }
                 }
             }
         }
@@ -30,6 +41,8 @@ public struct JSONDocument: Sendable {
 public struct JSONValue {
     let tokens: UnsafePointer<JSONToken>
     let bytes: UnsafePointer<UInt8>
+    /// `[cursor, capacity, tables…]` for `FieldReader` (see `JSONDocument.withRoot`).
+    let scratch: UnsafeMutablePointer<UInt64>
     let index: Int
 
     private var token: JSONToken { tokens[index] }
@@ -52,7 +65,7 @@ public struct JSONValue {
             let keyToken = tokens[child]
             if !keyToken.escaped, Int(keyToken.end &- keyToken.start) == keyCount,
                memcmpBytes(bytes + Int(keyToken.start), keyPointer, keyCount) {
-                return JSONValue(tokens: tokens, bytes: bytes, index: child + 1)
+                return JSONValue(tokens: tokens, bytes: bytes, scratch: scratch, index: child + 1)
             }
             child = Int(tokens[child + 1].next)
         }
@@ -84,7 +97,7 @@ public struct JSONValue {
     }
 
     func value(atToken tokenIndex: Int) -> JSONValue {
-        JSONValue(tokens: tokens, bytes: bytes, index: tokenIndex)
+        JSONValue(tokens: tokens, bytes: bytes, scratch: scratch, index: tokenIndex)
     }
 
     /// The members of an object in document order (keys decoded).
@@ -93,8 +106,8 @@ public struct JSONValue {
         var result: [(key: String, value: JSONValue)] = []
         var child = index + 1
         while child < Int(token.next) {
-            let key = JSONValue(tokens: tokens, bytes: bytes, index: child).string ?? ""
-            result.append((key, JSONValue(tokens: tokens, bytes: bytes, index: child + 1)))
+            let key = JSONValue(tokens: tokens, bytes: bytes, scratch: scratch, index: child).string ?? ""
+            result.append((key, JSONValue(tokens: tokens, bytes: bytes, scratch: scratch, index: child + 1)))
             child = Int(tokens[child + 1].next)
         }
         return result
@@ -106,7 +119,7 @@ public struct JSONValue {
         var result: [JSONValue] = []
         var child = index + 1
         while child < Int(token.next) {
-            result.append(JSONValue(tokens: tokens, bytes: bytes, index: child))
+            result.append(JSONValue(tokens: tokens, bytes: bytes, scratch: scratch, index: child))
             child = Int(tokens[child].next)
         }
         return result
@@ -120,7 +133,7 @@ public struct JSONValue {
         guard first < end else { return nil }
         let second = Int(tokens[first].next)
         guard second < end, Int(tokens[second].next) == end else { return nil }
-        return (JSONValue(tokens: tokens, bytes: bytes, index: first), JSONValue(tokens: tokens, bytes: bytes, index: second))
+        return (JSONValue(tokens: tokens, bytes: bytes, scratch: scratch, index: first), JSONValue(tokens: tokens, bytes: bytes, scratch: scratch, index: second))
     }
 
     /// Calls `body` for each array element without building an array.
@@ -129,7 +142,7 @@ public struct JSONValue {
         var child = index + 1
         let end = Int(token.next)
         while child < end {
-            try body(JSONValue(tokens: tokens, bytes: bytes, index: child))
+            try body(JSONValue(tokens: tokens, bytes: bytes, scratch: scratch, index: child))
             child = Int(tokens[child].next)
         }
     }

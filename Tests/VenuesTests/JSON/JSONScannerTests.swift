@@ -84,13 +84,19 @@ struct JSONScannerTests {
             #expect(try fields.int("d") == 4, "asking twice works")
             #expect(try fields.optionalInt("a") == 1)
         }
-        // More than 32 members: the reader falls back to scanning, with the same answers.
+        // A wide object gets a bigger table, with the same answers.
         let wide = "{" + (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}"
         try scan(wide).withRoot { (root) throws(DecodeFailure) in
             let fields = try FieldReader(root, message: "wide")
             #expect(try fields.int("k39") == 39)
             #expect(try fields.int("k0") == 0)
             #expect(try fields.optionalInt("k40") == nil)
+        }
+        // An escaped key makes the reader fall back to scanning (escaped keys never match a literal).
+        try scan(#"{"a\u0062":1,"c":2}"#).withRoot { (root) throws(DecodeFailure) in
+            let fields = try FieldReader(root, message: "escaped")
+            #expect(try fields.int("c") == 2)
+            #expect(try fields.optionalInt("ab") == nil)
         }
     }
 
