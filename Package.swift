@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "TapeCore", targets: ["TapeCore"]),
         .library(name: "TapeFormat", targets: ["TapeFormat"]),
+        .library(name: "Venues", targets: ["Venues"]),
         .library(name: "Interop", targets: ["Interop"]),
         .library(name: "Samples", targets: ["Samples"]),
         .library(name: "Exchange", targets: ["Exchange"]),
@@ -44,6 +45,8 @@ let package = Package(
         ),
         // Deterministic synthetic sessions for the demo and the benchmarks.
         .target(name: "Samples", dependencies: ["TapeCore"]),
+        // Venue clients: sans-IO codecs and account state machines, one folder per venue.
+        .target(name: "Venues", dependencies: ["TapeCore"]),
         // Matching engine, margin, fees, funding, liquidation, conditional orders and a seeded
         // market-data generator: no I/O, no clock; time comes in as an argument.
         .target(name: "Exchange", dependencies: ["TapeCore"]),
@@ -61,6 +64,7 @@ let package = Package(
         .testTarget(name: "InteropTests", dependencies: ["Interop", "TapeCore", "CZlib", "WebSocketWire", "Samples"]),
         .testTarget(name: "TapeNetTests", dependencies: ["TapeNet", "Samples"]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "TapeCore"]),
+        .testTarget(name: "VenuesTests", dependencies: ["Venues", "TapeCore"]),
         // Runs the built `tape` executable as a user would; depends on it so it is built first.
         .testTarget(name: "TapeCLITests", dependencies: ["tape"]),
     ]

@@ -1,0 +1,108 @@
+/// Contract chains, conditional orders and the account summary (position and balance).
+extension DigitexAccountBook {
+    /// Follows each contract chain one link: the predecessor goes, the new contract stays if it holds anything.
+    mutating func applyContractChain(_ reports: [DigitexContract], raw: [UInt8], into events: inout [VenueEvent]) {
+        for contract in reports {
+            if let old = contract.oldContractId, old != contract.contractId,
+               contracts.removeValue(forKey: old) == nil, hasBaseline {
+                events.append(.anomaly(Anomaly(
+                    kind: .contractChainBroken, expected: "no live contract \(old)",
+                    received: "contract \(contract.contractId) continuing \(old)", raw: raw)))
+            }
+            if contract.quantity.isZero {
+                contracts.removeValue(forKey: contract.contractId)
+            } else {
+                contracts[contract.contractId] = contract
+            }
+        }
+    }
+
+    /// traderStatus and leverage list every live contract.
+    mutating func replaceContracts(_ reports: [DigitexContract]) {
+        contracts = [:]
+        for contract in reports where !contract.quantity.isZero {
+            contracts[contract.contractId] = contract
+        }
+    }
+
+    mutating func applyConditional(_ push: DigitexAccountPush, raw: [UInt8], into events: inout [VenueEvent]) {
+        let status = push.status ?? .accepted
+        for conditional in push.conditionalOrders {
+            switch status {
+            case .accepted, .pending, .modified, .partiallyFilled:
+                if let previous = conditional.previousActionID { state.conditionalOrdersByID.removeValue(forKey: previous) }
+                state.conditionalOrdersByID[conditional.actionID] = conditional
+            case .rejected:
+                let code = push.errorCode ?? 0
+                events.append(.commandRejected(.order(conditional.actionID), DigitexErrorCodes.error(code: code, message: "placeCondOrder")))
+            case .cancelled, .triggered, .filled, .expired, .terminated, .other:
+                let key = conditional.previousActionID ?? conditional.actionID
+                if state.conditionalOrdersByID.removeValue(forKey: key) == nil {
+                    events.append(.anomaly(Anomaly(
+                        kind: .conditionalOrderUnknown, expected: "no conditional order \(key)",
+                        received: "condOrderStatus \(status) for \(key)", raw: raw)))
+                }
+            }
+            events.append(.conditionalOrderUpdated(conditional))
+        }
+    }
+
+    /// Applies the absolute summary fields most pushes carry: balance, margins, PnL and position totals.
+    mutating func applySummary(_ push: DigitexAccountPush, into events: inout [VenueEvent]) {
+        let summary = push.account
+        if let leverage = summary.leverage { state.leverageBySymbol[push.symbol] = leverage }
+        if let total = summary.traderBalance {
+            let balance = Balance(
+                asset: balanceAsset, total: total, available: nil, orderMargin: summary.orderMargin,
+                positionMargin: summary.positionMargin, realisedPnL: summary.realisedPnL,
+                unrealisedPnL: summary.unrealisedPnL, venueTimeMillis: push.timestampMillis)
+            if state.balancesByAsset[balanceAsset] != balance {
+                state.balancesByAsset[balanceAsset] = balance
+                events.append(.balanceUpdated(balance))
+            }
+        }
+        guard let size = summary.positionContracts else { return }
+        let previous = state.positionsBySymbol[push.symbol]
+        let side: PositionSide
+        if size.isZero {
+            side = .flat
+        } else if let type = summary.positionType, type != .flat {
+            side = type
+        } else if let known = previous?.side, known != .flat {
+            side = known
+        } else if let fromContract = contracts.sorted(by: { $0.key < $1.key }).compactMap(\.value.positionType).first(where: { $0 != .flat }) {
+            side = fromContract
+        } else {
+            // Contracts held but no direction anywhere: leave the position as it was rather than guess.
+            return
+        }
+        // Digitex sends volumes (Σ px·qty); per-contract prices are volume / contracts.
+        func perContract(_ volume: FixedDecimal?) -> FixedDecimal? {
+            guard let volume, !size.isZero else { return nil }
+            return volume.divided(by: size, scale: 8)?.normalized
+        }
+        let position = Position(
+            symbol: push.symbol, side: side, size: size, entryPrice: perContract(summary.positionVolume),
+            margin: summary.positionMargin ?? previous?.margin,
+            liquidationPrice: perContract(summary.positionLiquidationVolume),
+            bankruptcyPrice: perContract(summary.positionBankruptcyVolume),
+            realisedPnL: summary.realisedPnL ?? previous?.realisedPnL,
+            unrealisedPnL: summary.unrealisedPnL ?? previous?.unrealisedPnL,
+            leverage: summary.leverage ?? state.leverageBySymbol[push.symbol], markPrice: summary.markPrice,
+            venueTimeMillis: push.timestampMillis)
+        if previous != position {
+            state.positionsBySymbol[push.symbol] = position
+            events.append(.positionUpdated(position))
+        }
+    }
+
+    /// The account rules plus Digitex's own: contracts are live and stored under their id.
+    func invariantViolations() -> [String] {
+        var violations = state.invariantViolations()
+        for (id, contract) in contracts.sorted(by: { $0.key < $1.key }) {
+            if contract.contractId != id { violations.append("contract stored under \(id) is \(contract.contractId)") }
+            if contract.quantity <= .zero { violations.append("contract \(id) kept with quantity \(contract.quantity)") }
+        }
+        return violations
+    }
+}

@@ -1,0 +1,202 @@
+/// Applies Digitex private pushes to the account state: order chains, contract chains,
+/// conditional orders, the position and the balance.
+///
+/// Rule for contradictions: a frame that refers to something our state does not have (a fill
+/// for an order we never saw, a cancel of an unknown order, a contract whose predecessor we do
+/// not hold after a full snapshot) yields an `Anomaly` with both sides, and that part of the
+/// frame is not applied. The account summary fields (balance, margins, position totals) are
+/// absolute values from the venue, not deltas, so they are applied whatever else the frame holds.
+struct DigitexAccountBook: Sendable {
+    var state = AccountState()
+    /// Live contracts (qty > 0) by `contractId`.
+    var contracts: [Int64: DigitexContract] = [:]
+    /// True once a full snapshot (`traderStatus`) has been applied; before it, an unknown
+    /// predecessor contract is expected (we joined mid-session) and not an anomaly.
+    var hasBaseline = false
+    let instruments: [String]
+    let balanceAsset: String
+
+    init(instruments: [String], balanceAsset: String) {
+        self.instruments = instruments
+        self.balanceAsset = balanceAsset
+    }
+
+    mutating func apply(_ channel: DigitexChannel, _ push: DigitexAccountPush, raw: [UInt8]) -> [VenueEvent] {
+        guard instruments.contains(push.symbol) else {
+            return [.anomaly(Anomaly(
+                kind: .unknownSymbol, expected: "instruments \(instruments.joined(separator: ", "))",
+                received: "\(channel.rawValue) for \(push.symbol)", raw: raw))]
+        }
+        var events: [VenueEvent] = []
+        switch channel {
+        case .orderStatus:
+            applyOrderStatus(push, raw: raw, into: &events)
+        case .orderFilled:
+            applyFill(push, raw: raw, into: &events)
+        case .orderCancelled:
+            applyCancel(push, raw: raw, into: &events)
+        case .contractClosed:
+            if let code = push.errorCode { events.append(.venueError(DigitexErrorCodes.error(code: code, message: "closeContract"))) }
+        case .traderStatus:
+            replaceOrders(push, includingConditional: true, raw: raw, into: &events)
+            replaceContracts(push.contracts)
+            hasBaseline = true
+        case .leverage:
+            // An error leaves everything as it was (the docs: "Nothing will change").
+            if let code = push.errorCode {
+                events.append(.venueError(DigitexErrorCodes.error(code: code, message: "changeLeverageAll")))
+                return events
+            }
+            // Every contract and active order got a new id: the push lists the complete new set.
+            replaceOrders(push, includingConditional: false, raw: raw, into: &events)
+            replaceContracts(push.contracts)
+            if let leverage = push.account.leverage { events.append(.leverageChanged(symbol: push.symbol, leverage: leverage)) }
+        case .traderBalance:
+            break
+        case .position:
+            applyContractChain(push.contracts, raw: raw, into: &events)
+            for id in push.terminatedOrderIDs {
+                guard let key = state.ordersByKey.first(where: { $0.key == id || $0.value.venueOrderID == id })?.key,
+                      var order = state.ordersByKey.removeValue(forKey: key) else {
+                    events.append(.anomaly(Anomaly(kind: .cancelForUnknownOrder, expected: "no open order \(id)",
+                                                   received: "position push terminating \(id)", raw: raw)))
+                    continue
+                }
+                order.status = .terminated
+                events.append(.orderUpdated(order))
+            }
+            events.append(.positionLiquidated(Liquidation(
+                symbol: push.symbol, positionSide: push.account.positionType, price: nil, quantity: nil,
+                terminatedOrderIDs: push.terminatedOrderIDs, balanceChange: push.balanceIncrement,
+                venueTimeMillis: push.timestampMillis)))
+        case .funding:
+            applyContractChain(push.contracts, raw: raw, into: &events)
+            events.append(.fundingPaid(FundingPayment(
+                symbol: push.symbol, amount: push.payout ?? .zero, perContract: push.payoutPerContract, rate: nil,
+                venueTimeMillis: push.timestampMillis)))
+        case .condOrderStatus:
+            applyConditional(push, raw: raw, into: &events)
+        }
+        applySummary(push, into: &events)
+        return events
+    }
+
+    // MARK: Orders
+
+    private mutating func applyOrderStatus(_ push: DigitexAccountPush, raw: [UInt8], into events: inout [VenueEvent]) {
+        let report = push.orders[0]
+        let status = report.status ?? .accepted
+        if status == .rejected {
+            let code = report.errorCode ?? push.errorCode ?? 0
+            events.append(.commandRejected(.order(report.clOrdId), DigitexErrorCodes.error(code: code, message: "placeOrder")))
+        }
+        let key = report.chainKey
+        guard let order = makeOrder(report, symbol: push.symbol, status: status, previous: state.ordersByKey[key]) else {
+            events.append(.unrecognised(UnrecognisedFrame(reason: .missingField("orderSide", in: "orderStatus"), raw: raw)))
+            return
+        }
+        store(order, key: key)
+        events.append(.orderUpdated(order))
+    }
+
+    private mutating func applyFill(_ push: DigitexAccountPush, raw: [UInt8], into events: inout [VenueEvent]) {
+        let report = push.orders[0]
+        let key = report.chainKey
+        guard var order = state.ordersByKey[key] else {
+            let traded = push.marketTrades.map { "\($0.quantity)@\($0.price)" }.joined(separator: ", ")
+            events.append(.anomaly(Anomaly(
+                kind: .fillForUnknownOrder, expected: "no open order in chain \(key)",
+                received: "fill of clOrdId \(report.clOrdId) [\(traded)], \(report.quantity) left", raw: raw)))
+            return
+        }
+        if order.venueOrderID != report.clOrdId {
+            // The chain key matched, so the venue's account of the order wins; say that a link was missed.
+            events.append(.anomaly(Anomaly(
+                kind: .orderChainBroken, expected: "order \(key) currently \(order.venueOrderID)",
+                received: "fill of \(report.clOrdId)", raw: raw)))
+        }
+        for fill in push.marketTrades {
+            var fill = fill
+            fill.venueOrderID = report.clOrdId
+            fill.clientOrderID = order.clientOrderID ?? report.origClOrdId
+            events.append(.orderFilled(fill))
+        }
+        order.previousVenueOrderID = report.clOrdId
+        order.venueOrderID = report.newClOrdId ?? report.clOrdId
+        order.quantity = report.quantity
+        order.status = report.quantity.isZero ? .filled : .partiallyFilled
+        order.venueTimeMillis = report.timestampMillis ?? order.venueTimeMillis
+        store(order, key: key)
+        events.append(.orderUpdated(order))
+        applyContractChain(push.contracts, raw: raw, into: &events)
+    }
+
+    private mutating func applyCancel(_ push: DigitexAccountPush, raw: [UInt8], into events: inout [VenueEvent]) {
+        let status = push.status ?? .cancelled
+        for report in push.orders {
+            let key = report.chainKey
+            if status == .rejected {
+                let code = report.errorCode ?? push.errorCode ?? 0
+                events.append(.commandRejected(.order(report.oldClOrdId ?? report.clOrdId),
+                                               DigitexErrorCodes.error(code: code, message: "cancelOrder")))
+                continue
+            }
+            guard var order = state.ordersByKey.removeValue(forKey: key) else {
+                events.append(.anomaly(Anomaly(
+                    kind: .cancelForUnknownOrder, expected: "no open order in chain \(key)",
+                    received: "\(status) of \(report.oldClOrdId ?? report.clOrdId)", raw: raw)))
+                continue
+            }
+            order.previousVenueOrderID = report.oldClOrdId ?? order.venueOrderID
+            order.venueOrderID = report.clOrdId
+            // A cancel that reports an open status is still a removal; keep the model's meaning.
+            order.status = status.isOpen ? .cancelled : status
+            order.venueTimeMillis = push.timestampMillis ?? order.venueTimeMillis
+            events.append(.orderUpdated(order))
+        }
+    }
+
+    /// traderStatus and leverage list every active order: they replace ours.
+    private mutating func replaceOrders(
+        _ push: DigitexAccountPush, includingConditional: Bool, raw: [UInt8], into events: inout [VenueEvent]
+    ) {
+        var replacement: [String: Order] = [:]
+        for report in push.orders {
+            let key = report.chainKey
+            guard let order = makeOrder(report, symbol: push.symbol, status: .accepted, previous: state.ordersByKey[key]),
+                  !order.quantity.isZero else { continue }
+            replacement[key] = order
+        }
+        for (key, order) in state.ordersByKey.sorted(by: { $0.key < $1.key }) where replacement[key] == nil {
+            events.append(.anomaly(Anomaly(
+                kind: .orderChainBroken, expected: "open order \(key) (\(order.venueOrderID))",
+                received: "full order list without it", raw: raw)))
+        }
+        state.ordersByKey = replacement
+        for order in state.openOrders { events.append(.orderUpdated(order)) }
+        guard includingConditional else { return }
+        state.conditionalOrdersByID = [:]
+        for conditional in push.conditionalOrders { state.conditionalOrdersByID[conditional.actionID] = conditional }
+        for conditional in state.conditionalOrders { events.append(.conditionalOrderUpdated(conditional)) }
+    }
+
+    private func makeOrder(_ report: DigitexOrder, symbol: String, status: OrderStatus, previous: Order?) -> Order? {
+        guard let side = report.side ?? previous?.side else { return nil }
+        return Order(
+            symbol: symbol, venueOrderID: report.clOrdId, clientOrderID: report.origClOrdId ?? previous?.clientOrderID,
+            previousVenueOrderID: report.oldClOrdId, side: side, type: report.type ?? previous?.type ?? .limit,
+            timeInForce: report.timeInForce ?? previous?.timeInForce, price: report.price ?? previous?.price,
+            quantity: report.quantity, originalQuantity: report.originalQuantity ?? previous?.originalQuantity,
+            status: status, leverage: report.leverage ?? previous?.leverage,
+            venueTimeMillis: report.timestampMillis ?? report.openTimeMillis)
+    }
+
+    /// Keeps open orders with something left; forgets the rest.
+    private mutating func store(_ order: Order, key: String) {
+        if order.status.isOpen, order.quantity > .zero {
+            state.ordersByKey[key] = order
+        } else {
+            state.ordersByKey.removeValue(forKey: key)
+        }
+    }
+}

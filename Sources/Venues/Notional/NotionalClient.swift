@@ -1,0 +1,148 @@
+import TapeCore
+
+/// The Notional account client as a state machine without I/O. No auth (accounts are public by
+/// address); a JSON ping every `heartbeatInterval` because the venue drops connections idle for 60 s.
+public struct NotionalClient: VenueClient {
+    public struct Configuration: Sendable {
+        /// The account's address, lower case as the venue wants it.
+        public var user: String
+        /// Coins we trade; positions in other coins are anomalies.
+        public var coins: [String]
+        /// Channels subscribed on connect when `drivesConnection`.
+        public var channels: [String]
+        public var drivesConnection: Bool
+        public var heartbeatInterval: Timestamp.Duration
+
+        public init(user: String, coins: [String], channels: [String] = ["accountSummary"], drivesConnection: Bool = true,
+                    heartbeatInterval: Timestamp.Duration = .seconds(30)) {
+            self.user = user
+            self.coins = coins
+            self.channels = channels
+            self.drivesConnection = drivesConnection
+            self.heartbeatInterval = heartbeatInterval
+        }
+    }
+
+    public let configuration: Configuration
+    public private(set) var isConnected = false
+    private var state = AccountState()
+    /// Subscriptions awaiting `subscriptionResponse`, oldest first: (sequence, channel type).
+    private var pending: [(sequence: Int64, type: String)] = []
+    private var nextSequence: Int64 = 1
+    private var decoder = NotionalDecoder()
+    /// The schema the last account summary used; a change mid-session is worth knowing about.
+    public private(set) var schema: NotionalAccountSummary.Schema?
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    public var account: AccountState { state }
+
+    public func invariantViolations() -> [String] {
+        var violations = state.invariantViolations()
+        if !isConnected, !pending.isEmpty { violations.append("subscriptions pending while disconnected") }
+        return violations
+    }
+
+    public mutating func connected(at now: Timestamp) -> [ClientAction] {
+        isConnected = true
+        guard configuration.drivesConnection else { return [] }
+        var actions: [ClientAction] = [.scheduleTimer(.heartbeat, at: now + configuration.heartbeatInterval)]
+        for channel in configuration.channels {
+            actions += submit(.subscribe(type: channel, user: configuration.user), at: now)
+        }
+        return actions
+    }
+
+    public mutating func disconnected(at now: Timestamp) -> [ClientAction] {
+        var actions: [ClientAction] = pending.map { .emit(.commandUnanswered(.number($0.sequence))) }
+        pending = []
+        isConnected = false
+        if configuration.drivesConnection { actions.append(.cancelTimer(.heartbeat)) }
+        return actions
+    }
+
+    public mutating func timerFired(_ timer: ClientTimer, at now: Timestamp) -> [ClientAction] {
+        switch timer {
+        case .heartbeat:
+            guard isConnected, configuration.drivesConnection else { return [] }
+            return [.sendJSON(NotionalCommand.ping.json), .scheduleTimer(.heartbeat, at: now + configuration.heartbeatInterval)]
+        case .authenticationDeadline:
+            return []
+        }
+    }
+
+    public mutating func submit(_ command: NotionalCommand, at now: Timestamp) -> [ClientAction] {
+        guard isConnected else { return [.emit(.commandRefused(reason: "not connected: connect before sending requests"))] }
+        register(command)
+        return [.sendJSON(command.json)]
+    }
+
+    private mutating func register(_ command: NotionalCommand) {
+        if case .subscribe(let type, _) = command { pending.append((nextSequence, type)) }
+        nextSequence += 1
+    }
+
+    public mutating func sentFrame(_ payload: [UInt8], at now: Timestamp) -> [ClientAction] {
+        switch NotionalCommand.decode(payload) {
+        case .success(let command): register(command); return []
+        case .failure(let failure): return [.emit(.unrecognised(failure))]
+        }
+    }
+
+    public mutating func receivedFrame(_ payload: [UInt8], at now: Timestamp) -> [ClientAction] {
+        switch decoder.decode(payload) {
+        case .failure(let failure): return [.emit(.unrecognised(failure))]
+        case .success(let message): return apply(message, raw: payload).map { .emit($0) }
+        }
+    }
+
+    private mutating func apply(_ message: NotionalMessage, raw: [UInt8]) -> [VenueEvent] {
+        switch message {
+        case .pong:
+            return [.heartbeat]
+        case .error(let error):
+            return [.venueError(error)]
+        case .subscriptionResponse(let type, _):
+            guard let index = pending.firstIndex(where: { $0.type == type }) else {
+                return [.anomaly(Anomaly(kind: .answerToUnknownRequest, expected: "no \(type) subscription pending",
+                                         received: "subscriptionResponse \(type)", raw: raw))]
+            }
+            return [.commandAccepted(.number(pending.remove(at: index).sequence))]
+        case .accountSummary(let summary):
+            return applySummary(summary, raw: raw)
+        }
+    }
+
+    /// A summary is complete: positions it does not list are closed. A summary for another user or
+    /// with a coin we do not trade contradicts the configuration and is reported, not applied.
+    private mutating func applySummary(_ summary: NotionalAccountSummary, raw: [UInt8]) -> [VenueEvent] {
+        guard summary.user == configuration.user else {
+            return [.anomaly(Anomaly(kind: .unknownSymbol, expected: "account \(configuration.user)",
+                                     received: "accountSummary for \(summary.user)", raw: raw))]
+        }
+        if let unknown = summary.positions.first(where: { !configuration.coins.contains($0.symbol) }) {
+            return [.anomaly(Anomaly(kind: .unknownSymbol, expected: "coins \(configuration.coins.joined(separator: ", "))",
+                                     received: "position in \(unknown.symbol)", raw: raw))]
+        }
+        schema = summary.schema
+        var events: [VenueEvent] = []
+        for balance in summary.balances where state.balancesByAsset[balance.asset] != balance {
+            state.balancesByAsset[balance.asset] = balance
+            events.append(.balanceUpdated(balance))
+        }
+        let listed = Set(summary.positions.map(\.symbol))
+        for (coin, old) in state.positionsBySymbol.sorted(by: { $0.key < $1.key }) where !listed.contains(coin) {
+            let closed = Position(symbol: coin, side: .flat, size: .zero, leverage: old.leverage)
+            state.positionsBySymbol[coin] = closed
+            if old != closed { events.append(.positionUpdated(closed)) }
+        }
+        for position in summary.positions where state.positionsBySymbol[position.symbol] != position {
+            state.positionsBySymbol[position.symbol] = position
+            if let leverage = position.leverage { state.leverageBySymbol[position.symbol] = leverage }
+            events.append(.positionUpdated(position))
+        }
+        return events
+    }
+}

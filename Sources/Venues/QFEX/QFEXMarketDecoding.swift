@@ -1,0 +1,56 @@
+/// Market-data helpers: book levels and RFC 3339 times.
+enum QFEXMarketDecoding {
+    /// `[["10101.10","0.45054140"], …]`: quoted decimals, best first.
+    static func levels(_ fields: FieldReader, _ key: StaticString, _ name: String) throws(DecodeFailure) -> [BookLevel] {
+        var levels: [BookLevel] = []
+        for pair in try fields.array(key) {
+            guard let (first, second) = pair.pair, let price = first.decimal, let size = second.decimal, !size.isNegative else {
+                throw fields.bad(key)
+            }
+            levels.append(BookLevel(price: price, size: size))
+        }
+        return levels
+    }
+
+    /// Milliseconds since the epoch from `2025-09-04T09:26:39.545268322Z` or `…+00:00`;
+    /// nil when the text is not in that form (the time is informative, never needed for state).
+    static func millis(_ text: String?) -> Int64? {
+        guard let text else { return nil }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":") else { return nil }
+        func number(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for index in range {
+                guard bytes[index] >= 0x30, bytes[index] <= 0x39 else { return nil }
+                value = value * 10 + Int64(bytes[index] - 0x30)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+              let minute = number(14..<16), let second = number(17..<19), (1...12).contains(month), (1...31).contains(day) else { return nil }
+        var index = 19
+        var millis: Int64 = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var digits = 0
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                if digits < 3 { millis = millis * 10 + Int64(bytes[index] - 0x30) }
+                digits += 1
+                index += 1
+            }
+            if digits < 3 { for _ in digits..<3 { millis *= 10 } }
+        }
+        // Only UTC is accepted; every QFEX example is UTC ("Z" or "+00:00").
+        let rest = String(decoding: bytes[index...], as: UTF8.self)
+        guard rest == "Z" || rest == "+00:00" else { return nil }
+        // Days from the civil date (Howard Hinnant's algorithm), proleptic Gregorian.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
+    }
+}

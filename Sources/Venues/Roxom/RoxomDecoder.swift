@@ -1,0 +1,145 @@
+/// Turns inbound Roxom frames into `RoxomMessage`s.
+public struct RoxomDecoder: Sendable {
+    private var scanner = JSONScanner()
+
+    public init() {}
+
+    public mutating func decode(_ bytes: [UInt8]) -> Result<RoxomMessage, UnrecognisedFrame> {
+        let document: JSONDocument
+        do {
+            document = try scanner.scan(bytes)
+        } catch {
+            return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
+        }
+        defer { scanner.recycle(document) }
+        do throws(DecodeFailure) {
+            return .success(try document.withRoot { (root) throws(DecodeFailure) in try Self.message(root) })
+        } catch {
+            return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
+        }
+    }
+
+    static func message(_ root: JSONValue) throws(DecodeFailure) -> RoxomMessage {
+        let fields = try FieldReader(root, message: "message")
+        if let topic = try fields.optionalString("topic") {
+            return try market(topic: topic, fields)
+        }
+        if let event = try fields.optionalString("event") {
+            switch event {
+            case "error":
+                // The code is a string in the docs ("600010"); accept a number too.
+                let code = try fields.value("code")
+                let text = code.string ?? code.int64.map(String.init) ?? ""
+                return .error(VenueError(code: text, message: try fields.optionalString("msg"), meaning: RoxomDecoder.meanings[text]))
+            case "subscribe", "unsubscribe":
+                return .subscribed
+            default:
+                throw DecodeFailure(.unknownMessage("event \(event)"))
+            }
+        }
+        guard let type = try fields.optionalString("type") else {
+            throw DecodeFailure(.unknownMessage(root["op"]?.string.map { "request \($0)" }))
+        }
+        switch type {
+        case "position":
+            var positions: [Position] = []
+            for element in try fields.array("data") { positions.append(try position(element)) }
+            return .positions(positions)
+        case "order":
+            return .order(try order(try fields.value("data")))
+        case "balance":
+            let data = try FieldReader(try fields.value("data"), message: "balance")
+            let unit = try data.optionalString("unit") ?? "btc"
+            return .balance(RoxomBalanceUpdate(
+                balance: Balance(asset: unit.uppercased(), total: try data.decimal("balanceAfter"),
+                                 venueTimeMillis: try data.optionalInt("timestamp").map { $0 / 1_000_000 }),
+                before: try data.optionalDecimal("balanceBefore"), amount: try data.optionalDecimal("amount"),
+                updateType: try data.optionalString("updateType")))
+        default:
+            throw DecodeFailure(.unknownMessage(type))
+        }
+    }
+
+    /// Error codes the docs name.
+    static let meanings: [String: String] = ["600010": "Authentication failed"]
+
+    private static func market(topic: String, _ fields: FieldReader) throws(DecodeFailure) -> RoxomMessage {
+        let parts = topic.split(separator: ".", maxSplits: 1)
+        guard parts.count == 2, parts[0] == "depth" else { throw DecodeFailure(.unknownMessage(topic)) }
+        // The topic names the subscription; the docs' delta example carries a different data.symbol
+        // (OIL-BTC under depth.GOLD-BTC, with GOLD-BTC prices), so the topic wins.
+        let symbol = String(parts[1])
+        let data = try FieldReader(try fields.value("data"), message: topic)
+        let bids = try levels(data, "bid"), asks = try levels(data, "ask")
+        let time = try fields.optionalInt("createdTime").map { $0 / 1_000_000 }
+        switch try fields.string("type") {
+        case "snapshot": return .bookSnapshot(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time))
+        case "delta": return .bookDelta(BookDelta(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time))
+        default: throw fields.bad("type")
+        }
+    }
+
+    /// Levels as quoted decimals; "0 or negative indicate removals", so negatives become 0.
+    private static func levels(_ fields: FieldReader, _ key: StaticString) throws(DecodeFailure) -> [BookLevel] {
+        var levels: [BookLevel] = []
+        for pair in try fields.array(key) {
+            guard let (first, second) = pair.pair, let price = first.decimal, let size = second.decimal else { throw fields.bad(key) }
+            levels.append(BookLevel(price: price, size: size.isNegative ? .zero : size))
+        }
+        return levels
+    }
+
+    private static func position(_ value: JSONValue) throws(DecodeFailure) -> Position {
+        let fields = try FieldReader(value, message: "position")
+        let size = try fields.quantity("size")
+        let side: PositionSide
+        switch try fields.string("side") {
+        case "long": side = size.isZero ? .flat : .long
+        case "short": side = size.isZero ? .flat : .short
+        default: throw fields.bad("side")
+        }
+        return Position(
+            symbol: try fields.string("symbol"), side: side, size: size, entryPrice: try fields.optionalDecimal("avgEntry"),
+            margin: try fields.optionalDecimal("positionBalance"), liquidationPrice: try fields.optionalDecimal("liquidationPrice"),
+            realisedPnL: try fields.optionalDecimal("realizedPnl"), unrealisedPnL: try fields.optionalDecimal("unrealizedPnl"),
+            leverage: try fields.optionalQuantity("leverage"), markPrice: try fields.optionalDecimal("markPrice"),
+            venueTimeMillis: try fields.optionalInt("updatedAt").map { $0 / 1_000_000 })
+    }
+
+    private static func order(_ value: JSONValue) throws(DecodeFailure) -> RoxomOrderUpdate {
+        let fields = try FieldReader(value, message: "order")
+        let statusText = try fields.string("status")
+        var side: Side?
+        if let text = try fields.optionalString("side") {
+            switch text {
+            case "buy": side = .buy
+            case "sell": side = .sell
+            default: throw fields.bad("side")
+            }
+        }
+        let update = RoxomOrderUpdate(
+            orderID: try fields.string("orderId"), clientOrderID: try fields.optionalString("clientOrderId"),
+            symbol: try fields.string("symbol"), statusText: statusText, status: status(statusText), side: side,
+            orderType: try fields.optionalString("orderType").map { $0 == "limit" ? .limit : ($0 == "market" ? .market : .other($0)) },
+            orderSize: try fields.optionalQuantity("orderSize"), limitPrice: try fields.optionalDecimal("limitPrice"),
+            remainingQuantity: try fields.quantity("remainingQty"), executedQuantity: try fields.quantity("executedQty"),
+            averagePrice: try fields.optionalDecimal("avgPx"), fillPrice: try fields.optionalDecimal("fillPx"),
+            filledFees: try fields.optionalDecimal("filledFees"), timestampNanos: try fields.optionalInt("timestamp"))
+        if let size = update.orderSize, update.remainingQuantity > size { throw fields.bad("remainingQty") }
+        return update
+    }
+
+    /// Lower-case statuses as the docs write them; only `cancelled` and `partiallyfilled` appear in
+    /// examples, the rest are the plausible spellings of the same scheme.
+    static func status(_ text: String) -> OrderStatus {
+        switch text {
+        case "new", "open", "accepted", "pending": .accepted
+        case "partiallyfilled": .partiallyFilled
+        case "filled": .filled
+        case "cancelled", "canceled": .cancelled
+        case "rejected": .rejected
+        case "expired": .expired
+        default: .other(text)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+/// One inbound Roxom message. Roxom's WebSocket only streams: orders are placed over REST.
+public enum RoxomMessage: Hashable, Sendable {
+    /// `{"type":"position","data":[…]}`: every position it lists, complete.
+    case positions([Position])
+    case order(RoxomOrderUpdate)
+    case balance(RoxomBalanceUpdate)
+    /// `{"topic":"depth.SYM","type":"snapshot"|"delta",…}`.
+    case bookSnapshot(BookSnapshot)
+    case bookDelta(BookDelta)
+    /// `{"event":"subscribe",…}`: the docs say an ack is sent but never show one verbatim.
+    case subscribed
+    /// `{"event":"error","code":…,"msg":…}`; 600010 means the upgrade headers failed authentication.
+    case error(VenueError)
+}
+
+/// An order push: the order's state after a change, with the last fill's price when it traded.
+public struct RoxomOrderUpdate: Hashable, Sendable {
+    public var orderID: String
+    public var clientOrderID: String?
+    public var symbol: String
+    public var statusText: String
+    public var status: OrderStatus
+    public var side: Side?
+    public var orderType: OrderType?
+    public var orderSize: FixedDecimal?
+    public var limitPrice: FixedDecimal?
+    public var remainingQuantity: FixedDecimal
+    public var executedQuantity: FixedDecimal
+    public var averagePrice: FixedDecimal?
+    public var fillPrice: FixedDecimal?
+    public var filledFees: FixedDecimal?
+    public var timestampNanos: Int64?
+}
+
+/// A balance push: the balance before and after one change, and why.
+public struct RoxomBalanceUpdate: Hashable, Sendable {
+    public var balance: Balance
+    public var before: FixedDecimal?
+    public var amount: FixedDecimal?
+    /// `ordersettle`, …, verbatim.
+    public var updateType: String?
+}

@@ -1,0 +1,108 @@
+import Testing
+@testable import Venues
+
+@Suite("JSON scanner")
+struct JSONScannerTests {
+    private func scan(_ text: String) throws(JSONError) -> JSONDocument {
+        var scanner = JSONScanner()
+        return try scanner.scan(Array(text.utf8))
+    }
+
+    @Test("finds members, elements, strings and numbers without decoding the rest")
+    func reading() throws {
+        let document = try scan(#"{"ch":"trades","data":{"trades":[{"px":9845,"qty":2356},{"px":9845.5,"qty":75}],"ok":true,"n":null}}"#)
+        document.withRoot { root in
+            #expect(root["ch"]?.isString("trades") == true)
+            #expect(root["missing"] == nil)
+            let trades = root["data"]?["trades"]?.elements ?? []
+            #expect(trades.count == 2)
+            #expect(trades.last?["px"]?.decimal == FixedDecimal("9845.5"))
+            #expect(root["data"]?["ok"]?.bool == true)
+            #expect(root["data"]?["n"]?.isNull == true)
+            #expect(root["data"]?["trades"]?["px"] == nil, "an array has no members")
+        }
+    }
+
+    @Test("decodes escapes, including surrogate pairs")
+    func escapes() throws {
+        let document = try scan(#"{"k\"ey":"a\"b\\c\n\u00e9\ud83d\ude00"}"#)
+        document.withRoot { root in
+            let member = root.members.first
+            #expect(member?.key == "k\"ey")
+            #expect(member?.value.string == "a\"b\\c\né😀")
+            #expect(root["k\"ey"] == nil, "escaped keys are not matched byte for byte")
+        }
+    }
+
+    @Test("rejects malformed input with the offset of the problem")
+    func errors() {
+        let cases: [(String, JSONError.Reason, Int)] = [
+            (#"{"a":1"#, .unexpectedEnd, 6),
+            (#"{"a":01}"#, .unexpectedByte(UInt8(ascii: "1")), 6),
+            (#"{"a":-}"#, .badNumber, 6),
+            (#"{"a":"\x"}"#, .badEscape, 7),
+            (#"{"a":1} x"#, .trailingBytes, 8),
+            (#"{a:1}"#, .unexpectedByte(UInt8(ascii: "a")), 1),
+            ("[tru]", .unexpectedByte(UInt8(ascii: "]")), 4),
+        ]
+        for (text, reason, offset) in cases {
+            #expect(throws: JSONError(reason: reason, offset: offset), "\(text)") { try scan(text) }
+        }
+    }
+
+    @Test("stops at the depth limit instead of recursing without end")
+    func depthLimit() {
+        var scanner = JSONScanner()
+        scanner.maxDepth = 8
+        let deep = Array(String(repeating: "[", count: 9).utf8) + Array(String(repeating: "]", count: 9).utf8)
+        #expect(throws: JSONError(reason: .tooDeep(limit: 8), offset: 8)) { try scanner.scan(deep) }
+        let fine = Array(String(repeating: "[", count: 8).utf8) + Array(String(repeating: "]", count: 8).utf8)
+        #expect(throws: Never.self) { try scanner.scan(fine) }
+    }
+
+    @Test("the same scanner reads frame after frame, including after a failure")
+    func reuse() throws {
+        var scanner = JSONScanner()
+        _ = try? scanner.scan(Array("{oops".utf8))
+        for value in 0..<50 {
+            let document = try scanner.scan(Array(#"{"v":\#(value)}"#.utf8))
+            #expect(document.withRoot { $0["v"]?.int64 } == Int64(value))
+            scanner.recycle(document)
+        }
+    }
+
+    @Test("the field reader finds members in any order and misses cleanly")
+    func fieldReaderOrder() throws {
+        let document = try scan(#"{"a":1,"b":2,"c":3,"d":4}"#)
+        try document.withRoot { (root) throws(DecodeFailure) in
+            let fields = try FieldReader(root, message: "test")
+            #expect(try fields.int("a") == 1)
+            #expect(try fields.int("c") == 3)
+            #expect(try fields.int("b") == 2, "out of document order")
+            #expect(try fields.optionalInt("zz") == nil)
+            #expect(try fields.int("d") == 4)
+            #expect(try fields.int("d") == 4, "asking twice works")
+            #expect(try fields.optionalInt("a") == 1)
+        }
+        // A wide object gets a bigger table, with the same answers.
+        let wide = "{" + (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}"
+        try scan(wide).withRoot { (root) throws(DecodeFailure) in
+            let fields = try FieldReader(root, message: "wide")
+            #expect(try fields.int("k39") == 39)
+            #expect(try fields.int("k0") == 0)
+            #expect(try fields.optionalInt("k40") == nil)
+        }
+        // An escaped key makes the reader fall back to scanning (escaped keys never match a literal).
+        try scan(#"{"a\u0062":1,"c":2}"#).withRoot { (root) throws(DecodeFailure) in
+            let fields = try FieldReader(root, message: "escaped")
+            #expect(try fields.int("c") == 2)
+            #expect(try fields.optionalInt("ab") == nil)
+        }
+    }
+
+    @Test("JSON output escapes strings and keeps member order")
+    func output() {
+        let json = JSONOutput.object([("b", .int(1)), ("a", .string("q\"\n\u{01}")), ("c", .array([.bool(true), .null]))])
+        #expect(json.text == #"{"b":1,"a":"q\"\n\u0001","c":[true,null]}"#)
+    }
+}

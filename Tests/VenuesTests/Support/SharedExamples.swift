@@ -1,0 +1,93 @@
+import Foundation
+
+/// Reads the venues' documented example messages from `../shared/venues/<venue>/`.
+enum SharedExamples {
+    /// The repository root: the nearest folder above this file that holds Package.swift.
+    static let repositoryRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            let parent = url.deletingLastPathComponent()
+            precondition(parent.path != url.path, "no Package.swift above \(#filePath)")
+            url = parent
+        }
+        return url
+    }()
+
+    static let venuesFolder = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/venues")
+
+    /// The non-empty lines of a JSON-lines example file, as bytes.
+    static func lines(_ venue: String, _ file: String) throws -> [[UInt8]] {
+        let url = venuesFolder.appendingPathComponent(venue).appendingPathComponent(file)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return text.split(separator: "\n").map { Array($0.utf8) }.filter { !$0.isEmpty }
+    }
+
+    /// Every `.jsonl` file of a venue, sorted by name.
+    static func files(_ venue: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: venuesFolder.appendingPathComponent(venue).path)
+            .filter { $0.hasSuffix(".jsonl") }.sorted()
+    }
+
+    static func text(_ venue: String, _ file: String) throws -> String {
+        try String(contentsOf: venuesFolder.appendingPathComponent(venue).appendingPathComponent(file), encoding: .utf8)
+    }
+}
+
+/// SplitMix64: a tiny seeded generator, so that every "random" test runs the same cases everywhere.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Byte-level mutations that keep some structure, so that many mutants still parse and reach
+/// the state machine instead of all dying in the scanner.
+enum Mutator {
+    static func mutate(_ input: [UInt8], using random: inout SplitMix64) -> [UInt8] {
+        var bytes = input
+        guard !bytes.isEmpty else { return [UInt8(ascii: "{")] }
+        let position = Int(random.next() % UInt64(bytes.count))
+        switch random.next() % 8 {
+        case 0:  // flip a bit
+            bytes[position] ^= UInt8(1 << (random.next() % 8))
+        case 1:  // delete a run
+            let length = min(bytes.count - position, Int(random.next() % 8) + 1)
+            bytes.removeSubrange(position..<(position + length))
+        case 2:  // change a digit (keeps JSON valid most of the time)
+            if let digit = bytes.indices.filter({ bytes[$0] >= 0x30 && bytes[$0] <= 0x39 }).randomElement(using: &random) {
+                bytes[digit] = UInt8(0x30 + random.next() % 10)
+            }
+        case 3:  // put a minus sign before a number
+            if let digit = bytes.indices.filter({ bytes[$0] >= 0x31 && bytes[$0] <= 0x39 && bytes[$0 - 1] == UInt8(ascii: ":") }).randomElement(using: &random) {
+                bytes.insert(UInt8(ascii: "-"), at: digit)
+            }
+        case 4:  // swap one string value for another of the same frame
+            let quotes = bytes.indices.filter { bytes[$0] == UInt8(ascii: "\"") }
+            if quotes.count >= 4 {
+                let pair = Int(random.next() % UInt64(quotes.count / 2)) * 2
+                let start = quotes[pair] + 1, end = quotes[pair + 1]
+                bytes.replaceSubrange(start..<end, with: Array("X".utf8) + bytes[start..<end].reversed())
+            }
+        case 5:  // truncate
+            bytes.removeSubrange(position...)
+        case 6:  // duplicate a run
+            let length = min(bytes.count - position, Int(random.next() % 16) + 1)
+            bytes.insert(contentsOf: bytes[position..<(position + length)], at: position)
+        default:  // huge number
+            if let digit = bytes.indices.filter({ bytes[$0] >= 0x30 && bytes[$0] <= 0x39 }).randomElement(using: &random) {
+                bytes.insert(contentsOf: Array("99999999999999999999".utf8), at: digit)
+            }
+        }
+        return bytes
+    }
+}
