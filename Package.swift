@@ -54,8 +54,10 @@ let package = Package(
         .executableTarget(
             name: "tape",
             dependencies: [
-                "TapeCore", "TapeFormat", "Interop", "TapeNet", "Samples",
+                "TapeCore", "TapeFormat", "Interop", "TapeNet", "Venues", "Samples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "TapeCoreTests", dependencies: ["TapeCore"]),
@@ -66,6 +68,6 @@ let package = Package(
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "TapeCore"]),
         .testTarget(name: "VenuesTests", dependencies: ["Venues", "TapeCore"]),
         // Runs the built `tape` executable as a user would; depends on it so it is built first.
-        .testTarget(name: "TapeCLITests", dependencies: ["tape"]),
+        .testTarget(name: "TapeCLITests", dependencies: ["tape", "TapeNet", "TapeFormat"]),
     ]
 )

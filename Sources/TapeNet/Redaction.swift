@@ -7,6 +7,8 @@ import TapeCore
 public struct Redaction: Sendable {
     /// Rewrites a payload of the given direction and kind (venue rules); identity by default.
     public var payload: @Sendable (Direction, FrameKind, [UInt8]) -> [UInt8]
+    /// Rewrites a handshake by venue rules before the generic header and query rules; identity by default.
+    public var handshake: @Sendable (ConnectionOpened) -> ConnectionOpened
     /// Header and query parameter names (lowercased) whose values are secrets.
     public var secretNames: Set<String>
     /// Substrings that mark a header or parameter name as secret wherever they appear.
@@ -15,11 +17,13 @@ public struct Redaction: Sendable {
     public init(
         secretNames: Set<String> = Redaction.commonSecretNames,
         secretNameParts: [String] = Redaction.commonSecretNameParts,
-        payload: @escaping @Sendable (Direction, FrameKind, [UInt8]) -> [UInt8] = { _, _, bytes in bytes }
+        payload: @escaping @Sendable (Direction, FrameKind, [UInt8]) -> [UInt8] = { _, _, bytes in bytes },
+        handshake: @escaping @Sendable (ConnectionOpened) -> ConnectionOpened = { $0 }
     ) {
         self.secretNames = secretNames
         self.secretNameParts = secretNameParts
         self.payload = payload
+        self.handshake = handshake
     }
 
     /// Records everything as it is (`--no-redact`).
@@ -53,6 +57,7 @@ public struct Redaction: Sendable {
     }
 
     public func opened(_ opened: ConnectionOpened) -> ConnectionOpened {
-        ConnectionOpened(url: url(opened.url), headers: headers(opened.headers))
+        let venueRedacted = handshake(opened)
+        return ConnectionOpened(url: url(venueRedacted.url), headers: headers(venueRedacted.headers))
     }
 }

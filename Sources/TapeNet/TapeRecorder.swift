@@ -23,7 +23,7 @@ public final class TapeRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private let start = ContinuousClock.now
     private var counters = Counters()
-    private var failure: TapeError?
+    private var writeFailure: TapeError?
 
     public init(writer: TapeWriter) {
         self.writer = writer
@@ -48,12 +48,12 @@ public final class TapeRecorder: @unchecked Sendable {
     public func record(_ direction: Direction, _ connection: ConnectionID, _ kind: FrameKind, _ payload: [UInt8]) throws(TapeError) {
         lock.lock()
         defer { lock.unlock() }
-        if let failure { throw failure }
+        if let writeFailure { throw writeFailure }
         let time = now
         do {
             try writer.append(Frame(time: time, direction: direction, connection: connection, kind: kind, payload: payload))
         } catch {
-            failure = error
+            writeFailure = error
             throw error
         }
         switch direction {
@@ -71,6 +71,11 @@ public final class TapeRecorder: @unchecked Sendable {
 
     public var snapshot: Counters {
         lock.withLock { counters }
+    }
+
+    /// The write failure that stopped recording, if any: the owner must say so loudly and stop.
+    public var failure: TapeError? {
+        lock.withLock { writeFailure }
     }
 
     /// Flushes and closes the tape (index and footer written).

@@ -1,0 +1,127 @@
+import Foundation
+import TapeCore
+import TapeFormat
+import TapeNet
+import Venues
+
+/// What `tape record` and `tape proxy` share: the tape and its recorder, redaction, the wait for
+/// Ctrl-C / SIGTERM / a duration, the live status line and the final summary.
+final class RecordingRun {
+    let output: String
+    let recorder: TapeRecorder
+    private let started = ContinuousClock.now
+
+    init(output: String, header: TapeHeader) throws {
+        self.output = output
+        let writer = try TapeWriter(path: output, header: header)
+        recorder = TapeRecorder(writer: writer)
+    }
+
+    /// Generic header and query rules, plus the venue's own rules when the venue is known.
+    static func redaction(venue: String, disabled: Bool) -> Redaction {
+        if disabled {
+            printError("WARNING: --no-redact: API keys, tokens and signatures will be written to the tape as they are. Do not share or commit it.")
+            return .none
+        }
+        guard let rules = VenueName(rawValue: venue)?.redactionRules else { return Redaction() }
+        return Redaction(
+            payload: { _, kind, bytes in kind == .text ? rules.redact(bytes) : bytes },
+            handshake: { rules.redact($0) }
+        )
+    }
+
+    /// Blocks until Ctrl-C, SIGTERM, the duration, or a write failure; shows a status line on a terminal.
+    func waitUntilStopped(duration: Double?, stopEarly: () -> Bool = { false }) -> StopReason {
+        let stop = DispatchSemaphore(value: 0)
+        let reason = StopReasonBox()
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                reason.set(.signal(signalNumber == SIGINT ? "Ctrl-C" : "SIGTERM"))
+                stop.signal()
+            }
+            source.resume()
+            sources.append(source)
+        }
+        defer { sources.forEach { $0.cancel() } }
+        let showStatus = isatty(STDERR_FILENO) == 1
+        let deadline = duration.map { started + .milliseconds(Int64($0 * 1000)) }
+        while true {
+            if stop.wait(timeout: .now() + .milliseconds(250)) == .success { break }
+            if let failure = recorder.failure {
+                reason.set(.failed(failure))
+                break
+            }
+            if let deadline, ContinuousClock.now >= deadline {
+                reason.set(.duration)
+                break
+            }
+            if stopEarly() {
+                reason.set(.done)
+                break
+            }
+            if showStatus { FileHandle.standardError.write(Data(("\r" + statusLine() + "   ").utf8)) }
+        }
+        if showStatus { FileHandle.standardError.write(Data("\n".utf8)) }
+        return reason.value ?? .done
+    }
+
+    enum StopReason {
+        case signal(String)
+        case duration
+        case done
+        case failed(TapeError)
+    }
+
+    /// Closes the tape and prints the summary; throws if the tape could not be completed.
+    func finish(_ reason: StopReason) throws {
+        let closeError: TapeError?
+        do {
+            try recorder.close()
+            closeError = nil
+        } catch {
+            closeError = error
+        }
+        print(summary(reason))
+        if case .failed(let failure) = reason { throw failure }
+        if let closeError { throw closeError }
+    }
+
+    private func statusLine() -> String {
+        let counters = recorder.snapshot
+        let onDisk = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+        let ratio = onDisk > 0 ? String(format: "%.1fx", Double(counters.payloadBytes) / Double(onDisk)) : "-"
+        let age = Double((recorder.now - counters.lastFrameTime).nanoseconds) / 1e9
+        return "connections \(counters.openConnections) open / \(counters.connections) | frames in \(counters.framesIn) out \(counters.framesOut) | \(counters.payloadBytes) B payload, \(onDisk) B on disk (\(ratio)) | last frame \(String(format: "%.1f", age)) s ago"
+    }
+
+    private func summary(_ reason: StopReason) -> String {
+        let counters = recorder.snapshot
+        let why: String
+        switch reason {
+        case .signal(let name): why = "stopped by \(name)"
+        case .duration: why = "duration reached"
+        case .done: why = "done"
+        case .failed(let error): why = "FAILED: \(error)"
+        }
+        return """
+            recorded \(counters.framesIn + counters.framesOut) frames (\(counters.framesIn) in, \(counters.framesOut) out), \
+            \(counters.payloadBytes) payload bytes, \(counters.connections) connection(s); \(why)
+            tape: \(output)
+            """
+    }
+}
+
+/// The first reason to stop wins (signal handlers run on another queue).
+private final class StopReasonBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reason: RecordingRun.StopReason?
+
+    func set(_ new: RecordingRun.StopReason) {
+        lock.withLock { if reason == nil { reason = new } }
+    }
+
+    var value: RecordingRun.StopReason? { lock.withLock { reason } }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+import TapeCore
+import TapeFormat
+import TapeNet
+
+/// `tape proxy` as a user runs it: a separate process, its URL read from stdout, stopped by a signal.
+@Suite("tape proxy")
+struct ProxyCommandTests {
+    @Test("records both directions through a running proxy and closes the tape cleanly on SIGTERM")
+    func recordsAndStopsCleanly() throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let upstream = try startEcho(group: group)
+        let folder = try CLIFolder()
+        let proxy = try RunningTape("proxy", "--upstream", upstream.url, "-o", folder.path("p.tape"), "--venue", "digitex")
+        let url = try #require(proxy.firstLine())
+        #expect(url.hasPrefix("ws://127.0.0.1:"))
+
+        let received = Inbox()
+        let client = try WebSocketClient.connect(to: WebSocketURL(url + "/?token=HUSH")!, group: group, onEvent: received.add).wait()
+        // Digitex's auth command carries the token in params.value: the venue rule must redact it.
+        let auth = #"{"id":1,"method":"auth","params":{"type":"token","value":"SECRET-TOKEN-789"}}"#
+        client.send(.text, Array(auth.utf8))
+        client.send(.text, Array(#"{"id":2,"method":"ping"}"#.utf8))
+        #expect(received.wait(for: 2))
+        client.close()
+        #expect(received.waitForEnd())
+
+        proxy.signal(SIGTERM)
+        let status = proxy.wait()
+        #expect(status == 0, "\(proxy.standardError)")
+        #expect(proxy.standardOutput.contains("stopped by SIGTERM"))
+
+        let reader = try TapeReader(path: folder.path("p.tape"))
+        #expect(reader.indexStatus == .present, "SIGTERM must close the tape with its index")
+        var frames: [Frame] = []
+        try reader.forEachFrame { frames.append($0.frame) }
+        #expect(frames.map(\.kind).prefix(5) == [.opened, .text, .text, .text, .text])
+        #expect(frames.filter { $0.kind == .text }.count == 4)
+        let everything = String(decoding: frames.flatMap(\.payload), as: UTF8.self)
+        #expect(!everything.contains("SECRET-TOKEN-789"))
+        #expect(!everything.contains("HUSH"))
+        #expect(everything.contains("<redacted:token>"))
+        try upstream.close()
+    }
+
+    @Test("--no-redact warns loudly, and an unreachable upstream is refused to the client and noted on the tape")
+    func noRedactAndUnreachableUpstream() throws {
+        let folder = try CLIFolder()
+        let proxy = try RunningTape("proxy", "--upstream", "ws://127.0.0.1:1", "-o", folder.path("u.tape"), "--no-redact")
+        let url = try #require(proxy.firstLine())
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let error = #expect(throws: ConnectError.self) {
+            try WebSocketClient.connect(to: WebSocketURL(url)!, group: group) { _ in }.wait()
+        }
+        #expect(error?.description.contains("502") == true)
+        proxy.signal(SIGINT)
+        #expect(proxy.wait() == 0)
+        #expect(proxy.standardError.contains("WARNING: --no-redact"))
+        var kinds: [FrameKind] = []
+        try TapeReader(path: folder.path("u.tape")).forEachFrame { kinds.append($0.frame.kind) }
+        #expect(kinds == [.error])
+    }
+
+    @Test("bad flags are refused before anything is written")
+    func badFlags() throws {
+        let folder = try CLIFolder()
+        let result = try tape("proxy", "--upstream", "http://example.com", "-o", folder.path("x.tape"))
+        #expect(result.status == 64)
+        #expect(result.error.contains("--upstream must be a ws:// or wss:// URL"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("x.tape")))
+    }
+}
+
+/// An echo server on loopback for the proxy to forward to.
+func startEcho(group: EventLoopGroup) throws -> WebSocketServer<Void> {
+    try WebSocketServer<Void>.start(
+        host: "127.0.0.1", port: 0, group: group,
+        decide: { _, loop in loop.makeSucceededFuture(.accept(headers: [], session: ())) },
+        accepted: { connection, _ in
+            { event in
+                if case .received(let kind, let payload) = event, kind == .text { connection.send(.text, payload) }
+            }
+        }
+    )
+}
+
+/// Messages a test client received; waits on their arrival.
+final class Inbox: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var texts = 0
+    private var ended = false
+
+    func add(_ event: WebSocketEvent) {
+        condition.withLock {
+            switch event {
+            case .received(let kind, _): if kind == .text { texts += 1 }
+            case .closed, .lost: ended = true
+            }
+            condition.broadcast()
+        }
+    }
+
+    func wait(for count: Int) -> Bool { waitUntil { texts >= count } }
+    func waitForEnd() -> Bool { waitUntil { ended } }
+
+    private func waitUntil(_ predicate: () -> Bool) -> Bool {
+        condition.withLock {
+            let deadline = Date(timeIntervalSinceNow: 30)
+            while !predicate() {
+                if !condition.wait(until: deadline) { return false }
+            }
+            return true
+        }
+    }
+}
+
+/// A `tape` process left running: its stdout lines can be read as they come, signals sent, exit awaited.
+final class RunningTape {
+    private let process = Process()
+    private let output = Pipe()
+    private let error = Pipe()
+    private var bufferedOutput = Data()
+    private(set) var standardOutput = ""
+    private(set) var standardError = ""
+
+    init(_ arguments: String...) throws {
+        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [products, products.deletingLastPathComponent()].map { $0.appendingPathComponent("tape") }
+        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+    }
+
+    /// The first line the process prints (blocks until it is printed or the process ends).
+    func firstLine() -> String? {
+        while true {
+            if let newline = bufferedOutput.firstIndex(of: UInt8(ascii: "\n")) {
+                return String(decoding: bufferedOutput[..<newline], as: UTF8.self)
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }
+            bufferedOutput.append(chunk)
+        }
+    }
+
+    func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    /// Waits for the exit and collects the rest of stdout and stderr.
+    func wait() -> Int32 {
+        bufferedOutput.append(output.fileHandleForReading.readDataToEndOfFile())
+        standardError = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        standardOutput = String(decoding: bufferedOutput, as: UTF8.self)
+        return process.terminationStatus
+    }
+}
