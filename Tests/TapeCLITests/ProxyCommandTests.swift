@@ -66,6 +66,39 @@ struct ProxyCommandTests {
         #expect(kinds == [.error])
     }
 
+    @Test("after kill -9 the tape reads back every frame flushed before the kill")
+    func killNine() throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let upstream = try startEcho(group: group)
+        let folder = try CLIFolder()
+        let proxy = try RunningTape("proxy", "--upstream", upstream.url, "-o", folder.path("k.tape"), "--log-flushes")
+        let url = try #require(proxy.firstLine())
+        let received = Inbox()
+        let client = try WebSocketClient.connect(to: WebSocketURL(url)!, group: group, onEvent: received.add).wait()
+        for index in 0..<50 { client.send(.text, Array("message \(index)".utf8)) }
+        #expect(received.wait(for: 50))
+        // opened + 50 out + 50 in = frames 0…100; wait until the writer says they are on disk.
+        var flushedThrough = -1
+        while flushedThrough < 100, let line = proxy.nextLine() {
+            if line.hasPrefix("flushed frames "), let last = line.split(separator: "-").last.flatMap({ Int($0) }) {
+                flushedThrough = last
+            }
+        }
+        #expect(flushedThrough >= 100)
+        proxy.signal(SIGKILL)
+        _ = proxy.wait()
+
+        let reader = try TapeReader(path: folder.path("k.tape"))
+        #expect(reader.indexStatus == .missing)
+        var texts: [String] = []
+        try reader.forEachFrame { if $0.frame.kind == .text { texts.append(String(decoding: $0.frame.payload, as: UTF8.self)) } }
+        let expected = (0..<50).flatMap { ["message \($0)", "message \($0)"] }
+        let complete = texts.count >= 100 && Set(texts.prefix(100)) == Set(expected)
+        #expect(complete, "read back \(texts.count) text frames")
+        try upstream.close()
+    }
+
     @Test("bad flags are refused before anything is written")
     func badFlags() throws {
         let folder = try CLIFolder()
@@ -143,9 +176,16 @@ final class RunningTape {
 
     /// The first line the process prints (blocks until it is printed or the process ends).
     func firstLine() -> String? {
+        nextLine()
+    }
+
+    /// The next line the process prints (blocks until it is printed or the process ends).
+    func nextLine() -> String? {
         while true {
             if let newline = bufferedOutput.firstIndex(of: UInt8(ascii: "\n")) {
-                return String(decoding: bufferedOutput[..<newline], as: UTF8.self)
+                let line = String(decoding: bufferedOutput[..<newline], as: UTF8.self)
+                bufferedOutput.removeSubrange(...newline)
+                return line
             }
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { return nil }

@@ -45,6 +45,9 @@ struct Proxy: ParsableCommand {
     @Flag(help: "Record secrets as they are (prints a warning).")
     var noRedact = false
 
+    @Flag(help: "Print 'flushed frames A-B' on stdout each time a block is safely on disk.")
+    var logFlushes = false
+
     func validate() throws {
         guard WebSocketURL(upstream) != nil else { throw ValidationError("--upstream must be a ws:// or wss:// URL, not '\(upstream)'") }
         guard parseHostPort(listen) != nil else { throw ValidationError("--listen takes HOST:PORT, like 127.0.0.1:9000, not '\(listen)'") }
@@ -61,7 +64,7 @@ struct Proxy: ParsableCommand {
                 venue: venue, endpoints: [redaction.url(upstream)], wallClockStartNanoseconds: wallClockNow(),
                 labels: ["recorded-by": "tape proxy"]
             )
-            let run = try RecordingRun(output: output, header: header)
+            let run = try RecordingRun(output: output, header: header, logFlushes: logFlushes)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
             defer { try? group.syncShutdownGracefully() }
             let proxy: RecordingProxy

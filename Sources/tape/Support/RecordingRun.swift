@@ -11,9 +11,18 @@ final class RecordingRun {
     let recorder: TapeRecorder
     private let started = ContinuousClock.now
 
-    init(output: String, header: TapeHeader) throws {
+    /// - Parameter logFlushes: print a line on stdout each time a block is on disk (scripts and
+    ///   tests wait on it to know what a crash can no longer lose).
+    init(output: String, header: TapeHeader, logFlushes: Bool = false) throws {
         self.output = output
-        let writer = try TapeWriter(path: output, header: header)
+        var options = TapeWriter.Options()
+        if logFlushes {
+            options.onBlockWritten = { block in
+                let last = block.firstFrame + block.frameCount - 1
+                FileHandle.standardOutput.write(Data("flushed frames \(block.firstFrame)-\(last)\n".utf8))
+            }
+        }
+        let writer = try TapeWriter(path: output, header: header, options: options)
         recorder = TapeRecorder(writer: writer)
     }
 
