@@ -68,6 +68,6 @@ let package = Package(
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "TapeCore"]),
         .testTarget(name: "VenuesTests", dependencies: ["Venues", "TapeCore"]),
         // Runs the built `tape` executable as a user would; depends on it so it is built first.
-        .testTarget(name: "TapeCLITests", dependencies: ["tape", "TapeNet", "TapeFormat"]),
+        .testTarget(name: "TapeCLITests", dependencies: ["tape", "TapeNet", "TapeFormat", "Samples"]),
     ]
 )

@@ -66,6 +66,12 @@ public final class TapeWriter: @unchecked Sendable {
         thread.start()
     }
 
+    /// The error that stopped the writer (a failed disk write), if any. Every later call throws it;
+    /// an owner that is not appending (an idle connection) polls this to notice in time.
+    public var failed: TapeError? {
+        condition.withLock { failure }
+    }
+
     /// Frames written so far (accepted by `append`; on disk after the next flush).
     public var frameCount: Int {
         condition.withLock { nextFrameNumber }

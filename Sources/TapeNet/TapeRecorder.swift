@@ -74,8 +74,9 @@ public final class TapeRecorder: @unchecked Sendable {
     }
 
     /// The write failure that stopped recording, if any: the owner must say so loudly and stop.
+    /// Asks the writer too, so a failed background write is seen even when no frame follows it.
     public var failure: TapeError? {
-        lock.withLock { writeFailure }
+        lock.withLock { writeFailure } ?? writer.failed
     }
 
     /// Flushes and closes the tape (index and footer written).

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Samples
 import Testing
 import TapeCore
 import TapeFormat
@@ -99,6 +100,41 @@ struct ProxyCommandTests {
         try upstream.close()
     }
 
+    @Test("when the disk is full the proxy fails loudly, exits 1, and every block written before stays readable")
+    func diskFull() throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let upstream = try startEcho(group: group)
+        let folder = try CLIFolder()
+        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let executable = [products, products.deletingLastPathComponent()].map { $0.appendingPathComponent("tape").path }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }!
+        // bash's ulimit -f counts KiB: the tape may not grow past 64 KiB, a stand-in for a full disk.
+        let proxy = try RunningTape(executable: "/bin/bash", "-c", "ulimit -f 64; exec \"$0\" \"$@\"", executable,
+                                    "proxy", "--upstream", upstream.url, "-o", folder.path("full.tape"), "--log-flushes")
+        let url = try #require(proxy.firstLine())
+        let received = Inbox()
+        let client = try WebSocketClient.connect(to: WebSocketURL(url)!, group: group, onEvent: received.add).wait()
+        client.send(.text, Array("before the disk filled".utf8))
+        #expect(received.wait(for: 1))
+        #expect(proxy.nextLine()?.hasPrefix("flushed frames 0-") == true)
+        // Then far more than 64 KiB of incompressible text.
+        var random = SplitMix64(seed: 1)
+        for _ in 0..<64 {
+            client.send(.text, Array((0..<8_192).map { _ in UInt8(ascii: "a") + UInt8(random.next() % 26) }))
+        }
+        let status = proxy.wait()
+        #expect(status == 1)
+        #expect(proxy.standardError.contains("every earlier block is intact"), "\(proxy.standardError)")
+        #expect(proxy.standardOutput.contains("FAILED"))
+        var texts: [String] = []
+        try TapeReader(path: folder.path("full.tape")).forEachFrame(skipDamaged: true) {
+            if $0.frame.kind == .text { texts.append(String(decoding: $0.frame.payload, as: UTF8.self)) }
+        }
+        #expect(texts.prefix(2) == ["before the disk filled", "before the disk filled"])
+        try upstream.close()
+    }
+
     @Test("bad flags are refused before anything is written")
     func badFlags() throws {
         let folder = try CLIFolder()
@@ -161,18 +197,34 @@ final class RunningTape {
     private(set) var standardOutput = ""
     private(set) var standardError = ""
 
-    init(_ arguments: String...) throws {
+    convenience init(_ arguments: String...) throws {
         let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [products, products.deletingLastPathComponent()].map { $0.appendingPathComponent("tape") }
         guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
             throw CocoaError(.fileNoSuchFile)
         }
-        process.executableURL = executable
+        try self.init(executable: executable.path, arguments)
+    }
+
+    convenience init(executable: String, _ arguments: String...) throws {
+        try self.init(executable: executable, arguments)
+    }
+
+    init(executable: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = output
         process.standardError = error
         try process.run()
+        // A safety net for a broken test, not a way of waiting: a process still running after 120 s
+        // is killed, so reads of its output end instead of hanging the suite.
+        let pid = process.processIdentifier
+        let item = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: item)
+        watchdog = item
     }
+
+    private var watchdog: DispatchWorkItem?
 
     /// The first line the process prints (blocks until it is printed or the process ends).
     func firstLine() -> String? {
@@ -199,6 +251,7 @@ final class RunningTape {
 
     /// Waits for the exit and collects the rest of stdout and stderr.
     func wait() -> Int32 {
+        defer { watchdog?.cancel() }
         bufferedOutput.append(output.fileHandleForReading.readDataToEndOfFile())
         standardError = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -206,3 +259,4 @@ final class RunningTape {
         return process.terminationStatus
     }
 }
+

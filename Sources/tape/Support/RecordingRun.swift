@@ -15,6 +15,8 @@ final class RecordingRun {
     ///   tests wait on it to know what a crash can no longer lose).
     init(output: String, header: TapeHeader, logFlushes: Bool = false) throws {
         self.output = output
+        // A file size limit must fail a write (EFBIG, reported) rather than kill the recorder.
+        signal(SIGXFSZ, SIG_IGN)
         var options = TapeWriter.Options()
         if logFlushes {
             options.onBlockWritten = { block in
