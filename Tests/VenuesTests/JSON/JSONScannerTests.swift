@@ -50,6 +50,23 @@ struct JSONScannerTests {
         }
     }
 
+    @Test("strings of every length up to 40 bytes find their quote, escapes and control bytes")
+    func wordScanning() throws {
+        for length in 0..<40 {
+            let body = String(repeating: "é", count: length / 2) + String(repeating: "x", count: length - length / 2)
+            let document = try scan(#"{"k":"\#(body)","n":1}"#)
+            #expect(document.withRoot { $0["k"]?.string } == body)
+            #expect(document.withRoot { $0["n"]?.int64 } == 1)
+            let escaped = try scan(#"{"k":"\#(body)\"q"}"#)
+            #expect(escaped.withRoot { $0["k"]?.string } == body + "\"q")
+            let prefix = Array(#"{"k":""#.utf8) + Array(body.utf8)
+            #expect(throws: JSONError(reason: .controlCharacterInString, offset: prefix.count)) {
+                var scanner = JSONScanner()
+                _ = try scanner.scan(prefix + [0x01] + Array(#""}"#.utf8))
+            }
+        }
+    }
+
     @Test("stops at the depth limit instead of recursing without end")
     func depthLimit() {
         var scanner = JSONScanner()
