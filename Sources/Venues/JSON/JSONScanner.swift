@@ -269,3 +269,25 @@ func hexValue(_ byte: UInt8) -> UInt8? {
     default: nil
     }
 }
+
+extension JSONScanner {
+    /// Scans `bytes` and reads the root with `body`; any failure (not JSON, missing or bad field,
+    /// unknown type) becomes an `UnrecognisedFrame` carrying the reason and the raw bytes.
+    /// Every venue codec decodes through this one path.
+    mutating func decode<Message>(
+        _ bytes: [UInt8], _ body: (JSONValue) throws(DecodeFailure) -> Message
+    ) -> Result<Message, UnrecognisedFrame> {
+        let document: JSONDocument
+        do {
+            document = try scan(bytes)
+        } catch {
+            return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
+        }
+        defer { recycle(document) }
+        do throws(DecodeFailure) {
+            return .success(try document.withRoot(body))
+        } catch {
+            return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
+        }
+    }
+}
