@@ -188,6 +188,9 @@ public struct JSONValue {
     /// A number, or a string holding a number (several venues quote their numbers), as an exact decimal.
     public var decimal: FixedDecimal? {
         let token = token
+        if token.kind == .number, token.numberScale != JSONToken.notConverted {
+            return FixedDecimal(mantissa: token.numberMantissa, scale: token.numberScale)
+        }
         guard token.kind == .number || (token.kind == .string && !token.escaped) else { return nil }
         let range = Int(token.start)..<Int(token.end)
         return FixedDecimal(utf8: UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count))

@@ -23,6 +23,17 @@ struct JSONScannerTests {
         }
     }
 
+    @Test("numbers converted while scanning equal the same literals parsed on their own")
+    func numbersConvertedWhileScanning() throws {
+        let literals = ["0", "-0", "7", "-12.50", "0.00000482", "104705.4583", "9223372036854775807", "9223372036854775808",
+                        "-9223372036854775807", "1.5e2", "4.82E-06", "0.1234567890123456789", "123456789.123456789", "1e400"]
+        let document = try scan("[" + literals.joined(separator: ",") + "]")
+        let converted = document.withRoot { root in root.elements.map(\.decimal) }
+        #expect(converted == literals.map { FixedDecimal($0) })
+        #expect(converted[3] == FixedDecimal(mantissa: -1250, scale: 2) && converted[3]?.description == "-12.50")
+        #expect(converted[7] == nil && converted[11] == nil && converted[13] == nil, "overflow and scale > 18 are not numbers we keep")
+    }
+
     @Test("decodes escapes, including surrogate pairs")
     func escapes() throws {
         let document = try scan(#"{"k\"ey":"a\"b\\c\n\u00e9\ud83d\ude00"}"#)
