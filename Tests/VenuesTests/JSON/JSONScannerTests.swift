@@ -120,6 +120,16 @@ struct JSONScannerTests {
             #expect(try fields.int("k0") == 0)
             #expect(try fields.optionalInt("k40") == nil)
         }
+        // A frame with more objects than the scratch area holds: later readers scan, same answers.
+        let many = "[" + (0..<3_000).map { #"{"a":\#($0),"b":1,"c":2,"d":3,"e":4}"# }.joined(separator: ",") + "]"
+        try scan(many).withRoot { (root) throws(DecodeFailure) in
+            var sum: Int64 = 0
+            for element in root.elements {
+                let fields = try FieldReader(element, message: "many")
+                sum += try fields.int("a") + fields.int("e")
+            }
+            #expect(sum == (0..<3_000).reduce(0) { $0 + Int64($1) + 4 })
+        }
         // An escaped key makes the reader fall back to scanning (escaped keys never match a literal).
         try scan(#"{"a\u0062":1,"c":2}"#).withRoot { (root) throws(DecodeFailure) in
             let fields = try FieldReader(root, message: "escaped")
