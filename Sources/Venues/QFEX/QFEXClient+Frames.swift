@@ -37,6 +37,11 @@ extension QFEXClient {
                 let error = VenueError(code: "auth", message: detail ?? "authenticated false", meaning: "authentication refused")
                 if let request { actions.append(.emit(.commandRejected(.number(request.sequence), error))) }
                 connection = .connected
+                // A refused (re-)authentication ends trading on this session too.
+                if book.state.tradingAvailable {
+                    book.state.tradingAvailable = false
+                    actions.append(.emit(.tradingStatusChanged(available: false)))
+                }
                 return actions + [.emit(.authenticationFailed(error))]
             }
             if let request { actions.append(.emit(.commandAccepted(.number(request.sequence)))) }
