@@ -30,6 +30,11 @@ extension QFEXClient {
         case .batch(let messages):
             return messages.flatMap { apply($0, raw: raw) }
         case .authenticated(let success, let detail):
+            // A frame after the connection ended (a driver's mistake) must not revive the session.
+            guard connection != .disconnected else {
+                return [.emit(.anomaly(Anomaly(kind: .answerToUnknownRequest, expected: "no connection",
+                                               received: "auth answer after disconnect", raw: raw)))]
+            }
             var actions: [ClientAction] = []
             let request = take { if case .authenticate = $0.command { true } else { false } }
             if configuration.drivesConnection { actions.append(.cancelTimer(.authenticationDeadline)) }

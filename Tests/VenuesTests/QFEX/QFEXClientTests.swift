@@ -124,6 +124,9 @@ struct QFEXClientTests {
         let revoked = client.receivedFrame(Array(#"{"type":"auth","result":"expired"}"#.utf8), at: .seconds(5))
         #expect(revoked.contains(.emit(.tradingStatusChanged(available: false))))
         #expect(!client.account.tradingAvailable && client.invariantViolations().isEmpty)
+        _ = client.disconnected(at: .seconds(6))
+        _ = client.receivedFrame(Array(#"{"authenticated":true}"#.utf8), at: .seconds(7))
+        #expect(!client.isConnected && !client.account.tradingAvailable, "a late auth answer does not revive the session")
     }
 
     @Test("redaction hides the api key in the auth request and the connect URL")
