@@ -22,6 +22,8 @@ extension DigitexClient {
         case .failed(let id, let error):
             return answered(id: id, error: error, raw: payload)
         case .tradingStatus(let available):
+            // A frame after the connection ended (a driver's mistake) must not revive the session.
+            guard connection != .disconnected else { return [.emit(.tradingStatusChanged(available: available))] }
             var actions: [ClientAction] = []
             // The docs answer a good auth with tradingStatus rather than {"status":"ok"}; and a
             // tape that starts after the auth still shows an authenticated session.

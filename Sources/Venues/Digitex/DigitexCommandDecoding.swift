@@ -3,20 +3,10 @@ extension DigitexCommand {
     /// its id and command. Fails with the reason for templates and unknown methods.
     public static func decode(_ bytes: [UInt8]) -> Result<(id: Int64, command: DigitexCommand), UnrecognisedFrame> {
         var scanner = JSONScanner()
-        let document: JSONDocument
-        do {
-            document = try scanner.scan(bytes)
-        } catch {
-            return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
-        }
-        do throws(DecodeFailure) {
-            return .success(try document.withRoot { (root) throws(DecodeFailure) in
-                let request = try FieldReader(root, message: "request")
-                let id = try request.int("id")
-                return (id, try command(method: try request.string("method"), request: request))
-            })
-        } catch {
-            return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
+        return scanner.decode(bytes) { (root) throws(DecodeFailure) in
+            let request = try FieldReader(root, message: "request")
+            let id = try request.int("id")
+            return (id, try command(method: try request.string("method"), request: request))
         }
     }
 

@@ -9,18 +9,7 @@ public struct DigitexDecoder: Sendable {
     public mutating func decode(_ bytes: [UInt8]) -> Result<DigitexMessage, UnrecognisedFrame> {
         if bytes.elementsEqual("ping".utf8) { return .success(.ping) }
         if bytes.elementsEqual("pong".utf8) { return .success(.pong) }
-        let document: JSONDocument
-        do {
-            document = try scanner.scan(bytes)
-        } catch {
-            return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
-        }
-        defer { scanner.recycle(document) }
-        do throws(DecodeFailure) {
-            return .success(try document.withRoot { (root) throws(DecodeFailure) in try Self.message(root) })
-        } catch {
-            return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
-        }
+        return scanner.decode(bytes) { (root) throws(DecodeFailure) in try Self.message(root) }
     }
 
     static func message(_ root: JSONValue) throws(DecodeFailure) -> DigitexMessage {
@@ -56,7 +45,7 @@ public struct DigitexDecoder: Sendable {
         if channel.hasPrefix("orderbook_") {
             let fields = try FieldReader(data, message: "orderbook")
             return .orderBook(BookSnapshot(
-                symbol: try fields.string("symbol"), bids: try levels(fields, "bids"), asks: try levels(fields, "asks"),
+                symbol: try fields.string("symbol"), bids: try fields.bookLevels("bids"), asks: try fields.bookLevels("asks"),
                 sequence: nil, venueTimeMillis: try fields.optionalInt("ts")))
         }
         if channel.equals("trades") { return try trades(data) }
@@ -137,25 +126,6 @@ public struct DigitexDecoder: Sendable {
         }
         if let failure { throw failure }
         return .trades(trades)
-    }
-
-    /// `[[price, quantity], …]`, best first as sent.
-    private static func levels(_ fields: FieldReader, _ key: StaticString) throws(DecodeFailure) -> [BookLevel] {
-        var levels: [BookLevel] = []
-        let array = try fields.value(key)
-        guard array.isArray else { throw fields.bad(key) }
-        levels.reserveCapacity(array.count)
-        var failure: DecodeFailure?
-        array.forEachElement { pair in
-            guard failure == nil else { return }
-            guard let (first, second) = pair.pair, let price = first.decimal, let size = second.decimal, !size.isNegative else {
-                failure = fields.bad(key)
-                return
-            }
-            levels.append(BookLevel(price: price, size: size))
-        }
-        if let failure { throw failure }
-        return levels
     }
 }
 

@@ -150,6 +150,27 @@ struct FieldReader {
         return value.elements
     }
 
+    /// A book side: `[[price, size], …]` of numbers or quoted numbers, best first as sent. A
+    /// negative size is a bad field, unless the venue documents it as a removal (then it reads 0).
+    func bookLevels(_ key: StaticString, negativeSizeIsRemoval: Bool = false) throws(DecodeFailure) -> [BookLevel] {
+        let array = try value(key)
+        guard array.isArray else { throw bad(key) }
+        var levels: [BookLevel] = []
+        levels.reserveCapacity(array.count)
+        var failure: DecodeFailure?
+        array.forEachElement { pair in
+            guard failure == nil else { return }
+            guard let (first, second) = pair.pair, let price = first.decimal, let size = second.decimal,
+                  negativeSizeIsRemoval || !size.isNegative else {
+                failure = bad(key)
+                return
+            }
+            levels.append(BookLevel(price: price, size: size.isNegative ? .zero : size))
+        }
+        if let failure { throw failure }
+        return levels
+    }
+
     func missing(_ key: StaticString) -> DecodeFailure {
         DecodeFailure(.missingField("\(key)", in: message))
     }

@@ -9,6 +9,9 @@ public struct JSONDocument: Sendable {
         self.tokens = tokens
     }
 
+    /// Most lookup-table slots one document gets (8 bytes each).
+    static let maxScratchSlots = 16_384
+
     /// Calls `body` with the top-level value. The value (and every value reached from it) points
     /// into this document's storage and must not escape `body`; in exchange reading costs no
     /// reference counting, which is most of the cost of a naive tree on the replay hot path.
@@ -17,8 +20,9 @@ public struct JSONDocument: Sendable {
     /// the duration of `body`: on the stack for ordinary frames, never per object.
     public func withRoot<R, E: Error>(_ body: (JSONValue) throws(E) -> R) throws(E) -> R {
         // Each object's table has at most 2 × members slots rounded up to a power of two (≥ 8);
-        // 4 slots per token bounds the sum, plus 2 header slots (cursor, capacity).
-        let capacity = 2 + 4 * tokens.count + 8
+        // 4 slots per token bounds the sum, plus 2 header slots (cursor, capacity). Capped at
+        // 128 KiB so a huge frame cannot ask for a huge scratch area: readers past the cap scan.
+        let capacity = min(2 + 4 * tokens.count + 8, JSONDocument.maxScratchSlots)
         let result: Result<R, E> = bytes.withUnsafeBufferPointer { bytes in
             tokens.withUnsafeBufferPointer { tokens in
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: capacity) { scratch in
@@ -188,6 +192,9 @@ public struct JSONValue {
     /// A number, or a string holding a number (several venues quote their numbers), as an exact decimal.
     public var decimal: FixedDecimal? {
         let token = token
+        if token.kind == .number, token.numberScale != JSONToken.notConverted {
+            return FixedDecimal(mantissa: token.numberMantissa, scale: token.numberScale)
+        }
         guard token.kind == .number || (token.kind == .string && !token.escaped) else { return nil }
         let range = Int(token.start)..<Int(token.end)
         return FixedDecimal(utf8: UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count))

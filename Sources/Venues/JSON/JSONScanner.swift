@@ -103,6 +103,12 @@ struct JSONToken: Sendable {
     var end: Int32
     /// Index of the first token after this value's subtree.
     var next: Int32
+    /// Numbers: the value converted while scanning (one pass over the digits), when it is a plain
+    /// decimal that fits; `numberScale` is `JSONToken.notConverted` otherwise (exponent, overflow).
+    var numberMantissa: Int64 = 0
+    var numberScale: UInt8 = JSONToken.notConverted
+
+    static let notConverted: UInt8 = .max
 }
 
 private struct Parser {
@@ -230,16 +236,22 @@ private struct Parser {
     /// JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
     private mutating func parseNumber() throws(JSONError) {
         let start = position
-        if input[position] == UInt8(ascii: "-") { position += 1 }
+        let negative = input[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
         guard position < input.count else { throw JSONError(reason: .unexpectedEnd, offset: position) }
+        // The value is accumulated on the way (it is read later by nearly every decoder).
+        var mantissa: Int64 = 0
+        var exact = true
+        var scale = 0
         if input[position] == UInt8(ascii: "0") {
             position += 1
         } else {
-            guard try digits() > 0 else { throw JSONError(reason: .badNumber, offset: position) }
+            guard accumulateDigits(into: &mantissa, exact: &exact) > 0 else { throw JSONError(reason: .badNumber, offset: position) }
         }
         if position < input.count, input[position] == UInt8(ascii: ".") {
             position += 1
-            guard try digits() > 0 else { throw JSONError(reason: .badNumber, offset: position) }
+            scale = accumulateDigits(into: &mantissa, exact: &exact)
+            guard scale > 0 else { throw JSONError(reason: .badNumber, offset: position) }
         }
         if position < input.count, input[position] == UInt8(ascii: "e") || input[position] == UInt8(ascii: "E") {
             position += 1
@@ -247,8 +259,31 @@ private struct Parser {
                 position += 1
             }
             guard try digits() > 0 else { throw JSONError(reason: .badNumber, offset: position) }
+            exact = false  // rare: left to `FixedDecimal(utf8:)`
         }
-        tokens.append(JSONToken(kind: .number, escaped: false, start: Int32(start), end: Int32(position), next: Int32(tokens.count + 1)))
+        var token = JSONToken(kind: .number, escaped: false, start: Int32(start), end: Int32(position), next: Int32(tokens.count + 1))
+        if exact, scale <= Int(FixedDecimal.maxScale) {
+            token.numberMantissa = negative ? -mantissa : mantissa
+            token.numberScale = UInt8(scale)
+        }
+        tokens.append(token)
+    }
+
+    /// Consumes digits, adding them to `mantissa` while it fits; returns how many there were.
+    @inline(__always)
+    private mutating func accumulateDigits(into mantissa: inout Int64, exact: inout Bool) -> Int {
+        let start = position
+        while position < input.count {
+            let digit = input[position] &- UInt8(ascii: "0")
+            guard digit <= 9 else { break }
+            if exact {
+                let (shifted, overflowed) = mantissa.multipliedReportingOverflow(by: 10)
+                let (next, carried) = shifted.addingReportingOverflow(Int64(digit))
+                if overflowed || carried { exact = false } else { mantissa = next }
+            }
+            position += 1
+        }
+        return position - start
     }
 
     private mutating func digits() throws(JSONError) -> Int {
@@ -267,5 +302,27 @@ func hexValue(_ byte: UInt8) -> UInt8? {
     case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
     case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
     default: nil
+    }
+}
+
+extension JSONScanner {
+    /// Scans `bytes` and reads the root with `body`; any failure (not JSON, missing or bad field,
+    /// unknown type) becomes an `UnrecognisedFrame` carrying the reason and the raw bytes.
+    /// Every venue codec decodes through this one path.
+    mutating func decode<Message>(
+        _ bytes: [UInt8], _ body: (JSONValue) throws(DecodeFailure) -> Message
+    ) -> Result<Message, UnrecognisedFrame> {
+        let document: JSONDocument
+        do {
+            document = try scan(bytes)
+        } catch {
+            return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
+        }
+        defer { recycle(document) }
+        do throws(DecodeFailure) {
+            return .success(try document.withRoot(body))
+        } catch {
+            return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
+        }
     }
 }

@@ -17,27 +17,17 @@ public enum NotionalCommand: Hashable, Sendable {
 
     public static func decode(_ bytes: [UInt8]) -> Result<NotionalCommand, UnrecognisedFrame> {
         var scanner = JSONScanner()
-        let document: JSONDocument
-        do {
-            document = try scanner.scan(bytes)
-        } catch {
-            return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
-        }
-        do throws(DecodeFailure) {
-            return .success(try document.withRoot { (root) throws(DecodeFailure) -> NotionalCommand in
-                let request = try FieldReader(root, message: "request")
-                let method = try request.string("method")
-                if method == "ping" { return .ping }
-                let subscription = try FieldReader(try request.value("subscription"), message: method)
-                let type = try subscription.string("type"), user = try subscription.string("user")
-                switch method {
-                case "subscribe": return .subscribe(type: type, user: user)
-                case "unsubscribe": return .unsubscribe(type: type, user: user)
-                default: throw DecodeFailure(.unknownMessage("request \(method)"))
-                }
-            })
-        } catch {
-            return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
+        return scanner.decode(bytes) { (root) throws(DecodeFailure) -> NotionalCommand in
+            let request = try FieldReader(root, message: "request")
+            let method = try request.string("method")
+            if method == "ping" { return .ping }
+            let subscription = try FieldReader(try request.value("subscription"), message: method)
+            let type = try subscription.string("type"), user = try subscription.string("user")
+            switch method {
+            case "subscribe": return .subscribe(type: type, user: user)
+            case "unsubscribe": return .unsubscribe(type: type, user: user)
+            default: throw DecodeFailure(.unknownMessage("request \(method)"))
+            }
         }
     }
 }

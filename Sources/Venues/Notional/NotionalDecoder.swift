@@ -5,18 +5,7 @@ public struct NotionalDecoder: Sendable {
     public init() {}
 
     public mutating func decode(_ bytes: [UInt8]) -> Result<NotionalMessage, UnrecognisedFrame> {
-        let document: JSONDocument
-        do {
-            document = try scanner.scan(bytes)
-        } catch {
-            return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
-        }
-        defer { scanner.recycle(document) }
-        do throws(DecodeFailure) {
-            return .success(try document.withRoot { (root) throws(DecodeFailure) in try Self.message(root) })
-        } catch {
-            return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
-        }
+        scanner.decode(bytes) { (root) throws(DecodeFailure) in try Self.message(root) }
     }
 
     static func message(_ root: JSONValue) throws(DecodeFailure) -> NotionalMessage {

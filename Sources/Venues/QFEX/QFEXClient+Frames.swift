@@ -30,6 +30,11 @@ extension QFEXClient {
         case .batch(let messages):
             return messages.flatMap { apply($0, raw: raw) }
         case .authenticated(let success, let detail):
+            // A frame after the connection ended (a driver's mistake) must not revive the session.
+            guard connection != .disconnected else {
+                return [.emit(.anomaly(Anomaly(kind: .answerToUnknownRequest, expected: "no connection",
+                                               received: "auth answer after disconnect", raw: raw)))]
+            }
             var actions: [ClientAction] = []
             let request = take { if case .authenticate = $0.command { true } else { false } }
             if configuration.drivesConnection { actions.append(.cancelTimer(.authenticationDeadline)) }
@@ -37,6 +42,11 @@ extension QFEXClient {
                 let error = VenueError(code: "auth", message: detail ?? "authenticated false", meaning: "authentication refused")
                 if let request { actions.append(.emit(.commandRejected(.number(request.sequence), error))) }
                 connection = .connected
+                // A refused (re-)authentication ends trading on this session too.
+                if book.state.tradingAvailable {
+                    book.state.tradingAvailable = false
+                    actions.append(.emit(.tradingStatusChanged(available: false)))
+                }
                 return actions + [.emit(.authenticationFailed(error))]
             }
             if let request { actions.append(.emit(.commandAccepted(.number(request.sequence)))) }

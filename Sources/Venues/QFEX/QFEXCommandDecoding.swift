@@ -2,17 +2,7 @@ extension QFEXCommand {
     /// Reads a request (a tape's outbound side or a doc example).
     public static func decode(_ bytes: [UInt8]) -> Result<QFEXCommand, UnrecognisedFrame> {
         var scanner = JSONScanner()
-        let document: JSONDocument
-        do {
-            document = try scanner.scan(bytes)
-        } catch {
-            return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
-        }
-        do throws(DecodeFailure) {
-            return .success(try document.withRoot { (root) throws(DecodeFailure) in try command(root) })
-        } catch {
-            return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
-        }
+        return scanner.decode(bytes) { (root) throws(DecodeFailure) in try command(root) }
     }
 
     private static func command(_ root: JSONValue) throws(DecodeFailure) -> QFEXCommand {

@@ -5,18 +5,7 @@ public struct QFEXDecoder: Sendable {
     public init() {}
 
     public mutating func decode(_ bytes: [UInt8]) -> Result<QFEXMessage, UnrecognisedFrame> {
-        let document: JSONDocument
-        do {
-            document = try scanner.scan(bytes)
-        } catch {
-            return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
-        }
-        defer { scanner.recycle(document) }
-        do throws(DecodeFailure) {
-            return .success(try document.withRoot { (root) throws(DecodeFailure) in try Self.message(root) })
-        } catch {
-            return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
-        }
+        scanner.decode(bytes) { (root) throws(DecodeFailure) in try Self.message(root) }
     }
 
     static func message(_ root: JSONValue) throws(DecodeFailure) -> QFEXMessage {
@@ -103,8 +92,8 @@ public struct QFEXDecoder: Sendable {
             return .authenticated(result == "success", detail: result)
         case "bbo", "level2":
             return .book(BookSnapshot(
-                symbol: try fields.string("symbol"), bids: try QFEXMarketDecoding.levels(fields, "bid", type),
-                asks: try QFEXMarketDecoding.levels(fields, "ask", type), sequence: try fields.optionalInt("sequence"),
+                symbol: try fields.string("symbol"), bids: try fields.bookLevels("bid"),
+                asks: try fields.bookLevels("ask"), sequence: try fields.optionalInt("sequence"),
                 venueTimeMillis: QFEXMarketDecoding.millis(try fields.optionalString("time"))))
         case "trade":
             guard let side = QFEXVocabulary.side(try fields.string("side")) else { throw fields.bad("side") }

@@ -1,17 +1,5 @@
-/// Market-data helpers: book levels and RFC 3339 times.
+/// Market-data helper: RFC 3339 times.
 enum QFEXMarketDecoding {
-    /// `[["10101.10","0.45054140"], …]`: quoted decimals, best first.
-    static func levels(_ fields: FieldReader, _ key: StaticString, _ name: String) throws(DecodeFailure) -> [BookLevel] {
-        var levels: [BookLevel] = []
-        for pair in try fields.array(key) {
-            guard let (first, second) = pair.pair, let price = first.decimal, let size = second.decimal, !size.isNegative else {
-                throw fields.bad(key)
-            }
-            levels.append(BookLevel(price: price, size: size))
-        }
-        return levels
-    }
-
     /// Milliseconds since the epoch from `2025-09-04T09:26:39.545268322Z` or `…+00:00`;
     /// nil when the text is not in that form (the time is informative, never needed for state).
     static func millis(_ text: String?) -> Int64? {

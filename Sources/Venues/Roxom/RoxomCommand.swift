@@ -21,28 +21,18 @@ public enum RoxomCommand: Hashable, Sendable {
     /// Reads a request (a tape's outbound side or a doc example).
     public static func decode(_ bytes: [UInt8]) -> Result<RoxomCommand, UnrecognisedFrame> {
         var scanner = JSONScanner()
-        let document: JSONDocument
-        do {
-            document = try scanner.scan(bytes)
-        } catch {
-            return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
-        }
-        do throws(DecodeFailure) {
-            return .success(try document.withRoot { (root) throws(DecodeFailure) -> RoxomCommand in
-                let request = try FieldReader(root, message: "request")
-                var channels: [RoxomChannel] = []
-                for element in try request.array("args") {
-                    let arg = try FieldReader(element, message: "args")
-                    channels.append(RoxomChannel(name: try arg.string("channel"), symbol: try arg.optionalString("symbol")))
-                }
-                switch try request.string("op") {
-                case "subscribe": return .subscribe(channels)
-                case "unsubscribe": return .unsubscribe(channels)
-                case let op: throw DecodeFailure(.unknownMessage("request \(op)"))
-                }
-            })
-        } catch {
-            return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
+        return scanner.decode(bytes) { (root) throws(DecodeFailure) -> RoxomCommand in
+            let request = try FieldReader(root, message: "request")
+            var channels: [RoxomChannel] = []
+            for element in try request.array("args") {
+                let arg = try FieldReader(element, message: "args")
+                channels.append(RoxomChannel(name: try arg.string("channel"), symbol: try arg.optionalString("symbol")))
+            }
+            switch try request.string("op") {
+            case "subscribe": return .subscribe(channels)
+            case "unsubscribe": return .unsubscribe(channels)
+            case let op: throw DecodeFailure(.unknownMessage("request \(op)"))
+            }
         }
     }
 }

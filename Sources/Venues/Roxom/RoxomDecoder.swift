@@ -5,18 +5,7 @@ public struct RoxomDecoder: Sendable {
     public init() {}
 
     public mutating func decode(_ bytes: [UInt8]) -> Result<RoxomMessage, UnrecognisedFrame> {
-        let document: JSONDocument
-        do {
-            document = try scanner.scan(bytes)
-        } catch {
-            return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
-        }
-        defer { scanner.recycle(document) }
-        do throws(DecodeFailure) {
-            return .success(try document.withRoot { (root) throws(DecodeFailure) in try Self.message(root) })
-        } catch {
-            return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
-        }
+        scanner.decode(bytes) { (root) throws(DecodeFailure) in try Self.message(root) }
     }
 
     static func message(_ root: JSONValue) throws(DecodeFailure) -> RoxomMessage {
@@ -70,23 +59,15 @@ public struct RoxomDecoder: Sendable {
         // (OIL-BTC under depth.GOLD-BTC, with GOLD-BTC prices), so the topic wins.
         let symbol = String(parts[1])
         let data = try FieldReader(try fields.value("data"), message: topic)
-        let bids = try levels(data, "bid"), asks = try levels(data, "ask")
+        // "0 or negative indicate removals": a negative size reads as 0.
+        let bids = try data.bookLevels("bid", negativeSizeIsRemoval: true)
+        let asks = try data.bookLevels("ask", negativeSizeIsRemoval: true)
         let time = try fields.optionalInt("createdTime").map { $0 / 1_000_000 }
         switch try fields.string("type") {
         case "snapshot": return .bookSnapshot(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time))
         case "delta": return .bookDelta(BookDelta(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time))
         default: throw fields.bad("type")
         }
-    }
-
-    /// Levels as quoted decimals; "0 or negative indicate removals", so negatives become 0.
-    private static func levels(_ fields: FieldReader, _ key: StaticString) throws(DecodeFailure) -> [BookLevel] {
-        var levels: [BookLevel] = []
-        for pair in try fields.array(key) {
-            guard let (first, second) = pair.pair, let price = first.decimal, let size = second.decimal else { throw fields.bad(key) }
-            levels.append(BookLevel(price: price, size: size.isNegative ? .zero : size))
-        }
-        return levels
     }
 
     private static func position(_ value: JSONValue) throws(DecodeFailure) -> Position {

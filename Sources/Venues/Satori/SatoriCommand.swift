@@ -52,33 +52,23 @@ public struct SatoriSubscription: Hashable, Sendable {
 
     public static func decode(_ bytes: [UInt8]) -> Result<SatoriSubscription, UnrecognisedFrame> {
         var scanner = JSONScanner()
-        let document: JSONDocument
-        do {
-            document = try scanner.scan(bytes)
-        } catch {
-            return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
-        }
-        do throws(DecodeFailure) {
-            return .success(try document.withRoot { (root) throws(DecodeFailure) -> SatoriSubscription in
-                let request = try FieldReader(root, message: "request")
-                guard try request.string("method") == "SUBSCRIBE" else { throw request.bad("method") }
-                let signValue = try request.value("signType")
-                let signType: SignType
-                if let number = signValue.int64, signValue.isNumber {
-                    signType = .number(number)
-                } else if let text = signValue.string {
-                    signType = .string(text)
-                } else {
-                    throw request.bad("signType")
-                }
-                return SatoriSubscription(
-                    event: try request.string("event"), pair: try request.optionalString("pair"),
-                    symbol: try request.optionalString("symbol"), period: try request.optionalString("period"),
-                    apiKey: try request.string("apiKey"), signature: try request.string("signature"),
-                    timestampMillis: try request.int("timestamp"), signType: signType)
-            })
-        } catch {
-            return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
+        return scanner.decode(bytes) { (root) throws(DecodeFailure) -> SatoriSubscription in
+            let request = try FieldReader(root, message: "request")
+            guard try request.string("method") == "SUBSCRIBE" else { throw request.bad("method") }
+            let signValue = try request.value("signType")
+            let signType: SignType
+            if let number = signValue.int64, signValue.isNumber {
+                signType = .number(number)
+            } else if let text = signValue.string {
+                signType = .string(text)
+            } else {
+                throw request.bad("signType")
+            }
+            return SatoriSubscription(
+                event: try request.string("event"), pair: try request.optionalString("pair"),
+                symbol: try request.optionalString("symbol"), period: try request.optionalString("period"),
+                apiKey: try request.string("apiKey"), signature: try request.string("signature"),
+                timestampMillis: try request.int("timestamp"), signType: signType)
         }
     }
 }

@@ -94,6 +94,9 @@ struct DigitexClientTests {
             .emit(.commandRefused(reason: "not connected: connect before sending getTraderStatus")),
         ])
         #expect(client.invariantViolations().isEmpty)
+        // A late frame after the disconnect does not bring the session back.
+        _ = client.receivedFrame(Array(#"{"ch":"tradingStatus","data":{"available":true}}"#.utf8), at: .seconds(5))
+        #expect(!client.isConnected && !client.isAuthenticated && !client.account.tradingAvailable)
     }
 
     @Test("an answer to a request that was never sent is an anomaly")

@@ -153,4 +153,43 @@ struct DigitexSequenceTests {
         #expect(harness.client.account.conditionalOrders.isEmpty)
         #expect(harness.anomalies.isEmpty)
     }
+
+    @Test("a partial fill re-ids the order and keeps origClOrdId; the rest fills under the next id")
+    func partialFill() throws {
+        var harness = DigitexHarness()
+        harness.authenticate()
+        harness.feed(#"{"ch":"orderStatus","data":{"symbol":"BTCUSD-PERP","clOrdId":"a1","origClOrdId":"a1","orderStatus":"ACCEPTED","orderType":"LIMIT","timeInForce":"GTC","orderSide":"SELL","px":12300,"qty":30,"origQty":30,"leverage":5}}"#)
+        harness.feed(#"{"ch":"orderFilled","data":{"symbol":"BTCUSD-PERP","clOrdId":"a1","newClOrdId":"e1","origClOrdId":"a1","orderStatus":"PARTIALLY_FILLED","orderSide":"SELL","qty":20,"origQty":30,"marketTrades":[{"px":12300,"qty":10,"isMaker":1}]}}"#)
+        let partly = try #require(harness.client.account.openOrders.first)
+        #expect(partly.venueOrderID == "e1" && partly.previousVenueOrderID == "a1" && partly.clientOrderID == "a1")
+        #expect(partly.quantity == 20 && partly.status == .partiallyFilled)
+        harness.feed(#"{"ch":"orderFilled","data":{"symbol":"BTCUSD-PERP","clOrdId":"e1","newClOrdId":"e2","origClOrdId":"a1","orderStatus":"FILLED","orderSide":"SELL","qty":0,"origQty":30,"marketTrades":[{"px":12305,"qty":20,"isMaker":1}]}}"#)
+        #expect(harness.client.account.openOrders.isEmpty)
+        #expect(harness.fills.map(\.venueOrderID) == ["a1", "e1"], "each fill names the id the order had when it traded")
+        #expect(harness.fills.map(\.quantity) == [10, 20])
+        #expect(harness.fills.allSatisfy { $0.clientOrderID == "a1" && $0.isMaker == true && $0.side == .sell })
+        #expect(harness.anomalies.isEmpty)
+    }
+
+    @Test("a fill that skips a link of the chain is reported, and the order still follows the venue")
+    func skippedLink() throws {
+        var harness = DigitexHarness()
+        harness.authenticate()
+        harness.feed(#"{"ch":"orderStatus","data":{"symbol":"BTCUSD-PERP","clOrdId":"a1","origClOrdId":"a1","orderStatus":"ACCEPTED","orderSide":"BUY","px":12000,"qty":30,"origQty":30}}"#)
+        harness.feed(#"{"ch":"orderFilled","data":{"symbol":"BTCUSD-PERP","clOrdId":"e7","newClOrdId":"e8","origClOrdId":"a1","orderSide":"BUY","qty":5,"origQty":30,"marketTrades":[{"px":12000,"qty":5}]}}"#)
+        #expect(harness.anomalies.map(\.kind) == [.orderChainBroken])
+        #expect(harness.anomalies.first?.expected == "order a1 currently a1")
+        #expect(harness.client.account.openOrders.first?.venueOrderID == "e8")
+    }
+
+    @Test("GTF orders cancelled at funding arrive as EXPIRED and leave the book")
+    func expiredAtFunding() throws {
+        var harness = DigitexHarness()
+        harness.authenticate()
+        harness.feed(try SharedExamples.lines("digitex", "seq_trader_status.jsonl"))
+        let events = harness.feed(#"{"ch":"orderCancelled","data":{"symbol":"BTCUSD-PERP","timestamp":1597766400000,"orderStatus":"EXPIRED","orders":[{"clOrdId":"x9","oldClOrdId":"00e5cd4c246e43d3","origClOrdId":"00e5cd4c246e43d3","orderType":"LIMIT","timeInForce":"GTF","orderSide":"BUY","px":12000,"qty":70,"origQty":70}]}}"#)
+        #expect(harness.client.account.openOrders.isEmpty)
+        let expired = events.compactMap { if case .orderUpdated(let order) = $0 { order } else { nil } }
+        #expect(expired.map(\.status) == [.expired] && expired.first?.venueOrderID == "x9")
+    }
 }

@@ -23,6 +23,17 @@ struct JSONScannerTests {
         }
     }
 
+    @Test("numbers converted while scanning equal the same literals parsed on their own")
+    func numbersConvertedWhileScanning() throws {
+        let literals = ["0", "-0", "7", "-12.50", "0.00000482", "104705.4583", "9223372036854775807", "9223372036854775808",
+                        "-9223372036854775807", "1.5e2", "4.82E-06", "0.1234567890123456789", "123456789.123456789", "1e400"]
+        let document = try scan("[" + literals.joined(separator: ",") + "]")
+        let converted = document.withRoot { root in root.elements.map(\.decimal) }
+        #expect(converted == literals.map { FixedDecimal($0) })
+        #expect(converted[3] == FixedDecimal(mantissa: -1250, scale: 2) && converted[3]?.description == "-12.50")
+        #expect(converted[7] == nil && converted[11] == nil && converted[13] == nil, "overflow and scale > 18 are not numbers we keep")
+    }
+
     @Test("decodes escapes, including surrogate pairs")
     func escapes() throws {
         let document = try scan(#"{"k\"ey":"a\"b\\c\n\u00e9\ud83d\ude00"}"#)
@@ -47,6 +58,23 @@ struct JSONScannerTests {
         ]
         for (text, reason, offset) in cases {
             #expect(throws: JSONError(reason: reason, offset: offset), "\(text)") { try scan(text) }
+        }
+    }
+
+    @Test("strings of every length up to 40 bytes find their quote, escapes and control bytes")
+    func wordScanning() throws {
+        for length in 0..<40 {
+            let body = String(repeating: "é", count: length / 2) + String(repeating: "x", count: length - length / 2)
+            let document = try scan(#"{"k":"\#(body)","n":1}"#)
+            #expect(document.withRoot { $0["k"]?.string } == body)
+            #expect(document.withRoot { $0["n"]?.int64 } == 1)
+            let escaped = try scan(#"{"k":"\#(body)\"q"}"#)
+            #expect(escaped.withRoot { $0["k"]?.string } == body + "\"q")
+            let prefix = Array(#"{"k":""#.utf8) + Array(body.utf8)
+            #expect(throws: JSONError(reason: .controlCharacterInString, offset: prefix.count)) {
+                var scanner = JSONScanner()
+                _ = try scanner.scan(prefix + [0x01] + Array(#""}"#.utf8))
+            }
         }
     }
 
@@ -91,6 +119,16 @@ struct JSONScannerTests {
             #expect(try fields.int("k39") == 39)
             #expect(try fields.int("k0") == 0)
             #expect(try fields.optionalInt("k40") == nil)
+        }
+        // A frame with more objects than the scratch area holds: later readers scan, same answers.
+        let many = "[" + (0..<3_000).map { #"{"a":\#($0),"b":1,"c":2,"d":3,"e":4}"# }.joined(separator: ",") + "]"
+        try scan(many).withRoot { (root) throws(DecodeFailure) in
+            var sum: Int64 = 0
+            for element in root.elements {
+                let fields = try FieldReader(element, message: "many")
+                sum += try fields.int("a") + fields.int("e")
+            }
+            #expect(sum == (0..<3_000).reduce(0) { $0 + Int64($1) + 4 })
         }
         // An escaped key makes the reader fall back to scanning (escaped keys never match a literal).
         try scan(#"{"a\u0062":1,"c":2}"#).withRoot { (root) throws(DecodeFailure) in

@@ -60,4 +60,34 @@ struct VenueClientTests {
         Self.check({ SatoriClient(configuration: .init(instruments: [Instrument(symbol: "ETH-USD")], drivesConnection: false)) },
                    try Self.tape("satori", isRequest: { Self.text($0).contains(#""apiKey""#) }))
     }
+
+    private static func rejects<Client: VenueClient>(_ client: Client, _ frames: [String]) {
+        var client = client
+        _ = client.connected(at: .zero)
+        for text in frames + ["not json at all", #"{"half":"#, "42"] {
+            let before = client.account
+            let raw = Array(text.utf8)
+            let actions = client.receivedFrame(raw, at: .seconds(1))
+            guard actions.count == 1, case .emit(.unrecognised(let frame)) = actions[0] else {
+                Issue.record("\(Client.self) did not report \(text) as unrecognised: \(actions)")
+                continue
+            }
+            #expect(frame.raw == raw)
+            #expect(client.account == before)
+        }
+    }
+
+    @Test("unknown message types and garbage become typed unrecognised events on every venue")
+    func unknownMessages() {
+        Self.rejects(DigitexClient(configuration: .init(token: nil, drivesConnection: false)), [#"{"ch":"mystery","data":{}}"#, #"{"id":1}"#, "[]"])
+        // (An empty JSON array is a valid, empty market-data batch for QFEX, so it is not listed there.)
+        Self.rejects(QFEXClient(configuration: .init(credentials: nil, instruments: [], drivesConnection: false)),
+                     [#"{"mystery_response":{}}"#, #"{"type":"mystery"}"#, #"{"channel":"v4_mystery","contents":[]}"#])
+        Self.rejects(RoxomClient(configuration: .init(instruments: [], drivesConnection: false)),
+                     [#"{"type":"mystery","data":{}}"#, #"{"topic":"trade.GOLD-BTC","type":"snapshot","data":{}}"#, #"{"event":"mystery"}"#, "[]"])
+        Self.rejects(NotionalClient(configuration: .init(user: "0x1", coins: [], drivesConnection: false)),
+                     [#"{"channel":"userFills","data":{}}"#, #"{"method":"mystery"}"#, "[]"])
+        Self.rejects(SatoriClient(configuration: .init(instruments: [], drivesConnection: false)),
+                     [#"{"event":"api_trade","data":{},"success":true}"#, #"{"data":{}}"#, "[]"])
+    }
 }

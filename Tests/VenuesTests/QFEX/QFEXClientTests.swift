@@ -118,6 +118,15 @@ struct QFEXClientTests {
         #expect(refused.contains(.emit(.authenticationFailed(VenueError(code: "auth", message: "authenticated false", meaning: "authentication refused")))))
         #expect(!client.isAuthenticated)
         #expect(client.invariantViolations().isEmpty)
+        // Found by a 200,000-mutant run: a refusal after a successful auth must also end trading.
+        _ = client.receivedFrame(Array(#"{"authenticated":true}"#.utf8), at: .seconds(4))
+        #expect(client.account.tradingAvailable)
+        let revoked = client.receivedFrame(Array(#"{"type":"auth","result":"expired"}"#.utf8), at: .seconds(5))
+        #expect(revoked.contains(.emit(.tradingStatusChanged(available: false))))
+        #expect(!client.account.tradingAvailable && client.invariantViolations().isEmpty)
+        _ = client.disconnected(at: .seconds(6))
+        _ = client.receivedFrame(Array(#"{"authenticated":true}"#.utf8), at: .seconds(7))
+        #expect(!client.isConnected && !client.account.tradingAvailable, "a late auth answer does not revive the session")
     }
 
     @Test("redaction hides the api key in the auth request and the connect URL")
@@ -138,10 +147,10 @@ struct QFEXClientTests {
     func mutations() throws {
         var examples: [[UInt8]] = []
         for file in try SharedExamples.files("qfex") { examples += try SharedExamples.lines("qfex", file) }
-        var random = SplitMix64(seed: 0x0F_E5)
+        var random = SplitMix64(seed: Mutator.seed(0x0F_E5))
         var harness = QFEXHarness()
         var rejected = 0
-        for round in 0..<2_000 {
+        for round in 0..<Mutator.rounds {
             if round % 200 == 0 {
                 harness = QFEXHarness()
                 harness.authenticate()
@@ -156,6 +165,6 @@ struct QFEXClientTests {
                 #expect(harness.client.account == before)
             }
         }
-        #expect(rejected > 200 && rejected < 1_900)
+        #expect(rejected > Mutator.rounds / 10 && rejected < Mutator.rounds * 95 / 100)
     }
 }

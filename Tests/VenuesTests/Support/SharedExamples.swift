@@ -53,6 +53,15 @@ struct SplitMix64: RandomNumberGenerator {
 /// Byte-level mutations that keep some structure, so that many mutants still parse and reach
 /// the state machine instead of all dying in the scanner.
 enum Mutator {
+    /// Mutants per venue: 2,000 by default (the default run is a debug build on 2 shared cores);
+    /// `TAPEDECK_MUTATIONS=200000 swift test -c release …` for a deep run with the same seeds.
+    static let rounds = ProcessInfo.processInfo.environment["TAPEDECK_MUTATIONS"].flatMap(Int.init) ?? 2_000
+
+    /// A test's fixed seed, or another fixed one with `TAPEDECK_MUTATION_SEED=n` (still reproducible).
+    static func seed(_ base: UInt64) -> UInt64 {
+        base ^ (ProcessInfo.processInfo.environment["TAPEDECK_MUTATION_SEED"].flatMap(UInt64.init) ?? 0)
+    }
+
     static func mutate(_ input: [UInt8], using random: inout SplitMix64) -> [UInt8] {
         var bytes = input
         guard !bytes.isEmpty else { return [UInt8(ascii: "{")] }
