@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Interop", targets: ["Interop"]),
         .library(name: "Samples", targets: ["Samples"]),
         .library(name: "Exchange", targets: ["Exchange"]),
+        .library(name: "TapeNet", targets: ["TapeNet"]),
         .executable(name: "tape", targets: ["tape"]),
     ],
     dependencies: [

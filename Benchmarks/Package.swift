@@ -20,6 +20,14 @@ let package = Package(
             name: "exchangebench",
             dependencies: [.product(name: "Exchange", package: "Tapedeck"), .product(name: "TapeCore", package: "Tapedeck")]
         ),
+        // Added latency and sustained throughput of the recording proxy, against direct connections.
+        .executableTarget(
+            name: "proxybench",
+            dependencies: [
+                .product(name: "TapeNet", package: "Tapedeck"),
+                .product(name: "TapeFormat", package: "Tapedeck"),
+            ]
+        ),
         .executableTarget(
             name: "tapebench",
             dependencies: [

@@ -101,12 +101,18 @@ public final class ProxySession: @unchecked Sendable {
     }
 
     func clientOpened(_ client: WebSocketConnection) {
-        let held: [(FrameKind, [UInt8])] = lock.withLock {
+        let (held, upstream): ([(FrameKind, [UInt8])], WebSocketConnection?) = lock.withLock {
             self.client = client
             defer { heldForClient = [] }
-            return heldForClient
+            return (heldForClient, self.upstream)
         }
         for (kind, payload) in held { client.send(kind, payload) }
+        // Flow control: a side that cannot take more pauses reading from the other, so a fast
+        // venue and a slow bot (or the reverse) never grow the proxy's buffers without bound.
+        if let upstream {
+            client.onWritabilityChange { writable in upstream.setReading(writable) }
+            upstream.onWritabilityChange { writable in client.setReading(writable) }
+        }
     }
 
     func fromUpstream(_ event: WebSocketEvent) {

@@ -35,6 +35,20 @@ public final class WebSocketConnection: Sendable {
         channel.close(promise: nil)
     }
 
+    /// Calls `body` (on this connection's event loop) when its send buffer fills past the high-water
+    /// mark (false) and when it drains again (true): the signal to pause and resume a producer.
+    public func onWritabilityChange(_ body: @escaping @Sendable (Bool) -> Void) {
+        let handler = self.handler
+        channel.eventLoop.execute { handler.value.onWritabilityChange = body }
+    }
+
+    /// Stops (false) or resumes (true) reading from the socket: back-pressure on the peer.
+    public func setReading(_ reading: Bool) {
+        channel.setOption(ChannelOptions.autoRead, value: reading).whenSuccess { [channel] in
+            if reading { channel.read() }
+        }
+    }
+
     /// Completes when the socket has closed.
     public var closed: EventLoopFuture<Void> { channel.closeFuture }
 

@@ -14,6 +14,8 @@ final class WebSocketMessageHandler: ChannelInboundHandler, RemovableChannelHand
     private let behaviour: WebSocketBehaviour
     /// Set once when the connection is handed to its owner, before any frame is read.
     var onEvent: (WebSocketEvent) -> Void
+    /// Told when the socket's send buffer passes its high-water mark (false) or drains (true).
+    var onWritabilityChange: ((Bool) -> Void)?
     private let inflater: PerMessageInflater?
     private let deflater: PerMessageDeflater?
     private var context: ChannelHandlerContext?
@@ -160,6 +162,11 @@ final class WebSocketMessageHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     // MARK: Ending
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        onWritabilityChange?(context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
 
     func channelInactive(context: ChannelHandlerContext) {
         report(sentClose && receivedClose ? .closed : .lost("the connection closed without a close handshake"))
