@@ -28,6 +28,11 @@ let package = Package(
                 .product(name: "TapeFormat", package: "Tapedeck"),
             ]
         ),
+        // Frames per second through each venue client beside the tape's raw read rate, in one run.
+        .executableTarget(
+            name: "venuebench",
+            dependencies: [.product(name: "Venues", package: "Tapedeck"), .product(name: "TapeFormat", package: "Tapedeck")]
+        ),
         .executableTarget(
             name: "tapebench",
             dependencies: [

@@ -1,0 +1,105 @@
+import Foundation
+import TapeCore
+import TapeFormat
+import Venues
+
+// venuebench [--frames 300000]
+// For each venue: its documented inbound examples (those the client recognises), cycled into a tape;
+// then, in one run on the same frames: the tape's raw read rate (frame views, payloads in hand),
+// the client alone (decode + state update on payloads already in memory), and both together.
+
+let framesPerCase = {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: "--frames"), index + 1 < arguments.count else { return 300_000 }
+    return Int(arguments[index + 1]) ?? 300_000
+}()
+
+let shared = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/venues")
+
+func lines(_ venue: String, _ file: String? = nil) -> [[UInt8]] {
+    let folder = shared.appendingPathComponent(venue)
+    let files = file.map { [$0] } ?? ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+        .filter { $0.hasSuffix(".jsonl") }.sorted()
+    return files.flatMap { name in
+        ((try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? "")
+            .split(separator: "\n").map { Array($0.utf8) }
+    }
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let elapsed = start.duration(to: .now)
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+func rate(_ count: Int, _ seconds: Double) -> String {
+    String(format: "%7.0f k/s", Double(count) / seconds / 1e3)
+}
+
+/// The examples a fresh client recognises, in file order.
+func recognised<Client: VenueClient>(_ make: () -> Client, _ candidates: [[UInt8]]) -> [[UInt8]] {
+    var client = make()
+    _ = client.connected(at: .zero)
+    return candidates.filter { line in
+        !client.receivedFrame(line, at: .zero).contains { if case .emit(.unrecognised) = $0 { true } else { false } }
+    }
+}
+
+func measure<Client: VenueClient>(_ name: String, _ make: () -> Client, _ examples: [[UInt8]]) throws {
+    guard !examples.isEmpty else {
+        print("\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) no recognised examples")
+        return
+    }
+    let payloads = (0..<framesPerCase).map { examples[$0 % examples.count] }
+    let path = NSTemporaryDirectory() + "venuebench-\(getpid()).tape"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var options = TapeWriter.Options()
+    options.overwrite = true
+    let writer = try TapeWriter(path: path, header: TapeHeader(venue: name, wallClockStartNanoseconds: 0), options: options)
+    for (index, payload) in payloads.enumerated() {
+        try writer.append(Frame(time: Timestamp(nanoseconds: Int64(index) * 1_000), direction: .inbound,
+                                connection: ConnectionID(0), kind: .text, payload: payload))
+    }
+    try writer.close()
+    let reader = try TapeReader(path: path)
+
+    var sink = 0
+    let read = try seconds { try reader.forEachFrameView { sink &+= $0.payload.count } }
+    var client = make()
+    _ = client.connected(at: .zero)
+    let alone = seconds {
+        for (index, payload) in payloads.enumerated() {
+            sink &+= client.receivedFrame(payload, at: Timestamp(nanoseconds: Int64(index))).count
+        }
+    }
+    var replayed = make()
+    _ = replayed.connected(at: .zero)
+    let both = try seconds {
+        try reader.forEachFrameView { view in
+            sink &+= replayed.receivedFrame(Array(view.payload), at: view.time).count
+        }
+    }
+    let bytes = payloads.reduce(0) { $0 + $1.count } / payloads.count
+    print("\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%5d", examples.count)) ex \(String(format: "%5d", bytes)) B  read \(rate(payloads.count, read))  client \(rate(payloads.count, alone))  read+client \(rate(payloads.count, both))  (\(sink % 2))")
+}
+
+print("venuebench: \(framesPerCase) frames per case, one core, release build")
+print("case                               examples  mean  tape read       client alone      read + client")
+let digitex = { DigitexClient(configuration: .init(token: nil, drivesConnection: false)) }
+let pushes = lines("digitex", "public_channel_pushes.jsonl")
+let fill = lines("digitex", "seq_place_market_order_accept_fill.jsonl")
+try measure("digitex orderbook_5", digitex, [pushes[0]])
+try measure("digitex trades", digitex, [pushes[1]])
+try measure("digitex orderStatus+orderFilled", digitex, [fill[1], fill[2]])
+try measure("digitex all examples", digitex, recognised(digitex, lines("digitex")))
+let qfex = { QFEXClient(configuration: .init(credentials: nil, instruments: ["AAPL-USD", "SP500-USD", "PLTR-USD", "US100-USD", "META-USD", "GOOG-USD"].map { Instrument(symbol: $0) }, drivesConnection: false)) }
+try measure("qfex all examples", qfex, recognised(qfex, lines("qfex")))
+let roxom = { RoxomClient(configuration: .init(instruments: ["US500-BTC", "US100-BTC", "GOLD-BTC", "OIL-BTC", "USDT-BTC"].map { Instrument(symbol: $0) }, drivesConnection: false)) }
+try measure("roxom all examples", roxom, recognised(roxom, lines("roxom")))
+let notional = { NotionalClient(configuration: .init(user: "0x0000000000000000000000000000000000000000", coins: ["BTC"], drivesConnection: false)) }
+try measure("notional all examples", notional, recognised(notional, lines("notional")))
+let satori = { SatoriClient(configuration: .init(instruments: [Instrument(symbol: "ETH-USD")], drivesConnection: false)) }
+try measure("satori all examples", satori, recognised(satori, lines("satori")))
