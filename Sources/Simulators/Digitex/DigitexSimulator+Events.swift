@@ -37,7 +37,7 @@ extension DigitexSimulator {
                 var members: [(String, JSONOutput)] = [("symbol", .string(configuration.symbol))]
                 members += orderMembers(pending, clOrdId: pending.clOrdId, original: pending.clOrdId, old: nil, new: nil,
                                         status: "ACCEPTED", quantity: order.remaining.lots, openTimeMillis: tracked.openTimeMillis)
-                members += summary(trader)
+                members += summary(trader, withLeverage: false)
                 actions += push("orderStatus", .object(members), to: trader)
             case .rejected(let rejection):
                 guard let trader = traderIndex(rejection.account) else { continue }
@@ -122,7 +122,7 @@ extension DigitexSimulator {
                                 status: remaining == 0 ? "FILLED" : "PARTIALLY_FILLED", quantity: remaining,
                                 openTimeMillis: tracked.openTimeMillis)
         members.append(("droppedQty", .int(0)))
-        members += summary(trader)
+        members += summary(trader, withLeverage: false)
         members.append(("contracts", .array(contractLinks(trader, flag: nil))))
         members.append(("marketTrades", .array([.object([
             ("side", .string(sideText(side))), ("px", usd(price)),

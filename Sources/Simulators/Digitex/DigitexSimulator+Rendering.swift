@@ -20,7 +20,8 @@ extension DigitexSimulator {
     func sideText(_ side: ExchangeSide) -> String { side == .buy ? "BUY" : "SELL" }
 
     /// The account summary most pushes repeat: balance, margins, PnL and the position totals.
-    func summary(_ trader: Int) -> [(String, JSONOutput)] {
+    /// Pushes about one order carry `leverage` among the order's fields, so they leave it out here.
+    func summary(_ trader: Int, withLeverage: Bool = true) -> [(String, JSONOutput)] {
         let account = traders[trader].account
         guard let money = market.exchange.account(account), let position = market.exchange.position(of: account) else {
             preconditionFailure("trader \(traders[trader].token) has no account at the exchange")
@@ -31,7 +32,7 @@ extension DigitexSimulator {
             ("pnl", dgtx(position.realized)),
         ]
         if let mark = market.exchange.prices().mark { members.append(("markPx", usd(mark))) }
-        members.append(("leverage", .int(position.leverage)))
+        if withLeverage { members.append(("leverage", .int(position.leverage))) }
         let lots = abs(position.quantity)
         if lots > 0 { members.append(("positionType", .string(position.quantity > 0 ? "LONG" : "SHORT"))) }
         let valuePerUnit = configuration.market.instrument.cashPerPriceUnitPerLot

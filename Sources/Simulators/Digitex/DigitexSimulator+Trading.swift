@@ -175,7 +175,7 @@ extension DigitexSimulator {
         members += orderMembers(pending, clOrdId: pending.clOrdId, original: pending.clOrdId, old: nil, new: nil,
                                 status: "REJECTED", quantity: pending.quantity, openTimeMillis: utcMillisNow)
         members.append(("errCode", .int(code)))
-        members += summary(trader)
+        members += summary(trader, withLeverage: false)
         return push("orderStatus", .object(members), to: trader)
     }
 

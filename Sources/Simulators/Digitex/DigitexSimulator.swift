@@ -50,6 +50,8 @@ public struct DigitexSimulator: SimulatorDialect {
     var nextTag: UInt64 = 1
     var nextContractID: Int64 = 700_000_001
     var nextGeneratedID: UInt64 = 1
+    /// False during a simulated maintenance: trading requests get 3015.
+    public private(set) var tradingAvailable = true
 
     public init(seed: UInt64, configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -108,14 +110,28 @@ public struct DigitexSimulator: SimulatorDialect {
             session.authenticated(token: token)
             sessions[connection] = session
             _ = trader(for: token)
-            return [.send(connection, .text, Array(#"{"ch":"tradingStatus","data":{"available":true}}"#.utf8))]
+            return [.send(connection, .text, Self.tradingStatus(tradingAvailable))]
         case .execute(let id, let command):
             sessions[connection] = session
             guard let token = session.token, let index = traderByToken[token] else {
                 preconditionFailure("execute for a session that is not authenticated in state \(session.state)")
             }
+            guard tradingAvailable else { return [session.error(id, 3015, "Trading is not available")] }
             return execute(command, id: id, trader: index, session: session)
         }
+    }
+
+    /// Starts or ends a simulated maintenance: every authenticated connection gets `tradingStatus`,
+    /// and while unavailable, trading requests are refused with 3015 (public feeds go on).
+    public mutating func setTradingAvailable(_ available: Bool) -> [SimulatorAction] {
+        guard available != tradingAvailable else { return [] }
+        tradingAvailable = available
+        let bytes = Self.tradingStatus(available)
+        return connections.filter { sessions[$0]?.token != nil }.map { .send($0, .text, bytes) }
+    }
+
+    static func tradingStatus(_ available: Bool) -> [UInt8] {
+        Array(#"{"ch":"tradingStatus","data":{"available":\#(available)}}"#.utf8)
     }
 
     private func isAccepted(_ token: String) -> Bool {
