@@ -174,6 +174,14 @@ public final class SimulatorServer<Dialect: SimulatorDialect>: @unchecked Sendab
     }
 }
 
+/// A running simulator of any dialect, as the command line holds it.
+public protocol SimulatorHost: Sendable {
+    var url: String { get }
+    func close()
+}
+
+extension SimulatorServer: SimulatorHost {}
+
 /// Lets the server's closures reach the simulator, which exists only after the server started.
 private final class ServerBox<Dialect: SimulatorDialect>: @unchecked Sendable {
     var simulator: SimulatorServer<Dialect>?

@@ -143,3 +143,66 @@ struct SimulatorServerTests {
         live.close()
     }
 }
+
+@Suite("QFEX simulator over real sockets", .serialized)
+struct QFEXSimulatorServerTests {
+    @Test("a QFEXClient authenticates with HMAC, trades and agrees with the exchange; the mds socket streams books; bad keys are refused")
+    func qfexEndToEnd() throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        defer { try? group.syncShutdownGracefully() }
+        let configuration = QFEXSimulator.Configuration(credentials: [SimulatorCredentials(key: "pub", secret: "secret")])
+        let server = try SimulatorServer.start(dialect: QFEXSimulator(seed: 9, configuration: configuration), group: group)
+        defer { server.close() }
+        let url = try #require(WebSocketURL(server.url))
+        let instruments = [Instrument(symbol: "BTC-USD", tickSize: FixedDecimal("0.5"), lotSize: FixedDecimal("0.001"))]
+
+        let log = VenueEventLog()
+        let credentials = QFEXCredentials.signed(publicKey: "pub", secretKey: "secret", nonce: "live-1", unixSeconds: 1_800_000_000)
+        let live = try LiveVenueConnection.connect(
+            to: url, client: QFEXClient(configuration: .init(credentials: credentials, instruments: instruments)), group: group,
+            onEvent: log.add
+        ).wait()
+        #expect(log.wait { $0.contains(.authenticated) })
+        live.perform { $0.submit(.subscribe(["orders", "positions", "balances", "fills"]), at: $1) }
+        #expect(log.wait(until: accepted(2)))
+        live.perform { $0.submit(.addOrder(QFEXOrderRequest(symbol: "BTC-USD", side: .sell, orderType: "MARKET", timeInForce: "IOC",
+                                                            quantity: FixedDecimal("0.04")!, price: 0, clientOrderID: "q1")), at: $1) }
+        #expect(log.wait { events in events.contains { if case .orderFilled(let fill) = $0 { fill.clientOrderID == "q1" } else { false } } })
+
+        let mdsLog = VenueEventLog()
+        let mds = try LiveVenueConnection.connect(
+            to: url.with(target: "/mds"), client: QFEXClient(configuration: .init(credentials: nil, instruments: instruments)), group: group,
+            onEvent: mdsLog.add
+        ).wait()
+        mds.perform { $0.submit(.subscribeMarketData(channels: ["level2", "trade"], symbols: ["BTC-USD"]), at: $1) }
+        #expect(mdsLog.wait { events in events.contains { if case .bookSnapshot = $0 { true } else { false } } })
+
+        let badLog = VenueEventLog()
+        let bad = try LiveVenueConnection.connect(
+            to: url, client: QFEXClient(configuration: .init(credentials: .apiKey("stranger"), instruments: instruments)), group: group,
+            onEvent: badLog.add
+        ).wait()
+        #expect(badLog.wait { events in events.contains { if case .authenticationFailed = $0 { true } else { false } } })
+        bad.close()
+
+        // Positions and balances are pulsed every second; wait for a pulse after the fill, then compare.
+        var problems = ["not compared"]
+        for _ in 0..<10 where !problems.isEmpty {
+            let before = log.all.count
+            #expect(log.wait { $0.count > before })
+            let client = try live.inspect { $0.account }.wait()
+            let truth = try server.inspect { simulator -> (Int64, Int64)? in
+                guard let account = simulator.account(key: "pub"), let money = simulator.market.exchange.account(account),
+                      let position = simulator.market.exchange.position(of: account) else { return nil }
+                return (money.balance.minor, position.quantity)
+            }.wait()
+            problems = []
+            if client.balances.first?.total.mantissa(atScale: 8) != truth?.0 { problems.append("balance") }
+            let size = client.positions.first.map { ($0.side == .short ? -1 : 1) * ($0.size.mantissa(atScale: 3) ?? 0) } ?? 0
+            if size != truth?.1 { problems.append("position \(size) vs \(String(describing: truth?.1))") }
+        }
+        #expect(problems == [])
+        live.close()
+        mds.close()
+    }
+}

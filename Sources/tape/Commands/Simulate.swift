@@ -12,13 +12,15 @@ struct Simulate: ParsableCommand {
             Prints the URL it listens on as the first line of standard output, then serves until \
             Ctrl-C or SIGTERM. The market (other participants, prices, funding) is generated from \
             --seed; every connection trades against the same simulated exchange. Venues: digitex \
-            (done). qfex, roxom, notional and satori are not simulated yet.
-            Credentials: with none given, any non-empty token authenticates (each token gets its \
-            own account); with --credentials, only those keys (Digitex: the token is KEY).
+            and qfex (QFEX: trade socket at /, market data at /mds). roxom, notional and satori \
+            are not simulated yet.
+            Credentials: with none given, any non-empty token or API key authenticates (each gets \
+            its own account); with --credentials, only those (Digitex: the token is KEY; QFEX: \
+            api_key KEY, or HMAC signed with SECRET).
             """
     )
 
-    @Option(help: "Venue dialect to speak: digitex.")
+    @Option(help: "Venue dialect to speak: digitex or qfex.")
     var venue: String = "digitex"
 
     @Option(help: "Port to listen on (0 picks a free one).")
@@ -37,8 +39,8 @@ struct Simulate: ParsableCommand {
     var credentials: [String] = []
 
     func validate() throws {
-        guard venue == DigitexSimulator.venue else {
-            throw ValidationError("--venue \(venue) is not simulated: use digitex (qfex, roxom, notional and satori are not done)")
+        guard [DigitexSimulator.venue, QFEXSimulator.venue].contains(venue) else {
+            throw ValidationError("--venue \(venue) is not simulated: use digitex or qfex (roxom, notional and satori are not done)")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 … 65535") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -50,15 +52,21 @@ struct Simulate: ParsableCommand {
     func run() throws {
         let tls = tlsCertificate.map { ServerTLS(certificateFile: $0, privateKeyFile: tlsKey ?? "") }
         let utcNow = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
-        var market = MarketDataConfig()
-        market.utcNanosAtZero = utcNow
-        let configuration = DigitexSimulator.Configuration(
-            credentials: credentials.compactMap(SimulatorCredentials.init(parsing:)), market: market)
+        let accepted = credentials.compactMap(SimulatorCredentials.init(parsing:))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let server: SimulatorServer<DigitexSimulator>
+        let server: any SimulatorHost
         do {
-            server = try SimulatorServer.start(
-                dialect: DigitexSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+            if venue == QFEXSimulator.venue {
+                var market = QFEXSimulator.Configuration().market
+                market.utcNanosAtZero = utcNow
+                let configuration = QFEXSimulator.Configuration(credentials: accepted, market: market)
+                server = try SimulatorServer.start(dialect: QFEXSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+            } else {
+                var market = DigitexSimulator.Configuration().market
+                market.utcNanosAtZero = utcNow
+                let configuration = DigitexSimulator.Configuration(credentials: accepted, market: market)
+                server = try SimulatorServer.start(dialect: DigitexSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+            }
         } catch {
             printError("cannot start the \(venue) simulator on port \(port): \(error); choose another port or check the TLS files")
             throw Exit.failure
