@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Interop", targets: ["Interop"]),
         .library(name: "Samples", targets: ["Samples"]),
         .library(name: "Exchange", targets: ["Exchange"]),
+        .library(name: "Simulators", targets: ["Simulators"]),
         .library(name: "TapeNet", targets: ["TapeNet"]),
         .executable(name: "tape", targets: ["tape"]),
     ],
@@ -36,7 +37,7 @@ let package = Package(
         .target(
             name: "TapeNet",
             dependencies: [
-                "TapeCore", "TapeFormat", "WebSocketWire",
+                "TapeCore", "TapeFormat", "WebSocketWire", "Venues", "Simulators",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -51,11 +52,14 @@ let package = Package(
         // Matching engine, margin, fees, funding, liquidation, conditional orders and a seeded
         // market-data generator: no I/O, no clock; time comes in as an argument.
         .target(name: "Exchange", dependencies: ["TapeCore"]),
+        // Venue simulators: each venue's WebSocket dialect (sessions, auth, rate limits, channels)
+        // over one shared Exchange and seeded market, without sockets or a clock.
+        .target(name: "Simulators", dependencies: ["TapeCore", "Venues", "Exchange"]),
         // The command line; each subcommand's run() stays short and calls a library.
         .executableTarget(
             name: "tape",
             dependencies: [
-                "TapeCore", "TapeFormat", "Interop", "TapeNet", "Venues", "Samples",
+                "TapeCore", "TapeFormat", "Interop", "TapeNet", "Venues", "Samples", "Simulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -65,9 +69,10 @@ let package = Package(
         .testTarget(name: "TapeFormatTests", dependencies: ["TapeFormat", "Samples"]),
         .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire", "Samples"]),
         .testTarget(name: "InteropTests", dependencies: ["Interop", "TapeCore", "CZlib", "WebSocketWire", "Samples"]),
-        .testTarget(name: "TapeNetTests", dependencies: ["TapeNet", "Samples"]),
+        .testTarget(name: "TapeNetTests", dependencies: ["TapeNet", "Samples", "Simulators", "Venues", "Exchange"]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "TapeCore"]),
         .testTarget(name: "VenuesTests", dependencies: ["Venues", "TapeCore"]),
+        .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "Venues", "Exchange", "TapeCore"]),
         // Runs the built `tape` executable as a user would; depends on it so it is built first.
         .testTarget(name: "TapeCLITests", dependencies: ["tape", "TapeNet", "TapeFormat", "Samples"]),
     ]

@@ -6,6 +6,8 @@ let package = Package(
     name: "TapedeckBenchmarks",
     dependencies: [
         .package(name: "Tapedeck", path: ".."),
+        // The event loops simbench runs its server and client on (already a dependency of Tapedeck).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // zlib for the baseline loop (the main package's CZlib is not a product).
@@ -32,6 +34,15 @@ let package = Package(
         .executableTarget(
             name: "venuebench",
             dependencies: [.product(name: "Venues", package: "Tapedeck"), .product(name: "TapeFormat", package: "Tapedeck")]
+        ),
+        // Digitex simulator frames per second to one client, against the exchange core in the same run.
+        .executableTarget(
+            name: "simbench",
+            dependencies: [
+                .product(name: "Simulators", package: "Tapedeck"), .product(name: "TapeNet", package: "Tapedeck"),
+                .product(name: "Exchange", package: "Tapedeck"), .product(name: "TapeCore", package: "Tapedeck"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "tapebench",

@@ -1,0 +1,136 @@
+// Simulator frames per second to one connected client, beside the exchange core's order events
+// per second measured in the same run.
+//
+// Usage: swift build -c release --package-path Benchmarks --product simbench && Benchmarks/.build/release/simbench [frames]
+//
+// 1. exchange core: a seeded order workload (50 % limit, 35 % cancel, 15 % market) straight into
+//    `Exchange`, as in exchangebench (baseline).
+// 2. Digitex dialect alone: the market generated and rendered as Digitex frames for one session
+//    subscribed to orderbook_5, trades, ticker and index (no socket).
+// 3. over a socket: `tape simulate`'s server with the market running as fast as the client reads,
+//    one WebSocket client on loopback counting the frames it receives.
+import Exchange
+import Foundation
+import NIOCore
+import NIOPosix
+import Simulators
+import TapeCore
+import TapeNet
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func exchangeCore(operations: Int) -> (rate: Double, events: Int) {
+    var random = SeededRandom(seed: 2_026)
+    var exchange = Exchange(config: ExchangeConfig(instruments: [.digitexBTCUSD]))
+    let accounts = (0..<100).map { _ in exchange.openAccount(deposit: Cash(units: 1_000_000)) }
+    for account in accounts { _ = exchange.setLeverage(100, account: account, instrument: InstrumentID(0), at: .zero) }
+    let tick = InstrumentSpec.digitexBTCUSD.tickSize
+    let mid: Int64 = 10_000 * 10_000
+    var events: [ExchangeEvent] = []
+    var live: [(order: UInt64, owner: AccountID)] = []
+    var issued: UInt64 = 0
+    var total = 0
+    let clock = ContinuousClock()
+    let start = clock.now
+    for n in 0..<operations {
+        let time = Timestamp(nanoseconds: Int64(n) * 1_000)
+        let account = accounts[Int(random.next(below: 100))]
+        let roll = random.next(below: 100)
+        if roll < 50 && live.count < 10_000 {
+            let side: Side = random.chance(1, in: 2) ? .buy : .sell
+            let distance = Int64(1 + random.next(below: 20)) * tick
+            issued += 1
+            live.append((issued, account))
+            exchange.submit(.limit(side, Int64(1 + random.next(below: 10)), at: side == .buy ? mid - distance : mid + distance),
+                            account: account, at: time, into: &events)
+        } else if roll < 85 || live.count >= 10_000, !live.isEmpty {
+            let index = Int(random.next(below: UInt64(live.count)))
+            let target = live[index]
+            live.swapAt(index, live.count - 1)
+            live.removeLast()
+            exchange.cancel(OrderID(target.order), account: target.owner, at: time, into: &events)
+        } else {
+            issued += 1
+            exchange.submit(.market(random.chance(1, in: 2) ? .buy : .sell, Int64(1 + random.next(below: 10))),
+                            account: account, at: time, into: &events)
+        }
+        total += events.count
+        events.removeAll(keepingCapacity: true)
+    }
+    return (Double(operations) / seconds(clock.now - start), total)
+}
+
+let subscribe = #"{"id":1,"method":"subscribe","params":["BTCUSD-PERP@orderbook_5","BTCUSD-PERP@trades","BTCUSD-PERP@ticker","BTCUSD-PERP@index"]}"#
+
+func dialectAlone(frames: Int) -> (rate: Double, bytes: Int) {
+    var simulator = DigitexSimulator(seed: 7)
+    let connection = ConnectionID(1)
+    _ = simulator.connected(connection, target: "/", headers: [], at: .zero)
+    _ = simulator.receivedFrame(connection, .text, Array(subscribe.utf8), at: .zero)
+    var sent = 0
+    var bytes = 0
+    let clock = ContinuousClock()
+    let start = clock.now
+    while sent < frames {
+        let target = Timestamp(nanoseconds: simulator.marketTime.nanoseconds + 3_600_000_000_000)
+        for action in simulator.advanceMarket(to: target, maxSteps: 64) {
+            if case .send(_, _, let payload) = action {
+                sent += 1
+                bytes += payload.count
+            }
+        }
+    }
+    return (Double(sent) / seconds(clock.now - start), bytes / max(sent, 1))
+}
+
+/// Counts received frames and signals when enough arrived.
+final class Counter: @unchecked Sendable {
+    let lock = NSLock()
+    var frames = 0
+    var started: ContinuousClock.Instant?
+    var finished: ContinuousClock.Instant?
+    let target: Int
+    let done = DispatchSemaphore(value: 0)
+
+    init(target: Int) { self.target = target }
+
+    func received() {
+        lock.lock()
+        defer { lock.unlock() }
+        frames += 1
+        if frames == 1 { started = ContinuousClock.now }
+        if frames == target {
+            finished = ContinuousClock.now
+            done.signal()
+        }
+    }
+}
+
+func overSocket(frames: Int) throws -> Double {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    defer { try? group.syncShutdownGracefully() }
+    let server = try SimulatorServer.start(
+        dialect: DigitexSimulator(seed: 7), pacing: .asFastAsPossible(stepsPerBatch: 64), group: group.next())
+    defer { server.close() }
+    let counter = Counter(target: frames)
+    let client = try WebSocketClient.connect(to: WebSocketURL(server.url)!, offerDeflate: false, group: group.next()) { event in
+        if case .received(.text, _) = event { counter.received() }
+    }.wait()
+    client.send(.text, Array(subscribe.utf8))
+    guard counter.done.wait(timeout: .now() + 600) == .success, let start = counter.started, let end = counter.finished else {
+        fatalError("simbench: \(counter.frames) of \(frames) frames arrived within 10 minutes")
+    }
+    client.abort()
+    return Double(frames - 1) / seconds(end - start)
+}
+
+let frames = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 300_000 : 300_000
+let core = exchangeCore(operations: 2_000_000)
+let alone = dialectAlone(frames: frames)
+let socket = try overSocket(frames: frames)
+print("simbench: Digitex simulator, market data as fast as possible to one client (orderbook_5, trades, ticker, index)")
+print("  exchange core (baseline):        \(Int(core.rate)) order events/s (2,000,000 operations, \(core.events) exchange events)")
+print("  Digitex dialect alone:           \(Int(alone.rate)) frames/s (\(frames) frames, \(alone.bytes) bytes per frame on average)")
+print("  over a ws:// socket to a client: \(Int(socket)) frames/s (\(frames) frames received)")

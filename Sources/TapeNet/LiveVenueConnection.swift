@@ -1,0 +1,121 @@
+import NIOCore
+import TapeCore
+import Venues
+
+/// Runs a venue client over a live WebSocket: the socket driver for `DigitexClient` and the
+/// others. It interprets the client's actions (send, timers, events, close) and feeds it the
+/// connection's events with the time they happened; everything runs on the connection's loop.
+public final class LiveVenueConnection<Client: VenueClient>: @unchecked Sendable {
+    private let loop: EventLoop
+    private var client: Client
+    private var connection: WebSocketConnection?
+    /// Events that arrived before the connect future completed, replayed in order.
+    private var early: [WebSocketEvent] = []
+    private var timers: [ClientTimer: Scheduled<Void>] = [:]
+    private let startUptimeNanos: UInt64
+    private let onEvent: @Sendable (VenueEvent) -> Void
+    private var ended = false
+
+    private init(client: Client, loop: EventLoop, onEvent: @escaping @Sendable (VenueEvent) -> Void) {
+        self.client = client
+        self.loop = loop
+        self.onEvent = onEvent
+        self.startUptimeNanos = NIODeadline.now().uptimeNanoseconds
+    }
+
+    /// Connects and hands the client `connected(at:)`; `onEvent` hears every `VenueEvent` the client
+    /// emits, on the connection's loop.
+    public static func connect(
+        to url: WebSocketURL, client: Client, headers: [HTTPHeader] = [], tls: ClientTLS = ClientTLS(),
+        group: EventLoopGroup, onEvent: @escaping @Sendable (VenueEvent) -> Void
+    ) -> EventLoopFuture<LiveVenueConnection> {
+        let loop = group.next()
+        let live = LiveVenueConnection(client: client, loop: loop, onEvent: onEvent)
+        return WebSocketClient.connect(to: url, headers: headers, tls: tls, group: loop) { event in
+            live.received(event)
+        }.map { connection in
+            live.opened(connection)
+            return live
+        }
+    }
+
+    /// Runs a command on the client (e.g. `{ $0.submit(.placeOrder(…), at: $1) }`) and performs its actions.
+    public func perform(_ body: @escaping @Sendable (inout Client, Timestamp) -> [ClientAction]) {
+        loop.execute { [self] in
+            guard !ended else { return }
+            let actions = body(&client, now)
+            apply(actions)
+        }
+    }
+
+    /// Reads the client's state on its loop.
+    public func inspect<Result: Sendable>(_ body: @escaping @Sendable (Client) -> Result) -> EventLoopFuture<Result> {
+        loop.submit { body(self.client) }
+    }
+
+    /// Starts the close handshake.
+    public func close(code: UInt16 = 1000) {
+        loop.execute { [self] in connection?.close(code: code) }
+    }
+
+    /// Completes when the socket has closed.
+    public var closed: EventLoopFuture<Void> {
+        connection?.closed ?? loop.makeSucceededVoidFuture()
+    }
+
+    // MARK: On the loop
+
+    private var now: Timestamp { Timestamp(nanoseconds: Int64(NIODeadline.now().uptimeNanoseconds - startUptimeNanos)) }
+
+    private func opened(_ connection: WebSocketConnection) {
+        loop.preconditionInEventLoop()
+        self.connection = connection
+        apply(client.connected(at: now))
+        let pending = early
+        early = []
+        for event in pending { received(event) }
+    }
+
+    private func received(_ event: WebSocketEvent) {
+        loop.preconditionInEventLoop()
+        guard connection != nil else {
+            early.append(event)
+            return
+        }
+        switch event {
+        case .received(let kind, let payload):
+            guard kind == .text else { return }
+            apply(client.receivedFrame(payload, at: now))
+        case .closed, .lost:
+            guard !ended else { return }
+            ended = true
+            apply(client.disconnected(at: now))
+            for (_, timer) in timers { timer.cancel() }
+            timers = [:]
+        }
+    }
+
+    private func apply(_ actions: [ClientAction]) {
+        for action in actions {
+            switch action {
+            case .send(let kind, let payload):
+                connection?.send(kind, payload)
+            case .scheduleTimer(let timer, let time):
+                timers.removeValue(forKey: timer)?.cancel()
+                guard !ended else { continue }
+                let delay = max(0, time.nanoseconds - now.nanoseconds)
+                timers[timer] = loop.scheduleTask(in: .nanoseconds(delay)) { [self] in
+                    timers.removeValue(forKey: timer)
+                    guard !ended else { return }
+                    apply(client.timerFired(timer, at: now))
+                }
+            case .cancelTimer(let timer):
+                timers.removeValue(forKey: timer)?.cancel()
+            case .emit(let event):
+                onEvent(event)
+            case .close(let info):
+                connection?.close(code: info.code ?? 1000, reason: info.reason)
+            }
+        }
+    }
+}

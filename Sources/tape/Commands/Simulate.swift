@@ -1,0 +1,90 @@
+import ArgumentParser
+import Exchange
+import Foundation
+import NIOPosix
+import Simulators
+import TapeNet
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve a simulated venue on loopback that speaks the venue's WebSocket dialect.",
+        discussion: """
+            Prints the URL it listens on as the first line of standard output, then serves until \
+            Ctrl-C or SIGTERM. The market (other participants, prices, funding) is generated from \
+            --seed; every connection trades against the same simulated exchange. Venues: digitex \
+            and qfex (QFEX: trade socket at /, market data at /mds). roxom, notional and satori \
+            are not simulated yet.
+            Credentials: with none given, any non-empty token or API key authenticates (each gets \
+            its own account); with --credentials, only those (Digitex: the token is KEY; QFEX: \
+            api_key KEY, or HMAC signed with SECRET).
+            """
+    )
+
+    @Option(help: "Venue dialect to speak: digitex or qfex.")
+    var venue: String = "digitex"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port: Int = 0
+
+    @Option(help: "Seed of the simulated market.")
+    var seed: UInt64 = 7
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve wss:// instead of ws://.")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(parsing: .upToNextOption, help: "Accepted credentials as KEY:SECRET (repeatable).")
+    var credentials: [String] = []
+
+    func validate() throws {
+        guard [DigitexSimulator.venue, QFEXSimulator.venue].contains(venue) else {
+            throw ValidationError("--venue \(venue) is not simulated: use digitex or qfex (roxom, notional and satori are not done)")
+        }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 … 65535") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        for text in credentials where SimulatorCredentials(parsing: text) == nil {
+            throw ValidationError("--credentials \(text): write KEY:SECRET")
+        }
+    }
+
+    func run() throws {
+        let tls = tlsCertificate.map { ServerTLS(certificateFile: $0, privateKeyFile: tlsKey ?? "") }
+        let utcNow = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
+        let accepted = credentials.compactMap(SimulatorCredentials.init(parsing:))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let server: any SimulatorHost
+        do {
+            if venue == QFEXSimulator.venue {
+                var market = QFEXSimulator.Configuration().market
+                market.utcNanosAtZero = utcNow
+                let configuration = QFEXSimulator.Configuration(credentials: accepted, market: market)
+                server = try SimulatorServer.start(dialect: QFEXSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+            } else {
+                var market = DigitexSimulator.Configuration().market
+                market.utcNanosAtZero = utcNow
+                let configuration = DigitexSimulator.Configuration(credentials: accepted, market: market)
+                server = try SimulatorServer.start(dialect: DigitexSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+            }
+        } catch {
+            printError("cannot start the \(venue) simulator on port \(port): \(error); choose another port or check the TLS files")
+            throw Exit.failure
+        }
+        // Unbuffered: whoever started us reads the URL before we serve.
+        FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
+        let done = DispatchSemaphore(value: 0)
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { done.signal() }
+            source.resume()
+            return source
+        }
+        done.wait()
+        sources.forEach { $0.cancel() }
+        server.close()
+        try? group.syncShutdownGracefully()
+    }
+}
