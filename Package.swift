@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "Interop", targets: ["Interop"]),
         .library(name: "Samples", targets: ["Samples"]),
         .library(name: "Exchange", targets: ["Exchange"]),
+        .library(name: "Serving", targets: ["Serving"]),
+        .library(name: "TapeNet", targets: ["TapeNet"]),
         .executable(name: "tape", targets: ["tape"]),
     ],
     dependencies: [
@@ -35,7 +37,7 @@ let package = Package(
         .target(
             name: "TapeNet",
             dependencies: [
-                "TapeCore", "TapeFormat", "WebSocketWire",
+                "TapeCore", "TapeFormat", "WebSocketWire", "Serving",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -50,6 +52,9 @@ let package = Package(
         // Matching engine, margin, fees, funding, liquidation, conditional orders and a seeded
         // market-data generator: no I/O, no clock; time comes in as an argument.
         .target(name: "Exchange", dependencies: ["TapeCore"]),
+        // What a replay server plays and when, without sockets: per-connection scripts from a tape,
+        // the session state machine (pacing, cassette expectations) and the frame matching rules.
+        .target(name: "Serving", dependencies: ["TapeCore", "TapeFormat", "Venues"]),
         // The command line; each subcommand's run() stays short and calls a library.
         .executableTarget(
             name: "tape",
@@ -65,7 +70,10 @@ let package = Package(
         .testTarget(name: "TapeNetTests", dependencies: ["TapeNet", "Samples"]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "TapeCore"]),
         .testTarget(name: "VenuesTests", dependencies: ["Venues", "TapeCore"]),
+        .testTarget(name: "ServingTests", dependencies: ["Serving", "TapeCore", "TapeFormat"]),
         // Runs the built `tape` executable as a user would; depends on it so it is built first.
         .testTarget(name: "TapeCLITests", dependencies: ["tape"]),
+        // Runs `tape serve` and connects to it over a real socket.
+        .testTarget(name: "ServeCLITests", dependencies: ["tape", "TapeNet", "TapeFormat", "Samples"]),
     ]
 )

@@ -20,6 +20,17 @@ let package = Package(
             name: "exchangebench",
             dependencies: [.product(name: "Exchange", package: "Tapedeck"), .product(name: "TapeCore", package: "Tapedeck")]
         ),
+        // Frames per second `tape serve` delivers to one client, against the raw read rate of the tape.
+        .executableTarget(
+            name: "servebench",
+            dependencies: [
+                .product(name: "TapeNet", package: "Tapedeck"),
+                .product(name: "Serving", package: "Tapedeck"),
+                .product(name: "TapeFormat", package: "Tapedeck"),
+                .product(name: "TapeCore", package: "Tapedeck"),
+                .product(name: "Samples", package: "Tapedeck"),
+            ]
+        ),
         .executableTarget(
             name: "tapebench",
             dependencies: [

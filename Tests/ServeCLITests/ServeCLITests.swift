@@ -1,0 +1,160 @@
+import Foundation
+import NIOPosix
+import Samples
+import Testing
+import TapeCore
+import TapeFormat
+import TapeNet
+
+/// Runs `tape serve` as a user would and talks to it over a real socket.
+@Suite("tape serve on the command line")
+struct ServeCLITests {
+    @Test("tape serve --once prints its URL first, serves the recorded frames to a client and exits 0")
+    func servesOnce() throws {
+        let folder = try Folder()
+        let path = folder.path("session.tape")
+        let expected = try writeSyntheticTape(path, frames: 500)
+        let server = try ServeProcess(arguments: ["serve", path, "--once", "--pace", "max", "--port", "0"])
+        let url = try #require(server.firstLine())
+        #expect(url.hasPrefix("ws://127.0.0.1:"))
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let messages = Messages()
+        _ = try WebSocketClient.connect(to: try #require(WebSocketURL(url)), group: group, onEvent: messages.add).wait()
+        #expect(messages.waitForEnd())
+        let same = messages.texts == expected
+        #expect(same, "received \(messages.texts.count) text frames, expected \(expected.count)")
+        let result = server.finish()
+        #expect(result.status == 0)
+        #expect(result.error.contains("session 1 on c0: sent \(expected.count) of \(expected.count) frames"))
+    }
+
+    @Test("an unknown pacing is a usage error (64); a tape with no inbound frames says so (1)")
+    func badInput() throws {
+        let folder = try Folder()
+        let path = folder.path("quiet.tape")
+        let writer = try TapeWriter(path: path, header: TapeHeader(venue: "test", wallClockStartNanoseconds: 0))
+        try writer.append(Frame(time: .zero, direction: .outbound, connection: ConnectionID(0), kind: .opened,
+                                payload: ConnectionOpened(url: "ws://h/").payload))
+        try writer.append(.text("hello", at: .milliseconds(1), .outbound))
+        try writer.close()
+
+        let pace = try ServeProcess(arguments: ["serve", path, "--pace", "warp"]).finish()
+        #expect(pace.status == 64)
+        #expect(pace.error.contains("unknown --pace 'warp'"))
+
+        let quiet = try ServeProcess(arguments: ["serve", path, "--once"]).finish()
+        #expect(quiet.status == 1)
+        #expect(quiet.error.hasPrefix("tape: nothing to serve: the tape has no inbound (venue to client) frames: \(path);"))
+        #expect(quiet.output.isEmpty)
+    }
+
+    /// Writes the synthetic session's first `frames` frames; returns connection 0's inbound text payloads.
+    func writeSyntheticTape(_ path: String, frames: Int) throws -> [[UInt8]] {
+        let writer = try TapeWriter(path: path, header: TapeHeader(venue: "digitex", wallClockStartNanoseconds: 0))
+        var session = SyntheticSession(seed: 3)
+        var expected: [[UInt8]] = []
+        for _ in 0..<frames {
+            let frame = session.next()
+            try writer.append(frame)
+            if frame.connection == session.digitex && frame.direction == .inbound && frame.kind == .text {
+                expected.append(frame.payload)
+            }
+        }
+        try writer.close()
+        return expected
+    }
+}
+
+/// `tape` running in the background; stdout is read line by line, stderr collected.
+final class ServeProcess: @unchecked Sendable {
+    let process = Process()
+    private let output = Pipe()
+    private let errorPipe = Pipe()
+    private var buffered: [UInt8] = []
+    private let errorGroup = DispatchGroup()
+    nonisolated(unsafe) private var errorBytes = Data()
+
+    init(arguments: [String]) throws {
+        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [products, products.deletingLastPathComponent()].map { $0.appendingPathComponent("tape") }
+        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = errorPipe
+        try process.run()
+        let pipe = errorPipe
+        errorGroup.enter()
+        DispatchQueue.global().async { [self] in
+            errorBytes = pipe.fileHandleForReading.readDataToEndOfFile()
+            errorGroup.leave()
+        }
+    }
+
+    /// The first line of standard output (nil if the process ends first).
+    func firstLine() -> String? {
+        while true {
+            if let newline = buffered.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffered[..<newline], as: UTF8.self)
+                buffered.removeSubrange(...newline)
+                return line
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }
+            buffered.append(contentsOf: chunk)
+        }
+    }
+
+    /// Waits for the process to exit (SIGTERM after 30 s, so a broken test ends).
+    func finish() -> (status: Int32, output: String, error: String) {
+        let process = self.process
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { process.terminate() } }
+        let rest = output.fileHandleForReading.readDataToEndOfFile()
+        errorGroup.wait()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: buffered + rest, as: UTF8.self), String(decoding: errorBytes, as: UTF8.self))
+    }
+}
+
+/// Messages a client received, waited on.
+final class Messages: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var received: [(FrameKind, [UInt8])] = []
+    private var ended = false
+
+    func add(_ event: WebSocketEvent) {
+        condition.withLock {
+            switch event {
+            case .received(let kind, let payload): received.append((kind, payload))
+            case .closed, .lost: ended = true
+            }
+            condition.broadcast()
+        }
+    }
+
+    var texts: [[UInt8]] { condition.withLock { received.filter { $0.0 == .text }.map(\.1) } }
+
+    func waitForEnd() -> Bool {
+        condition.withLock {
+            let deadline = Date(timeIntervalSinceNow: 30)
+            while !ended {
+                if !condition.wait(until: deadline) { return false }
+            }
+            return true
+        }
+    }
+}
+
+final class Folder {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
