@@ -86,44 +86,47 @@ struct ServePlanBuilder {
         var ended = false
     }
 
-    private var pending: [ConnectionID: Pending] = [:]
+    /// Connections in the order they opened; `index` finds one by id. Entries are changed in place
+    /// (a copy out of a dictionary and back would copy each script's steps on every frame).
+    private var entries: [Pending] = []
+    private var index: [ConnectionID: Int] = [:]
     private var framesRead = 0
 
     mutating func add(_ recorded: RecordedFrame) {
         framesRead += 1
         let frame = recorded.frame
-        guard var entry = pending[frame.connection] else {
+        guard let slot = index[frame.connection] else {
             // A connection is served from its first `opened`; frames before it have no endpoint.
             if frame.kind == .opened {
                 let url = ConnectionOpened(payload: frame.payload)?.url ?? ""
-                pending[frame.connection] = Pending(script: ServeScript(
+                index[frame.connection] = entries.count
+                entries.append(Pending(script: ServeScript(
                     connection: frame.connection, url: url, openedFrame: recorded.number, openedAt: frame.time
-                ))
+                )))
             }
             return
         }
-        guard !entry.ended else { return }
+        guard !entries[slot].ended else { return }
         switch (frame.kind, frame.direction) {
         case (.text, _), (.binary, _), (.close, _), (.ping, .inbound), (.pong, .inbound):
             let role: ServeStep.Role = frame.direction == .inbound ? .send : .expect
-            entry.script.steps.append(ServeStep(role: role, frame: recorded.number, time: frame.time, kind: frame.kind, payload: frame.payload))
-            if frame.kind == .close && frame.direction == .inbound { entry.hasInboundClose = true }
+            entries[slot].script.steps.append(ServeStep(role: role, frame: recorded.number, time: frame.time, kind: frame.kind, payload: frame.payload))
+            if frame.kind == .close && frame.direction == .inbound { entries[slot].hasInboundClose = true }
         case (.closed, _), (.lost, _):
-            entry.ended = true
-            entry.script.endingTime = frame.time
+            entries[slot].ended = true
+            entries[slot].script.endingTime = frame.time
             let reason = frame.kind == .lost ? String(decoding: frame.payload, as: UTF8.self) : "closed"
-            entry.script.ending = entry.hasInboundClose ? .closeHandshake : .drop(reason: reason)
+            entries[slot].script.ending = entries[slot].hasInboundClose ? .closeHandshake : .drop(reason: reason)
         case (.ping, .outbound), (.pong, .outbound), (.opened, _), (.error, _), (.annotation, _):
             // Client heartbeats depend on the client's own timers; a second `opened` would be a
             // reconnect, which recorders give a new connection id.
             break
         }
-        pending[frame.connection] = entry
     }
 
     func finish(damage: String?, name: String) throws(ServeError) -> ServePlan {
-        let scripts = pending.keys.sorted().map { connection -> ServeScript in
-            var entry = pending[connection]!
+        let scripts = entries.sorted { $0.script.connection < $1.script.connection }.map { entry -> ServeScript in
+            var entry = entry
             if !entry.ended {
                 entry.script.ending = damage.map(ServeEnding.damaged) ?? .endOfTape
                 entry.script.endingTime = entry.script.steps.last?.time ?? entry.script.openedAt

@@ -50,6 +50,66 @@ struct ServeCLITests {
         #expect(quiet.output.isEmpty)
     }
 
+    @Test("--cassette with --once: a mismatching client frame is closed with 1008 and the exit code is 1")
+    func cassetteMismatch() throws {
+        let folder = try Folder()
+        let path = folder.path("trade.tape")
+        let writer = try TapeWriter(path: path, header: TapeHeader(venue: "test", wallClockStartNanoseconds: 0))
+        try writer.append(Frame(time: .zero, direction: .outbound, connection: ConnectionID(0), kind: .opened,
+                                payload: ConnectionOpened(url: "wss://venue.example/trade").payload))
+        try writer.append(.text(#"{"op":"auth","nonce":1}"#, at: .milliseconds(1), .outbound))
+        try writer.append(.text(#"{"auth":"ok"}"#, at: .milliseconds(2), .inbound))
+        try writer.close()
+
+        let server = try ServeProcess(arguments: ["serve", path, "--once", "--cassette", "--ignore-field", "nonce,id"])
+        let url = try #require(server.firstLine())
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let messages = Messages()
+        let client = try WebSocketClient.connect(to: try #require(WebSocketURL(url + "/trade")), group: group, onEvent: messages.add).wait()
+        client.send(.text, Array(#"{"op":"login","nonce":2}"#.utf8))
+        #expect(messages.waitForEnd())
+        #expect(messages.closeInfo?.code == 1008)
+        #expect(messages.texts.isEmpty)
+        let result = server.finish()
+        #expect(result.status == 1)
+        #expect(result.error.contains(#"the client's frame does not match frame 1 of the tape: $.op: recorded "auth", received "login""#))
+    }
+
+    @Test("a damaged tape is served up to the damage, said on stderr, with exit code 2")
+    func damaged() throws {
+        let folder = try Folder()
+        let path = folder.path("damaged.tape")
+        var options = TapeWriter.Options()
+        options.blockSize = 256
+        let writer = try TapeWriter(path: path, header: TapeHeader(venue: "test", wallClockStartNanoseconds: 0), options: options)
+        try writer.append(Frame(time: .zero, direction: .outbound, connection: ConnectionID(0), kind: .opened,
+                                payload: ConnectionOpened(url: "ws://venue.example/").payload))
+        for index in 0..<60 {
+            try writer.append(.text(#"{"n":\#(index),"pad":"................................"}"#, at: .milliseconds(Int64(index) + 1), .inbound))
+        }
+        try writer.close()
+        let victim = try TapeReader(path: path).blocks[2]
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[victim.offset + victim.length / 2] ^= 0x55
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+
+        let server = try ServeProcess(arguments: ["serve", path, "--once", "--pace", "max"])
+        let url = try #require(server.firstLine())
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let messages = Messages()
+        _ = try WebSocketClient.connect(to: try #require(WebSocketURL(url)), group: group, onEvent: messages.add).wait()
+        #expect(messages.waitForEnd())
+        #expect(messages.texts.count == victim.firstFrame - 1)
+        #expect(messages.closeInfo?.code == 1011)
+        let result = server.finish()
+        #expect(result.status == 2)
+        #expect(result.error.hasPrefix("tape: damaged: "))
+        #expect(result.error.contains("at offset \(victim.offset)"))
+        #expect(result.error.contains("serving the \(victim.firstFrame) frames before it"))
+    }
+
     /// Writes the synthetic session's first `frames` frames; returns connection 0's inbound text payloads.
     func writeSyntheticTape(_ path: String, frames: Int) throws -> [[UInt8]] {
         let writer = try TapeWriter(path: path, header: TapeHeader(venue: "digitex", wallClockStartNanoseconds: 0))
@@ -137,6 +197,10 @@ final class Messages: @unchecked Sendable {
     }
 
     var texts: [[UInt8]] { condition.withLock { received.filter { $0.0 == .text }.map(\.1) } }
+
+    var closeInfo: CloseInfo? {
+        condition.withLock { received.last { $0.0 == .close }.flatMap { CloseInfo(payload: $0.1) } }
+    }
 
     func waitForEnd() -> Bool {
         condition.withLock {

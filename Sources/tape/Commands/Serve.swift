@@ -51,6 +51,9 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("tls-key"), help: "The private key (PEM) for --tls-cert.")
     var tlsKey: String?
 
+    @Flag(help: "Refuse permessage-deflate even when the client offers it.")
+    var noDeflate = false
+
     @Flag(help: "Stop after the first session ends.")
     var once = false
 
@@ -95,6 +98,7 @@ struct Serve: ParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.pacing = try pacing()
+        configuration.acceptDeflate = !noDeflate
         configuration.mode = cassette ? .cassette(try rules()) : .timed
         if let tlsCertificate, let tlsKey {
             configuration.tls = ServerTLS(certificateFile: tlsCertificate, privateKeyFile: tlsKey)
