@@ -64,6 +64,8 @@ final class ReplayDriver: @unchecked Sendable {
     /// Does what the session asks until it asks to wait (for time, the client, or the socket).
     private func pump() {
         var budget = Self.sendsPerTurn
+        // Frames are written as they come and flushed once when the loop stops, whatever stops it.
+        defer { if budget < Self.sendsPerTurn { connection.flushBatch() } }
         while true {
             guard connection.channel.isWritable else {
                 waitingForWritability = true
@@ -72,7 +74,7 @@ final class ReplayDriver: @unchecked Sendable {
             guard budget > 0 else { return nextTurn() }
             switch session.next(at: Self.now()) {
             case .send(let step, let deadline):
-                connection.send(step.kind, step.payload)
+                connection.sendInBatch(step.kind, step.payload)
                 configuration.onSend?(ReplayServer.SentFrame(
                     session: id, frame: step.frame, kind: step.kind, deadline: deadline, sentAt: Self.now()
                 ))
