@@ -117,4 +117,38 @@ for deflate in [false, true] {
           + String(format: "  = %.2f× the raw read rate", (Double(received.frames) / served) / (Double(readCount) / readSeconds)))
     try server.close()
 }
+
+// Pacing precision: the first 40,000 frames of the tape at 20× real time, each frame's lateness
+// (when it went out minus its deadline, on the same monotonic clock). Never negative by design.
+final class Lateness: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int64] = []
+    func add(_ frame: ReplayServer.SentFrame) {
+        lock.withLock { values.append(frame.sentAt.nanoseconds - frame.deadline.nanoseconds) }
+    }
+    var sorted: [Int64] { lock.withLock { values.sorted() } }
+}
+do {
+    var cursor = reader.cursor()
+    var frames: [RecordedFrame] = []
+    while frames.count < 40_000, let frame = try cursor.next() { frames.append(frame) }
+    let short = try ServePlan(frames: frames)
+    let lateness = Lateness()
+    configuration.acceptDeflate = false
+    configuration.pacing = .speed(20)
+    configuration.onSend = { lateness.add($0) }
+    let server = try ReplayServer.start(plan: short, configuration: configuration, group: group)
+    let counter = Counter()
+    let wall = try seconds {
+        _ = try WebSocketClient.connect(to: WebSocketURL(server.url)!, offerDeflate: false, group: group, onEvent: counter.add).wait()
+        _ = counter.waitForEnd()
+    }
+    let late = lateness.sorted
+    let span = Double(short.scripts[0].endingTime.nanoseconds - short.scripts[0].openedAt.nanoseconds) / 1e9
+    func micro(_ value: Int64) -> String { String(format: "%.0f µs", Double(value) / 1e3) }
+    print("paced 20× (\(late.count) frames, \(String(format: "%.1f", span)) s recorded, \(String(format: "%.2f", wall)) s served): "
+          + "lateness p50 \(micro(late[late.count / 2])), p99 \(micro(late[late.count * 99 / 100])), max \(micro(late.last!)), "
+          + "early frames \(late.filter { $0 < 0 }.count)")
+    try server.close()
+}
 try group.syncShutdownGracefully()
