@@ -78,16 +78,43 @@ public struct MatchRules: Hashable, Sendable {
 private struct JSONComparison {
     let ignored: Set<String>
 
-    func difference(_ recorded: JSONValue, _ received: JSONValue, path: String) -> String? {
-        let recordedType = typeName(recorded)
-        let receivedType = typeName(received)
-        guard recordedType == receivedType else {
-            return "\(path): recorded \(phrase(recordedType)), received \(phrase(receivedType))"
+    /// What a JSON value is, for comparing and for saying what differs.
+    private enum Kind: Equatable, CustomStringConvertible {
+        case object, array, string, number, `true`, `false`, null
+
+        init(_ value: JSONValue) {
+            if value.isObject { self = .object }
+            else if value.isArray { self = .array }
+            else if value.isString { self = .string }
+            else if value.isNumber { self = .number }
+            else if value.isNull { self = .null }
+            else { self = value.bool == true ? .true : .false }
         }
-        switch recordedType {
-        case "object":
+
+        /// "an object", "a number", "true": as the value reads in a sentence.
+        var description: String {
+            switch self {
+            case .object: "an object"
+            case .array: "an array"
+            case .string: "a string"
+            case .number: "a number"
+            case .true: "true"
+            case .false: "false"
+            case .null: "null"
+            }
+        }
+    }
+
+    func difference(_ recorded: JSONValue, _ received: JSONValue, path: String) -> String? {
+        let kind = Kind(recorded)
+        let receivedKind = Kind(received)
+        guard kind == receivedKind else {
+            return "\(path): recorded \(kind), received \(receivedKind)"
+        }
+        switch kind {
+        case .object:
             return objectDifference(recorded, received, path: path)
-        case "array":
+        case .array:
             let left = recorded.elements
             let right = received.elements
             guard left.count == right.count else {
@@ -97,18 +124,18 @@ private struct JSONComparison {
                 if let found = difference(left[index], right[index], path: "\(path)[\(index)]") { return found }
             }
             return nil
-        case "string":
+        case .string:
             let left = recorded.string ?? ""
             let right = received.string ?? ""
             return left == right ? nil : "\(path): recorded \(quoted(left)), received \(quoted(right))"
-        case "number":
+        case .number:
             let left = recorded.rawBytes
             let right = received.rawBytes
             if left == right { return nil }
             if let a = recorded.decimal, let b = received.decimal, a == b { return nil }
             return "\(path): recorded \(String(decoding: left, as: UTF8.self)), received \(String(decoding: right, as: UTF8.self))"
-        default:
-            return nil  // true, false, null: the type name already says it all
+        case .true, .false, .null:
+            return nil  // the kinds are equal, and so are the values
         }
     }
 
@@ -130,23 +157,6 @@ private struct JSONComparison {
             return "\(path).\(right[rightIndex].key): not in the recorded frame"
         }
         return nil
-    }
-
-    private func typeName(_ value: JSONValue) -> String {
-        if value.isObject { return "object" }
-        if value.isArray { return "array" }
-        if value.isString { return "string" }
-        if value.isNumber { return "number" }
-        if value.isNull { return "null" }
-        return value.bool == true ? "true" : "false"
-    }
-
-    private func phrase(_ type: String) -> String {
-        switch type {
-        case "object", "array": "an \(type)"
-        case "string", "number": "a \(type)"
-        default: type
-        }
     }
 
     private func quoted(_ text: String) -> String {

@@ -147,6 +147,9 @@ final class ServeProcess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = errorPipe
         try process.run()
+        // A broken test must not hang: the server gets 60 s, then SIGTERM.
+        let running = process
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if running.isRunning { running.terminate() } }
         let pipe = errorPipe
         errorGroup.enter()
         DispatchQueue.global().async { [self] in
@@ -169,10 +172,8 @@ final class ServeProcess: @unchecked Sendable {
         }
     }
 
-    /// Waits for the process to exit (SIGTERM after 30 s, so a broken test ends).
+    /// Waits for the process to exit.
     func finish() -> (status: Int32, output: String, error: String) {
-        let process = self.process
-        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { process.terminate() } }
         let rest = output.fileHandleForReading.readDataToEndOfFile()
         errorGroup.wait()
         process.waitUntilExit()
