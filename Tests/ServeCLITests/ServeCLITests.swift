@@ -110,6 +110,19 @@ struct ServeCLITests {
         #expect(result.error.contains("serving the \(victim.firstFrame) frames before it"))
     }
 
+    @Test("without --once the server runs until SIGTERM, then exits 0")
+    func stopsOnSigterm() throws {
+        let folder = try Folder()
+        let path = folder.path("session.tape")
+        _ = try writeSyntheticTape(path, frames: 50)
+        let server = try ServeProcess(arguments: ["serve", path, "--pace", "max"])
+        #expect(server.firstLine()?.hasPrefix("ws://127.0.0.1:") == true)
+        server.process.terminate()
+        let result = server.finish()
+        #expect(result.status == 0)
+        #expect(result.error.contains("tape serve: c0 ws://127.0.0.1:"))
+    }
+
     /// Writes the synthetic session's first `frames` frames; returns connection 0's inbound text payloads.
     func writeSyntheticTape(_ path: String, frames: Int) throws -> [[UInt8]] {
         let writer = try TapeWriter(path: path, header: TapeHeader(venue: "digitex", wallClockStartNanoseconds: 0))

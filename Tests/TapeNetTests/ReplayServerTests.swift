@@ -128,6 +128,71 @@ struct ReplayServerTests {
         try group.syncShutdownGracefully()
     }
 
+    @Test("every inbound kind is played as recorded: text, binary, ping, pong, and the recorded close")
+    func everyKind() throws {
+        let frames: [Frame] = [
+            .opened(at: 0),
+            .text("hello", at: .milliseconds(1), .inbound),
+            Frame(time: .milliseconds(2), direction: .inbound, connection: ConnectionID(0), kind: .binary, payload: [0, 1, 255]),
+            Frame(time: .milliseconds(3), direction: .inbound, connection: ConnectionID(0), kind: .ping, payload: [7]),
+            Frame(time: .milliseconds(4), direction: .inbound, connection: ConnectionID(0), kind: .pong, payload: [8]),
+            Frame(time: .milliseconds(5), direction: .inbound, connection: ConnectionID(0), kind: .close,
+                  payload: CloseInfo(code: 1001, reason: "going away").payload),
+            Frame(time: .milliseconds(6), direction: .inbound, connection: ConnectionID(0), kind: .closed, payload: []),
+        ]
+        let plan = try ServePlan(frames: frames.enumerated().map { RecordedFrame(number: $0.offset, frame: $0.element) })
+        let reports = ReportLog()
+        let server = try start(plan, reports: reports)
+        let log = EventLog()
+        _ = try WebSocketClient.connect(to: WebSocketURL(server.url)!, group: group, onEvent: log.add).wait()
+        #expect(log.waitForEnd())
+        let received = log.messages
+        #expect(received.map(\.0) == [.text, .binary, .ping, .pong, .close])
+        #expect(received.map(\.1) == [Array("hello".utf8), [0, 1, 255], [7], [8], CloseInfo(code: 1001, reason: "going away").payload])
+        #expect(reports.wait(count: 1))
+        #expect(reports.all.first?.ending == "closed with a close handshake")
+        try server.close()
+        try group.syncShutdownGracefully()
+    }
+
+    @Test("a connection recorded as lost is dropped without a close frame at its recorded time")
+    func lost() throws {
+        let frames: [Frame] = [
+            .opened(at: 0),
+            .text("last words", at: .milliseconds(1), .inbound),
+            Frame(time: .milliseconds(30), direction: .inbound, connection: ConnectionID(0), kind: .lost, payload: Array("reset".utf8)),
+        ]
+        let plan = try ServePlan(frames: frames.enumerated().map { RecordedFrame(number: $0.offset, frame: $0.element) })
+        let reports = ReportLog()
+        let server = try start(plan, { $0.pacing = .realTime }, reports: reports)
+        let log = EventLog()
+        _ = try WebSocketClient.connect(to: WebSocketURL(server.url)!, group: group, onEvent: log.add).wait()
+        #expect(log.waitForEnd())
+        #expect(log.messages.map(\.0) == [.text])
+        #expect(log.wait { $0.contains { if case .lost = $0 { true } else { false } } })
+        #expect(reports.wait(count: 1))
+        #expect(reports.all.first?.ending == "dropped as recorded (reset)")
+        try server.close()
+        try group.syncShutdownGracefully()
+    }
+
+    @Test("cassette: a client that closes before the recording did ends its session without failing it")
+    func cassetteClientLeaves() throws {
+        let reports = ReportLog()
+        let server = try start(try cassettePlan(), { $0.mode = .cassette(MatchRules(ignoring: ["nonce"])) }, reports: reports)
+        let log = EventLog()
+        let client = try WebSocketClient.connect(to: WebSocketURL(server.url)!, group: group, onEvent: log.add).wait()
+        client.send(.text, Array(#"{"op":"auth","key":"k","nonce":5}"#.utf8))
+        #expect(log.waitForMessages(1))
+        client.close(code: 1000, reason: "done")
+        #expect(log.waitForEnd())
+        #expect(reports.wait(count: 1))
+        let report = reports.all.first
+        #expect(report?.succeeded == true && report?.clientLeftEarly == true && report?.matched == 1)
+        try server.close()
+        try group.syncShutdownGracefully()
+    }
+
     @Test("wss:// serving works with a self-signed certificate")
     func tls() throws {
         let certificate = try TestCertificate()

@@ -125,6 +125,14 @@ struct ServeRun {
         defer { try? group.syncShutdownGracefully() }
         let stop = DispatchSemaphore(value: 0)
         let failures = FailureCount()
+        // Listen for Ctrl-C and SIGTERM before the URL is out: a script may stop us as soon as it has it.
+        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            return source
+        }
         let server: ReplayServer
         do {
             server = try ReplayServer.start(plan: plan, configuration: configuration, group: group) { event in
@@ -147,13 +155,6 @@ struct ServeRun {
         FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
         for script in plan.scripts {
             log("\(script.connection) \(server.url)\(script.path) ← \(script.url): \(script.sendCount) frames to send, \(script.expectCount) client frames recorded")
-        }
-        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            return source
         }
         stop.wait()
         signals.forEach { $0.cancel() }
