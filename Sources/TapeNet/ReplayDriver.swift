@@ -18,6 +18,7 @@ final class ReplayDriver: @unchecked Sendable {
     private var timer: (task: Scheduled<Void>, deadline: Timestamp)?
     private var closeTimer: Scheduled<Void>?
     private var waitingForWritability = false
+    private var socketWaits = 0
     private var turnScheduled = false
     private var failure: MatchFailure?
     private var ending: String?
@@ -68,6 +69,7 @@ final class ReplayDriver: @unchecked Sendable {
         defer { if budget < Self.sendsPerTurn { connection.flushBatch() } }
         while true {
             guard connection.channel.isWritable else {
+                if !waitingForWritability { socketWaits += 1 }
                 waitingForWritability = true
                 return
             }
@@ -144,7 +146,7 @@ final class ReplayDriver: @unchecked Sendable {
             session: id, connection: session.script.connection,
             sent: session.sentCount, toSend: session.script.sendCount,
             matched: session.matchedCount, toMatch: session.mode == .timed ? 0 : session.script.expectCount,
-            failure: failure, clientLeftEarly: session.clientLeftEarly, ending: how
+            failure: failure, clientLeftEarly: session.clientLeftEarly, ending: how, socketWaits: socketWaits
         )))
     }
 

@@ -60,6 +60,9 @@ public final class ReplayServer: Sendable {
         public var clientLeftEarly: Bool
         /// How the connection ended, as the socket saw it.
         public var ending: String
+        /// Times the session paused because the client was not reading fast enough (the socket's
+        /// write buffer was full); the script went on once it drained.
+        public var socketWaits: Int
 
         public var succeeded: Bool { failure == nil }
 
@@ -67,6 +70,7 @@ public final class ReplayServer: Sendable {
             var text = "session \(session) on \(connection): sent \(sent) of \(toSend) frames"
             if toMatch > 0 { text += ", matched \(matched) of \(toMatch) client frames" }
             if clientLeftEarly { text += "; the client left first" }
+            if socketWaits > 0 { text += "; waited \(socketWaits) times for the client to read" }
             text += "; \(ending)"
             if let failure { text += "\n" + failure.description }
             return text

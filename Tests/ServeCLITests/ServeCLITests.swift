@@ -123,6 +123,16 @@ struct ServeCLITests {
         #expect(result.error.contains("tape serve: c0 ws://127.0.0.1:"))
     }
 
+    @Test("tape serve --help describes the routing, pacing, cassette mode and exit codes")
+    func help() throws {
+        let result = try ServeProcess(arguments: ["serve", "--help"]).finish()
+        #expect(result.status == 0)
+        for phrase in ["USAGE: tape serve <file>", "--pace <pace>", "--cassette", "--ignore-field", "--tls-cert", "--once",
+                       "?tape-connection=N", "64 bad"] {
+            #expect(result.output.contains(phrase), "\(phrase)")
+        }
+    }
+
     /// Writes the synthetic session's first `frames` frames; returns connection 0's inbound text payloads.
     func writeSyntheticTape(_ path: String, frames: Int) throws -> [[UInt8]] {
         let writer = try TapeWriter(path: path, header: TapeHeader(venue: "digitex", wallClockStartNanoseconds: 0))

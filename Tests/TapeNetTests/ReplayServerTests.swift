@@ -193,6 +193,30 @@ struct ReplayServerTests {
         try group.syncShutdownGracefully()
     }
 
+    @Test("frames larger than the socket's write buffer wait for the client to read, and all arrive in order")
+    func backpressure() throws {
+        var frames: [Frame] = [.opened(at: 0)]
+        for index in 0..<120 {
+            var payload = [UInt8](repeating: UInt8(index), count: 200_000)
+            payload[0] = UInt8(index)
+            frames.append(Frame(time: .milliseconds(1), direction: .inbound, connection: ConnectionID(0), kind: .binary, payload: payload))
+        }
+        let plan = try ServePlan(frames: frames.enumerated().map { RecordedFrame(number: $0.offset, frame: $0.element) })
+        let reports = ReportLog()
+        let server = try start(plan, { $0.acceptDeflate = false }, reports: reports)
+        let log = EventLog()
+        _ = try WebSocketClient.connect(to: WebSocketURL(server.url)!, group: group, onEvent: log.add).wait()
+        #expect(log.waitForEnd())
+        let binaries = log.messages.filter { $0.0 == .binary }.map(\.1)
+        let inOrder = binaries.count == 120 && binaries.enumerated().allSatisfy { $0.element.count == 200_000 && $0.element[0] == UInt8($0.offset) }
+        #expect(inOrder, "received \(binaries.count) of 120 frames")
+        #expect(reports.wait(count: 1))
+        #expect((reports.all.first?.socketWaits ?? 0) > 0, "a 200 kB frame is over the 64 kB high-water mark, so the session must have waited")
+        #expect(reports.all.first?.sent == 120)
+        try server.close()
+        try group.syncShutdownGracefully()
+    }
+
     @Test("wss:// serving works with a self-signed certificate")
     func tls() throws {
         let certificate = try TestCertificate()
