@@ -107,7 +107,8 @@ public struct ServeSession: Sendable {
     public mutating func clientEnded() {
         switch state {
         case .ready, .playing:
-            clientLeftEarly = position < script.steps.count
+            // Only close frames left (the client's close, the venue's answer) is leaving on time.
+            clientLeftEarly = script.steps[position...].contains { $0.kind != .close }
             state = .ended
         case .ended, .failed:
             break

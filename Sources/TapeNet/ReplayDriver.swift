@@ -51,6 +51,10 @@ final class ReplayDriver: @unchecked Sendable {
 
     func handle(_ event: WebSocketEvent) {
         switch event {
+        case .received(.close, _):
+            // The client is closing (the handler answers it): nothing more may be sent after the
+            // answer, so the session ends here, as recorded or early.
+            session.clientEnded()
         case .received(let kind, let payload):
             guard case .cassette = session.mode else { return }
             session.receivedFrame(kind, payload, at: Self.now())

@@ -30,6 +30,39 @@ struct ServeCLITests {
         #expect(result.error.contains("session 1 on c0: sent \(expected.count) of \(expected.count) frames"))
     }
 
+    @Test("--tls-cert and --tls-key serve wss:// to a client that trusts the certificate")
+    func tls() throws {
+        let folder = try Folder()
+        let path = folder.path("session.tape")
+        let expected = try writeSyntheticTape(path, frames: 100)
+        let certificate = folder.path("cert.pem"), key = folder.path("key.pem")
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", certificate]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        try #require(openssl.terminationStatus == 0)
+
+        let server = try ServeProcess(arguments: ["serve", path, "--once", "--pace", "max", "--tls-cert", certificate, "--tls-key", key])
+        let url = try #require(server.firstLine())
+        #expect(url.hasPrefix("wss://127.0.0.1:"))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let messages = Messages()
+        _ = try WebSocketClient.connect(to: try #require(WebSocketURL(url)), tls: ClientTLS(caFile: certificate),
+                                        group: group, onEvent: messages.add).wait()
+        #expect(messages.waitForEnd())
+        let same = messages.texts == expected
+        #expect(same)
+        #expect(server.finish().status == 0)
+
+        let lonely = try ServeProcess(arguments: ["serve", path, "--tls-cert", certificate]).finish()
+        #expect(lonely.status == 64)
+        #expect(lonely.error.contains("--tls-cert and --tls-key go together"))
+    }
+
     @Test("an unknown pacing is a usage error (64); a tape with no inbound frames says so (1)")
     func badInput() throws {
         let folder = try Folder()

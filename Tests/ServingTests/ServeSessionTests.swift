@@ -140,6 +140,20 @@ struct ServeSessionTests {
         #expect(damaged.next(at: .zero) == .close(code: 1011, reason: "the tape is damaged here; nothing more can be replayed"))
     }
 
+    @Test("a client that closes where the recorded client closed has not left early")
+    func clientClosesOnTime() throws {
+        let frames = [
+            Tape.opened("ws://h/", at: 0), Tape.inbound("a", at: 1),
+            Tape.event(.close, .outbound, CloseInfo(code: 1000).payload, at: 2),
+            Tape.event(.close, .inbound, CloseInfo(code: 1000).payload, at: 3),
+        ]
+        var session = ServeSession(script: try ServePlan(frames: Tape.numbered(frames)).scripts[0], mode: .timed, pacing: .asFastAsPossible)
+        session.start(at: .zero)
+        #expect(sent(session.next(at: .zero))?.frame == 1)
+        session.clientEnded()
+        #expect(!session.clientLeftEarly && session.isOver)
+    }
+
     @Test("a client that leaves ends the session")
     func clientLeaves() throws {
         var session = try session(.timed, .realTime)
