@@ -5,9 +5,7 @@ import TapeCore
 public struct MatchFailure: Hashable, Sendable, CustomStringConvertible {
     /// The recorded client frame's number on the tape; nil when the recording expected nothing more.
     public var frame: Int?
-    public var recorded: (kind: FrameKind, payload: [UInt8])? {
-        recordedKind.map { ($0, recordedPayload) }
-    }
+    /// The recorded client frame (nil and empty when the recording expected nothing more).
     public var recordedKind: FrameKind?
     public var recordedPayload: [UInt8]
     public var receivedKind: FrameKind
@@ -34,13 +32,22 @@ public struct MatchFailure: Hashable, Sendable, CustomStringConvertible {
         return lines.joined(separator: "\n")
     }
 
-    /// A close reason (at most 123 bytes, RFC 6455 §5.5) naming the frame and both frames, shortened.
+    /// A close reason (at most 123 bytes, RFC 6455 §5.5): the frame number and the difference, then
+    /// as much of both frames as fits ("frame 3 mismatch: $.px: recorded 100, received 101; recorded
+    /// {"op":… received {"op":…"). stderr gets the whole story (`description`).
     public var closeReason: String {
-        let head = frame.map { "frame \($0) mismatch: " } ?? "unexpected frame: "
-        let received = Self.show(receivedKind, receivedPayload, limit: 40)
-        guard let recordedKind else { return Self.truncated(head + "received " + received, to: 123) }
-        let recorded = Self.show(recordedKind, recordedPayload, limit: 40)
-        return Self.truncated(head + "recorded " + recorded + " received " + received, to: 123)
+        let limit = 123
+        let head = (frame.map { "frame \($0) mismatch: " } ?? "unexpected frame: ") + difference
+        guard head.utf8.count + 40 <= limit else { return Self.truncated(head, to: limit) }
+        let room = limit - head.utf8.count
+        guard let recordedKind else {
+            return Self.truncated(head + "; received " + Self.show(receivedKind, receivedPayload, limit: room - 14), to: limit)
+        }
+        // Each snippet may end in "…" (3 bytes).
+        let each = (room - "; recorded ".utf8.count - " received ".utf8.count) / 2 - 3
+        let recorded = Self.show(recordedKind, recordedPayload, limit: each)
+        let received = Self.show(receivedKind, receivedPayload, limit: each)
+        return Self.truncated(head + "; recorded " + recorded + " received " + received, to: limit)
     }
 
     /// Text frames as text (control characters escaped), others in hex; at most `limit` characters.

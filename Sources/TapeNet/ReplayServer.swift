@@ -110,10 +110,10 @@ public final class ReplayServer: Sendable {
                 do {
                     let seed = try registry.assign(plan: plan, target: request.target)
                     onEvent(.started(session: seed.id, connection: plan.scripts[seed.script].connection,
-                                     client: request.remoteAddress, target: request.target))
+                                     client: shortAddress(request.remoteAddress), target: request.target))
                     return eventLoop.makeSucceededFuture(.accept(headers: [], session: seed))
                 } catch {
-                    onEvent(.refused(client: request.remoteAddress, target: request.target, reason: "\(error)"))
+                    onEvent(.refused(client: shortAddress(request.remoteAddress), target: request.target, reason: "\(error)"))
                     return eventLoop.makeSucceededFuture(.refuse(status: 404, body: "tape serve: \(error)"))
                 }
             },
@@ -132,6 +132,11 @@ public final class ReplayServer: Sendable {
     public func close() throws {
         try server.close()
     }
+}
+
+/// "127.0.0.1:52108" from NIO's "[IPv4]127.0.0.1/127.0.0.1:52108".
+func shortAddress(_ description: String) -> String {
+    description.split(separator: "/").last.map(String.init) ?? description
 }
 
 /// Which script a new session plays, and its number.

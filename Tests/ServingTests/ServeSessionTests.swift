@@ -93,7 +93,7 @@ struct ServeSessionTests {
         }
         #expect(failure.frame == 1)
         #expect(failure.difference == #"$.op: recorded "auth", received "login""#)
-        #expect(failure.closeReason == #"frame 1 mismatch: recorded {"op":"auth","nonce":1} received {"op":"login","nonce":1}"#)
+        #expect(failure.closeReason == #"frame 1 mismatch: $.op: recorded "auth", received "login"; recorded {"op":"auth","nonce… received {"op":"login","nonc…"#)
         #expect(failure.description.contains(#"  recorded text: {"op":"auth","nonce":1}"#))
         #expect(failure.description.contains(#"  received text: {"op":"login","nonce":1}"#))
         #expect(session.next(at: .zero) == .finished)
@@ -110,13 +110,25 @@ struct ServeSessionTests {
             return
         }
         #expect(failure.frame == nil && failure.receivedPayload == Array("more".utf8))
-        #expect(failure.closeReason == "unexpected frame: received more")
+        #expect(failure.closeReason == "unexpected frame: the recording has no more client frames on connection c0; received more")
 
         var leaving = try self.session(.cassette(MatchRules()), .asFastAsPossible)
         leaving.start(at: .zero)
         leaving.receivedFrame(.close, [3, 232], at: .zero)
         #expect(leaving.next(at: .zero) == .finished)
         #expect(leaving.clientLeftEarly && leaving.sentCount == 0)
+    }
+
+    @Test("a close reason never passes 123 bytes, whatever the frames hold")
+    func closeReasonLimit() {
+        let long = Array(String(repeating: #"{"name":"é✓ü"}"#, count: 50).utf8)
+        for difference in ["short", String(repeating: "ß", count: 200)] {
+            let failure = MatchFailure(frame: 123_456, recorded: (.text, long), received: (.text, long + [0x20]), difference: difference)
+            #expect(failure.closeReason.utf8.count <= 123)
+            #expect(failure.closeReason.hasPrefix("frame 123456 mismatch: "))
+            let unexpected = MatchFailure(frame: nil, recorded: nil, received: (.binary, long), difference: difference)
+            #expect(unexpected.closeReason.utf8.count <= 123)
+        }
     }
 
     @Test("timed mode does not wait for the client's frames")

@@ -118,7 +118,7 @@ struct ReplayServerTests {
         #expect(log.waitForEnd())
         let close = log.messages.last.flatMap { $0.0 == .close ? CloseInfo(payload: $0.1) : nil }
         #expect(close?.code == 1008)
-        #expect(close?.reason == #"frame 3 mismatch: recorded {"op":"order","px":100,"clOrdId":"a"} received {"op":"order","px":101,"clOrdId":"a"}"#)
+        #expect(close?.reason == #"frame 3 mismatch: $.px: recorded 100, received 101; recorded {"op":"order","px":100,… received {"op":"order","px":101,…"#)
         #expect(reports.wait(count: 1))
         let failure = reports.all.first?.failure
         #expect(failure?.frame == 3)
