@@ -30,14 +30,15 @@ public struct ServePlan: Hashable, Sendable {
         self.framesRead = framesRead
     }
 
-    /// Reads a tape up to its first damage (a damaged tape serves what comes before it).
-    public static func load(_ reader: TapeReader) throws(ServeError) -> ServePlan {
+    /// Reads a tape up to its first damage (a damaged tape serves what comes before it), decoding
+    /// blocks on `parallelism` threads. The plan holds the served frames in memory.
+    public static func load(_ reader: TapeReader, parallelism: Int = 1) throws(ServeError) -> ServePlan {
         var builder = ServePlanBuilder()
         let firstDamage = reader.damage.min { $0.offset < $1.offset }
         // Blocks after a damaged stretch are readable, but serving them would skip frames silently.
         let stopFrame = firstDamage.flatMap { damage in reader.blocks.first { $0.offset > damage.offset }?.firstFrame } ?? .max
         var note = firstDamage.map { "the tape is damaged at bytes \($0.offset)–\($0.offset + $0.length - 1) (\($0.reason))" }
-        var cursor = reader.cursor()
+        var cursor = reader.cursor(options: FrameCursor.Options(parallelism: parallelism))
         do {
             while let recorded = try cursor.next(), recorded.number < stopFrame {
                 builder.add(recorded)

@@ -217,6 +217,24 @@ struct ReplayServerTests {
         try group.syncShutdownGracefully()
     }
 
+    @Test("two clients at once each get their own recorded connection, whole")
+    func concurrentClients() throws {
+        let plan = try Self.syntheticPlan(frames: 2000)
+        let server = try start(plan)
+        let logs = [EventLog(), EventLog()]
+        let clients = try logs.map { log in
+            WebSocketClient.connect(to: WebSocketURL(server.url)!, group: group, onEvent: log.add)
+        }.map { try $0.wait() }
+        #expect(clients.count == 2)
+        #expect(logs.allSatisfy { $0.waitForEnd() })
+        let streams = logs.map { $0.messages.filter { $0.0 == .text }.map(\.1) }
+        let scripts = plan.scripts.map { $0.steps.filter { $0.role == .send }.map(\.payload) }
+        let bothWhole = (streams[0] == scripts[0] && streams[1] == scripts[1]) || (streams[0] == scripts[1] && streams[1] == scripts[0])
+        #expect(bothWhole, "received \(streams.map(\.count)), recorded \(scripts.map(\.count))")
+        try server.close()
+        try group.syncShutdownGracefully()
+    }
+
     @Test("wss:// serving works with a self-signed certificate")
     func tls() throws {
         let certificate = try TestCertificate()

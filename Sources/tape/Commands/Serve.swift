@@ -85,7 +85,7 @@ struct Serve: ParsableCommand {
         let plan = try reportingErrors {
             let reader = try TapeReader(path: file)
             do {
-                return try ServePlan.load(reader)
+                return try ServePlan.load(reader, parallelism: ProcessInfo.processInfo.activeProcessorCount)
             } catch let error as ServeError {
                 printError(error.description)
                 throw Exit.failure
