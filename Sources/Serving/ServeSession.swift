@@ -82,13 +82,13 @@ public struct ServeSession: Sendable {
     }
 
     /// The client connected (the upgrade is done) at `now`.
-    public mutating func start(at now: Timestamp) {
+    public mutating func connected(at now: Timestamp) {
         switch state {
         case .ready:
             state = .playing
             lastDeadline = now
         case .playing, .ended, .failed:
-            preconditionFailure("start(at:) called twice, in state \(state)")
+            preconditionFailure("connected(at:) called twice, in state \(state)")
         }
     }
 
@@ -104,7 +104,7 @@ public struct ServeSession: Sendable {
     }
 
     /// The client's connection ended (closed or lost); nothing more will be sent.
-    public mutating func clientEnded() {
+    public mutating func disconnected() {
         switch state {
         case .ready, .playing:
             // Only close frames left (the client's close, the venue's answer) is leaving on time.
@@ -126,7 +126,7 @@ public struct ServeSession: Sendable {
     public mutating func next(at now: Timestamp) -> Action {
         switch state {
         case .ready:
-            preconditionFailure("next(at:) before start(at:)")
+            preconditionFailure("next(at:) before connected(at:)")
         case .ended, .failed:
             return .finished
         case .playing:

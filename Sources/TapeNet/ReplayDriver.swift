@@ -44,7 +44,7 @@ final class ReplayDriver: @unchecked Sendable {
         }
         try? connection.channel.pipeline.syncOperations.addHandler(watcher)
         eventLoop.execute { [self] in
-            session.start(at: Self.now())
+            session.connected(at: Self.now())
             pump()
         }
     }
@@ -54,7 +54,7 @@ final class ReplayDriver: @unchecked Sendable {
         case .received(.close, _):
             // The client is closing (the handler answers it): nothing more may be sent after the
             // answer, so the session ends here, as recorded or early.
-            session.clientEnded()
+            session.disconnected()
         case .received(let kind, let payload):
             guard case .cassette = session.mode else { return }
             session.receivedFrame(kind, payload, at: Self.now())
@@ -141,7 +141,7 @@ final class ReplayDriver: @unchecked Sendable {
     private func finish(_ how: String) {
         guard !reported else { return }
         reported = true
-        session.clientEnded()
+        session.disconnected()
         timer?.task.cancel()
         timer = nil
         closeTimer?.cancel()

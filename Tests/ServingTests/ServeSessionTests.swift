@@ -24,7 +24,7 @@ struct ServeSessionTests {
     @Test("timed at max speed: every inbound frame at once, in order, then the recorded drop")
     func maxSpeed() throws {
         var session = try session(.timed, .asFastAsPossible)
-        session.start(at: .ms(1000))
+        session.connected(at: .ms(1000))
         #expect(sent(session.next(at: .ms(1000)))?.frame == 2)
         #expect(sent(session.next(at: .ms(1000)))?.frame == 3)
         #expect(session.next(at: .ms(1000)) == .drop(reason: "reset"))
@@ -35,7 +35,7 @@ struct ServeSessionTests {
     @Test("real time: each frame waits for its deadline, an early timer sends nothing, a late one keeps the schedule")
     func realTime() throws {
         var session = try session(.timed, .realTime)
-        session.start(at: .ms(1000))
+        session.connected(at: .ms(1000))
         // opened at 10, first inbound at 25: 15 ms after the start.
         #expect(session.next(at: .ms(1000)) == .wait(until: .ms(1015)))
         #expect(session.next(at: .ms(1014)) == .wait(until: .ms(1015)))
@@ -50,10 +50,10 @@ struct ServeSessionTests {
     @Test("speed-ups divide the gaps and a cap shortens the long ones")
     func speeds() throws {
         var double = try session(.timed, .speed(2))
-        double.start(at: .zero)
+        double.connected(at: .zero)
         #expect(double.next(at: .zero) == .wait(until: Timestamp(nanoseconds: 7_500_000)))
         var capped = try session(.timed, .realTimeCappingGaps(at: .milliseconds(50)))
-        capped.start(at: .zero)
+        capped.connected(at: .zero)
         #expect(sent(capped.next(at: .ms(15)))?.frame == 2)
         #expect(capped.next(at: .ms(15)) == .wait(until: .ms(65)))
     }
@@ -61,7 +61,7 @@ struct ServeSessionTests {
     @Test("cassette: the reply waits for a matching client frame, then is paced from its arrival")
     func cassetteMatch() throws {
         var session = try session(.cassette(MatchRules(ignoring: ["nonce"])), .realTime)
-        session.start(at: .ms(1000))
+        session.connected(at: .ms(1000))
         #expect(session.next(at: .ms(1000)) == .waitForClient)
         #expect(session.next(at: .ms(1500)) == .waitForClient)
         session.receivedFrame(.ping, [1], at: .ms(1600))
@@ -76,7 +76,7 @@ struct ServeSessionTests {
     @Test("cassette: a client frame that arrived early waits in the queue for its turn")
     func cassetteEarly() throws {
         var session = try session(.cassette(MatchRules(ignoring: ["nonce"])), .asFastAsPossible)
-        session.start(at: .ms(0))
+        session.connected(at: .ms(0))
         session.receivedFrame(.text, Array(#"{"op":"auth","nonce":2}"#.utf8), at: .ms(0))
         #expect(sent(session.next(at: .ms(1)))?.frame == 2)
         #expect(sent(session.next(at: .ms(1)))?.frame == 3)
@@ -85,7 +85,7 @@ struct ServeSessionTests {
     @Test("cassette: a mismatch fails the session with the frame number and both frames")
     func cassetteMismatch() throws {
         var session = try session(.cassette(MatchRules()), .asFastAsPossible)
-        session.start(at: .zero)
+        session.connected(at: .zero)
         session.receivedFrame(.text, Array(#"{"op":"login","nonce":1}"#.utf8), at: .zero)
         guard case .fail(let failure) = session.next(at: .zero) else {
             Issue.record("expected a failure")
@@ -102,7 +102,7 @@ struct ServeSessionTests {
     @Test("cassette: a frame past the last recorded client frame fails; a close there is the client leaving")
     func cassetteExtra() throws {
         var session = try session(.cassette(MatchRules()), .asFastAsPossible)
-        session.start(at: .zero)
+        session.connected(at: .zero)
         session.receivedFrame(.text, Array(#"{"op":"auth","nonce":1}"#.utf8), at: .zero)
         session.receivedFrame(.text, Array("more".utf8), at: .zero)
         guard case .fail(let failure) = session.next(at: .zero) else {
@@ -113,7 +113,7 @@ struct ServeSessionTests {
         #expect(failure.closeReason == "unexpected frame: the recording has no more client frames on connection c0; received more")
 
         var leaving = try self.session(.cassette(MatchRules()), .asFastAsPossible)
-        leaving.start(at: .zero)
+        leaving.connected(at: .zero)
         leaving.receivedFrame(.close, [3, 232], at: .zero)
         #expect(leaving.next(at: .zero) == .finished)
         #expect(leaving.clientLeftEarly && leaving.sentCount == 0)
@@ -134,7 +134,7 @@ struct ServeSessionTests {
     @Test("timed mode does not wait for the client's frames")
     func timedIgnoresClient() throws {
         var session = try session(.timed, .asFastAsPossible)
-        session.start(at: .zero)
+        session.connected(at: .zero)
         session.receivedFrame(.text, Array("anything".utf8), at: .zero)
         #expect(sent(session.next(at: .zero))?.frame == 2)
     }
@@ -143,11 +143,11 @@ struct ServeSessionTests {
     func endings() throws {
         let frames = [Tape.opened("ws://h/", at: 0), Tape.inbound("a", at: 1)]
         var ended = ServeSession(script: try ServePlan(frames: Tape.numbered(frames)).scripts[0], mode: .timed, pacing: .asFastAsPossible)
-        ended.start(at: .zero)
+        ended.connected(at: .zero)
         _ = ended.next(at: .zero)
         #expect(ended.next(at: .zero) == .close(code: 1000, reason: "end of tape"))
         var damaged = ServeSession(script: try ServePlan(frames: Tape.numbered(frames), damage: "x").scripts[0], mode: .timed, pacing: .asFastAsPossible)
-        damaged.start(at: .zero)
+        damaged.connected(at: .zero)
         _ = damaged.next(at: .zero)
         #expect(damaged.next(at: .zero) == .close(code: 1011, reason: "the tape is damaged here; nothing more can be replayed"))
     }
@@ -160,17 +160,17 @@ struct ServeSessionTests {
             Tape.event(.close, .inbound, CloseInfo(code: 1000).payload, at: 3),
         ]
         var session = ServeSession(script: try ServePlan(frames: Tape.numbered(frames)).scripts[0], mode: .timed, pacing: .asFastAsPossible)
-        session.start(at: .zero)
+        session.connected(at: .zero)
         #expect(sent(session.next(at: .zero))?.frame == 1)
-        session.clientEnded()
+        session.disconnected()
         #expect(!session.clientLeftEarly && session.isOver)
     }
 
     @Test("a client that leaves ends the session")
     func clientLeaves() throws {
         var session = try session(.timed, .realTime)
-        session.start(at: .zero)
-        session.clientEnded()
+        session.connected(at: .zero)
+        session.disconnected()
         #expect(session.next(at: .zero) == .finished)
         #expect(session.clientLeftEarly && session.isOver)
     }
