@@ -58,6 +58,14 @@ struct MatchRulesTests {
         #expect(rules.compare(recorded: (.close, [3, 232]), received: (.close, [3, 233, 0x62])) == .match)
     }
 
+    @Test("the volatile fields cover ids, timestamps, nonces and signatures")
+    func volatileFields() {
+        let recorded = #"{"id":1,"clOrdId":"a","timestamp":1,"nonce":"x","signature":"s","op":"order"}"#
+        let received = #"{"id":2,"clOrdId":"b","timestamp":2,"nonce":"y","signature":"t","op":"order"}"#
+        #expect(compare(MatchRules(ignoring: MatchRules.volatileFields), recorded, received) == .match)
+        #expect(compare(MatchRules(ignoring: MatchRules.volatileFields), recorded, #"{"op":"cancel"}"#) == .mismatch(#"$.op: recorded "order", received "cancel""#))
+    }
+
     @Test("ignored field names are kept sorted and unique")
     func fieldsSorted() {
         #expect(MatchRules(ignoring: ["nonce", "id", "nonce"]).ignoredFields == ["id", "nonce"])

@@ -45,6 +45,9 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("ignore-field"), help: "A JSON field ignored at any depth when matching (repeatable, or comma-separated), e.g. id,timestamp,nonce,signature,clOrdId.")
     var ignoredFields: [String] = []
 
+    @Flag(help: "Also ignore the fields that change on every run of a typical trading client: \(MatchRules.volatileFields.joined(separator: ", ")).")
+    var ignoreVolatile = false
+
     @Option(name: .customLong("tls-cert"), help: "Serve wss:// with this certificate chain (PEM); needs --tls-key.")
     var tlsCertificate: String?
 
@@ -78,7 +81,8 @@ struct Serve: ParsableCommand {
             throw ValidationError("unknown --match '\(match)'; use json or exact")
         }
         let fields = ignoredFields.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        return MatchRules(comparison: comparison, ignoring: fields.filter { !$0.isEmpty })
+        return MatchRules(comparison: comparison,
+                          ignoring: fields.filter { !$0.isEmpty } + (ignoreVolatile ? MatchRules.volatileFields : []))
     }
 
     func run() throws {
