@@ -54,7 +54,7 @@ public struct ServePlan: Hashable, Sendable {
     public func route(target: String, sessionsSoFar: [Int]) throws(ServeError) -> Int {
         precondition(sessionsSoFar.count == scripts.count, "one session count per script")
         if let requested = Self.requestedConnection(in: target) {
-            guard let index = scripts.firstIndex(where: { $0.connection.rawValue == requested }) else {
+            guard let index = scripts.firstIndex(where: { String($0.connection.rawValue) == requested }) else {
                 let served = scripts.map { String($0.connection.rawValue) }.joined(separator: ", ")
                 throw ServeError(.unknownConnection, "no recorded connection \(requested) to serve",
                                  place: target, remedy: "ask for one of: \(served)")
@@ -68,12 +68,12 @@ public struct ServePlan: Hashable, Sendable {
         return candidates.min { sessionsSoFar[$0] < sessionsSoFar[$1] }!
     }
 
-    /// N from a `tape-connection=N` query parameter.
-    static func requestedConnection(in target: String) -> UInt32? {
+    /// N from a `tape-connection=N` query parameter, as written.
+    static func requestedConnection(in target: String) -> String? {
         guard let question = target.firstIndex(of: "?") else { return nil }
         for parameter in target[target.index(after: question)...].split(separator: "&") {
-            let parts = parameter.split(separator: "=", maxSplits: 1)
-            if parts.count == 2, parts[0] == "tape-connection" { return UInt32(parts[1]) ?? .max }
+            let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if parts[0] == "tape-connection" { return parts.count == 2 ? String(parts[1]) : "" }
         }
         return nil
     }

@@ -78,6 +78,8 @@ struct ServePlanTests {
         #expect(try plan.route(target: "/md?tape-connection=7", sessionsSoFar: [0, 0, 9]) == 2)
         let unknown = #expect(throws: ServeError.self) { try plan.route(target: "/?tape-connection=3", sessionsSoFar: [0, 0, 0]) }
         #expect(unknown?.description == "no recorded connection 3 to serve: /?tape-connection=3; ask for one of: 2, 4, 7")
+        let garbled = #expect(throws: ServeError.self) { try plan.route(target: "/?tape-connection=x", sessionsSoFar: [0, 0, 0]) }
+        #expect(garbled?.description == "no recorded connection x to serve: /?tape-connection=x; ask for one of: 2, 4, 7")
     }
 
     @Test("the path of a URL or request target")
