@@ -61,6 +61,9 @@ struct ServeCLITests {
         let lonely = try ServeProcess(arguments: ["serve", path, "--tls-cert", certificate]).finish()
         #expect(lonely.status == 64)
         #expect(lonely.error.contains("--tls-cert and --tls-key go together"))
+        let missing = try ServeProcess(arguments: ["serve", path, "--tls-cert", certificate, "--tls-key", folder.path("none.pem")]).finish()
+        #expect(missing.status == 64)
+        #expect(missing.error.contains("--tls-key: cannot read '\(folder.path("none.pem"))'; give a PEM file"))
     }
 
     @Test("an unknown pacing is a usage error (64); a tape with no inbound frames says so (1)")

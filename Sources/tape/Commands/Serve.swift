@@ -67,6 +67,11 @@ struct Serve: ParsableCommand {
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
+        for (flag, path) in [("--tls-cert", tlsCertificate), ("--tls-key", tlsKey)] {
+            if let path, !FileManager.default.isReadableFile(atPath: path) {
+                throw ValidationError("\(flag): cannot read '\(path)'; give a PEM file")
+            }
+        }
     }
 
     func pacing() throws -> Pacing {
@@ -152,7 +157,8 @@ struct ServeRun {
                 }
             }
         } catch {
-            printError("cannot listen on \(configuration.host):\(configuration.port) (\(error)); pick another --host or --port")
+            let remedy = configuration.tls == nil ? "pick another --host or --port" : "check --tls-cert and --tls-key, or pick another --host or --port"
+            printError("cannot serve on \(configuration.host):\(configuration.port) (\(error)); \(remedy)")
             throw Exit.failure
         }
         // Unbuffered, so that a script waiting for the URL gets it at once.
