@@ -103,7 +103,7 @@ public struct ServeSession: Sendable {
         }
     }
 
-    /// The client's connection ended (closed or lost); nothing more will be sent.
+    /// The client sent a close, or its connection ended: nothing more will be sent.
     public mutating func disconnected() {
         switch state {
         case .ready, .playing:
