@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Samples", targets: ["Samples"]),
         .library(name: "Exchange", targets: ["Exchange"]),
         .library(name: "Simulators", targets: ["Simulators"]),
+        .library(name: "Serving", targets: ["Serving"]),
         .library(name: "TapeNet", targets: ["TapeNet"]),
         .executable(name: "tape", targets: ["tape"]),
     ],
@@ -37,7 +38,7 @@ let package = Package(
         .target(
             name: "TapeNet",
             dependencies: [
-                "TapeCore", "TapeFormat", "WebSocketWire", "Venues", "Simulators",
+                "TapeCore", "TapeFormat", "WebSocketWire", "Venues", "Simulators", "Serving",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -55,6 +56,9 @@ let package = Package(
         // Venue simulators: each venue's WebSocket dialect (sessions, auth, rate limits, channels)
         // over one shared Exchange and seeded market, without sockets or a clock.
         .target(name: "Simulators", dependencies: ["TapeCore", "Venues", "Exchange"]),
+        // What a replay server plays and when, without sockets: per-connection scripts from a tape,
+        // the session state machine (pacing, cassette expectations) and the frame matching rules.
+        .target(name: "Serving", dependencies: ["TapeCore", "TapeFormat", "Venues"]),
         // The command line; each subcommand's run() stays short and calls a library.
         .executableTarget(
             name: "tape",
@@ -73,7 +77,10 @@ let package = Package(
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "TapeCore"]),
         .testTarget(name: "VenuesTests", dependencies: ["Venues", "TapeCore"]),
         .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "Venues", "Exchange", "TapeCore"]),
+        .testTarget(name: "ServingTests", dependencies: ["Serving", "TapeCore", "TapeFormat"]),
         // Runs the built `tape` executable as a user would; depends on it so it is built first.
         .testTarget(name: "TapeCLITests", dependencies: ["tape", "TapeNet", "TapeFormat", "Samples"]),
+        // Runs `tape serve` and connects to it over a real socket.
+        .testTarget(name: "ServeCLITests", dependencies: ["tape", "TapeNet", "TapeFormat", "Samples"]),
     ]
 )

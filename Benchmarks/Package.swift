@@ -44,6 +44,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Frames per second `tape serve` delivers to one client, against the raw read rate of the tape.
+        .executableTarget(
+            name: "servebench",
+            dependencies: [
+                .product(name: "TapeNet", package: "Tapedeck"),
+                .product(name: "Serving", package: "Tapedeck"),
+                .product(name: "TapeFormat", package: "Tapedeck"),
+                .product(name: "TapeCore", package: "Tapedeck"),
+                .product(name: "Samples", package: "Tapedeck"),
+            ]
+        ),
         .executableTarget(
             name: "tapebench",
             dependencies: [

@@ -63,7 +63,10 @@ public enum WebSocketClient {
                         upgraded(channel: channel, response: response, url: url, requestHeaders: requestHeaders,
                                  behaviour: behaviour, onEvent: onEvent, opened: opened)
                     }
+                    // Frames the server sends right after its 101 can arrive in the same read as the
+                    // response: the HTTP decoder must hand them on, not drop them (NIO's default).
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .forwardBytes,
                         withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
                     )
                     try channel.pipeline.syncOperations.addHandler(HandshakeWatcher(url: url.description, opened: opened))

@@ -25,6 +25,17 @@ public final class WebSocketConnection: Sendable {
         }
     }
 
+    /// On the event loop: sends without flushing; `flushBatch()` writes the batch out (the replay
+    /// server's fast path: one socket write per batch instead of per frame).
+    func sendInBatch(_ kind: FrameKind, _ payload: [UInt8]) {
+        handler.value.send(kind, payload, flush: false)
+    }
+
+    /// On the event loop: writes out what `sendInBatch` left waiting.
+    func flushBatch() {
+        handler.value.flush()
+    }
+
     /// Starts the close handshake.
     public func close(code: UInt16 = 1000, reason: String = "") {
         send(.close, CloseInfo(code: code, reason: reason).payload)

@@ -110,8 +110,9 @@ final class WebSocketMessageHandler: ChannelInboundHandler, RemovableChannelHand
 
     // MARK: Sending
 
-    /// Sends a message or control frame; text and binary are compressed when negotiated.
-    func send(_ kind: FrameKind, _ payload: [UInt8]) {
+    /// Sends a message or control frame; text and binary are compressed when negotiated. Without
+    /// `flush`, the frame waits for the next `flush()` (a batch costs one write to the socket).
+    func send(_ kind: FrameKind, _ payload: [UInt8], flush: Bool = true) {
         guard let context else { return }
         let opcode: WebSocketOpcode
         var bytes = payload
@@ -138,13 +139,22 @@ final class WebSocketMessageHandler: ChannelInboundHandler, RemovableChannelHand
             data: context.channel.allocator.buffer(bytes: bytes)
         )
         guard kind == .close else {
-            context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+            if flush {
+                context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+            } else {
+                context.write(wrapOutboundOut(frame), promise: nil)
+            }
             return
         }
         context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { [self] _ in
             closeWritten = true
             closeIfHandshakeDone(context)
         }
+    }
+
+    /// Writes out what `send(_:_:flush: false)` left waiting.
+    func flush() {
+        context?.flush()
     }
 
     private func closeIfHandshakeDone(_ context: ChannelHandlerContext) {
