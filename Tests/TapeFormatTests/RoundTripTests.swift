@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Samples
 import TapeCore
 @testable import TapeFormat
 
@@ -104,4 +105,21 @@ func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, 
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+@Suite("The synthetic session")
+struct SyntheticSessionTests {
+    @Test("every text frame of the demo session is valid JSON, and the same seed gives the same frames")
+    func validJSON() throws {
+        var first = SyntheticSession(seed: 7)
+        var second = SyntheticSession(seed: 7)
+        for _ in 0..<5_000 {
+            let frame = first.next()
+            #expect(frame == second.next())
+            guard frame.kind == .text else { continue }
+            let parses = (try? JSONSerialization.jsonObject(with: Data(frame.payload))) != nil
+            #expect(parses, "not JSON: \(String(decoding: frame.payload, as: UTF8.self))")
+            if !parses { return }
+        }
+    }
 }
