@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "Interop", targets: ["Interop"]),
         .library(name: "Samples", targets: ["Samples"]),
         .library(name: "Exchange", targets: ["Exchange"]),
+        .library(name: "Replay", targets: ["Replay"]),
+        .library(name: "TapeTesting", targets: ["TapeTesting"]),
         .executable(name: "tape", targets: ["tape"]),
     ],
     dependencies: [
@@ -50,11 +52,16 @@ let package = Package(
         // Matching engine, margin, fees, funding, liquidation, conditional orders and a seeded
         // market-data generator: no I/O, no clock; time comes in as an argument.
         .target(name: "Exchange", dependencies: ["TapeCore"]),
+        // Replay engine on the virtual clock, verify and the step debugger: tape → venue clients →
+        // events, state and a digest. No I/O but reading tapes; no wall clock.
+        .target(name: "Replay", dependencies: ["TapeCore", "TapeFormat", "Venues"]),
+        // Helpers for users' test suites: open a recorded tape, replay it, assert on events and state.
+        .target(name: "TapeTesting", dependencies: ["Replay", "TapeCore", "TapeFormat", "Venues"]),
         // The command line; each subcommand's run() stays short and calls a library.
         .executableTarget(
             name: "tape",
             dependencies: [
-                "TapeCore", "TapeFormat", "Interop", "TapeNet", "Samples",
+                "TapeCore", "TapeFormat", "Interop", "TapeNet", "Samples", "Replay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +72,7 @@ let package = Package(
         .testTarget(name: "TapeNetTests", dependencies: ["TapeNet", "Samples"]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "TapeCore"]),
         .testTarget(name: "VenuesTests", dependencies: ["Venues", "TapeCore"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "TapeTesting", "TapeCore", "TapeFormat", "Venues", "Samples"]),
         // Runs the built `tape` executable as a user would; depends on it so it is built first.
         .testTarget(name: "TapeCLITests", dependencies: ["tape"]),
     ]

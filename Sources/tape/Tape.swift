@@ -11,6 +11,6 @@ struct Tape: ParsableCommand {
             (the command went as far as it could); 64 bad arguments.
             """,
         version: TapedeckVersionString.value,
-        subcommands: [Demo.self, Inspect.self, Cat.self, Export.self, Import.self]
+        subcommands: [Demo.self, Inspect.self, Cat.self, Export.self, Import.self, ReplayCommand.self, VerifyCommand.self, StepCommandLine.self]
     )
 }
