@@ -29,9 +29,14 @@ public struct ReplayDigest: Sendable {
     }
 
     public mutating func add(event: ReplayEvent) {
-        var bytes: [UInt8] = []
-        event.appendJSON(to: &bytes)
-        add(line: bytes)
+        let start = buffer.count
+        event.appendJSON(to: &buffer)
+        buffer.append(UInt8(ascii: "\n"))
+        byteCount += buffer.count - start
+        while buffer.count >= Self.chunkSize {
+            chained = SHA256.hash(chained + buffer[0..<Self.chunkSize])
+            buffer.removeFirst(Self.chunkSize)
+        }
     }
 
     /// The final digest, as lower-case hex, after the state lines.

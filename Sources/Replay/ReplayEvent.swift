@@ -42,7 +42,7 @@ public struct ReplayEvent: Hashable, Sendable {
         bytes.append(contentsOf: Array(#","type":"#.utf8))
         CanonicalJSON.appendString(type, to: &bytes)
         bytes.append(contentsOf: Array(#","event":"#.utf8))
-        CanonicalJSON.append(EventType.payload(of: event) as Any, to: &bytes)
+        CanonicalJSON.appendPayload(of: event, to: &bytes)
         bytes.append(UInt8(ascii: "}"))
     }
 }

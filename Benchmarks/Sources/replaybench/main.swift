@@ -116,6 +116,23 @@ func rawRate(_ reader: TapeReader) throws -> Double {
     return Double(reader.frameCount) / time
 }
 
+/// Frames per second of the bare client loop (`handle` on frames already in memory): what the
+/// venue client alone costs, without reading, the clock or the engine.
+func clientRate(_ reader: TapeReader, venue: ReplayVenue) throws -> Double {
+    var frames: [Frame] = []
+    frames.reserveCapacity(reader.frameCount)
+    try reader.forEachFrame { frames.append($0.frame) }
+    var actions = 0
+    let time = best(of: 3) {
+        var session = ReplaySession(venue: venue, symbols: venue.defaultSymbols)
+        session.apply(frames[0], number: 0) { _ in }
+        var client = session.client(of: ConnectionID(0))!
+        for frame in frames.dropFirst() { actions &+= client.handle(frame).count }
+    }
+    precondition(actions > 0, "the client produced no actions")
+    return Double(frames.count - 1) / time
+}
+
 func replayRate(_ reader: TapeReader, digest: Bool) throws -> (rate: Double, events: Int) {
     var events = 0
     let time = try best(of: 3) {
@@ -130,17 +147,19 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
     .deletingLastPathComponent().deletingLastPathComponent()
 try FileManager.default.createDirectory(atPath: options.scratch, withIntermediateDirectories: true)
 print("replaybench: \(options.frames) frames per venue tape, release build, one replay thread, best of 3")
-print("venue      frames/s raw read   frames/s replay   ratio   frames/s replay+digest   ratio   events")
+print("venue      frames/s raw read   client alone (in memory)   frames/s replay   ratio   frames/s replay+digest   ratio   events")
 for venue in ReplayVenue.allCases {
     let path = options.scratch + "/\(venue.rawValue).tape"
     let lines = venue == .digitex ? try digitexMarketLines(repository: repository) : try exampleLines(venue, repository: repository)
     try writeTape(path, venue: venue, lines: lines, count: options.frames)
     let reader = try TapeReader(path: path)
     let raw = try rawRate(reader)
+    let client = try clientRate(reader, venue: venue)
     let replay = try replayRate(reader, digest: false)
     let digested = try replayRate(reader, digest: true)
     print(venue.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
           format(raw / 1e3, 0).leftPadded(12) + " k",
+          format(client / 1e3, 0).leftPadded(24) + " k",
           format(replay.rate / 1e3, 0).leftPadded(14) + " k", format(replay.rate / raw, 2).leftPadded(7),
           format(digested.rate / 1e3, 0).leftPadded(21) + " k", format(digested.rate / raw, 2).leftPadded(7),
           String(replay.events).leftPadded(8))

@@ -1,0 +1,56 @@
+import Foundation
+@testable import Replay
+import Samples
+import TapeCore
+import TapeFormat
+import TapeTesting
+import Testing
+import Venues
+
+@Suite("Canonical JSON")
+struct CanonicalJSONTests {
+    /// Every event of every venue's examples and of a synthetic session, encoded both ways.
+    @Test("the hand-written event encoders give the bytes of the reflective walk")
+    func handWrittenMatchesMirror() throws {
+        var events: [VenueEvent] = []
+        for venue in ReplayVenue.allCases {
+            var session = ReplaySession(venue: venue, symbols: venue.defaultSymbols)
+            let lines = try Fixtures.allExamples(venue.rawValue).flatMap { file in
+                try Data(contentsOf: URL(fileURLWithPath: file)).split(separator: UInt8(ascii: "\n")).map { Array($0) }
+            }
+            for (number, frame) in SequenceTape.frames(venue: venue, lines: lines).enumerated() {
+                session.apply(frame, number: number) { if case .event(let event) = $0 { events.append(event.event) } }
+            }
+        }
+        var synthetic = SyntheticSession(seed: 3)
+        var digitex = ReplaySession(venue: .digitex, symbols: ["BTCUSD-PERP"])
+        for number in 0..<2_000 {
+            digitex.apply(synthetic.next(), number: number) { if case .event(let event) = $0 { events.append(event.event) } }
+        }
+        var mismatches: [String] = []
+        var covered = Set<String>()
+        for event in events {
+            var fast: [UInt8] = []
+            CanonicalJSON.appendPayload(of: event, to: &fast)
+            var reflected: [UInt8] = []
+            CanonicalJSON.append(EventType.payload(of: event) as Any, to: &reflected)
+            covered.insert(EventType.name(of: event))
+            if fast != reflected { mismatches.append(String(decoding: fast, as: UTF8.self) + " ≠ " + String(decoding: reflected, as: UTF8.self)) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(3))")
+        let handWritten: Set = ["bookSnapshot", "bookDelta", "trades", "ticker", "price", "fundingRate", "balanceUpdated", "positionUpdated", "orderFilled", "heartbeat"]
+        #expect(handWritten.isSubset(of: covered), "not covered: \(handWritten.subtracting(covered).sorted())")
+    }
+
+    @Test("integers, strings with escapes, optionals, enums and dictionaries have one form")
+    func forms() {
+        #expect(CanonicalJSON.string(Int64.min) == "-9223372036854775808")
+        #expect(CanonicalJSON.string(0) == "0")
+        #expect(CanonicalJSON.string("a\"b\\c\nd\u{01}") == #""a\"b\\c\nd\u0001""#)
+        #expect(CanonicalJSON.string(Optional<Int>.none as Any) == "null")
+        #expect(CanonicalJSON.string(["b": 1, "a": 2, "c": 3]) == #"{"a":2,"b":1,"c":3}"#)
+        #expect(CanonicalJSON.string(RequestID.order("x")) == #"{"order":"x"}"#)
+        #expect(CanonicalJSON.string(PositionSide.long) == #""long""#)
+        #expect(CanonicalJSON.string(FixedDecimal("1.50")!) == #""1.50""# || CanonicalJSON.string(FixedDecimal("1.50")!) == #""1.5""#)
+    }
+}
