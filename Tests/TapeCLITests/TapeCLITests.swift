@@ -246,3 +246,34 @@ struct ReplayCLITests {
         #expect(bad.output.contains("diverged at frame"))
     }
 }
+
+@Suite("tape step")
+struct StepCLITests {
+    @Test("a script steps, breaks and prints state; a line that does not parse is named and nothing runs")
+    func script() throws {
+        let folder = try CLIFolder()
+        try folder.write("in.jsonl", ReplayCLITests.digitexLines)
+        _ = try tape("import", folder.path("in.jsonl"), "-o", folder.path("a.tape"))
+        try folder.write("good.txt", "next\nuntil event bookSnapshot\nwhere\nprevious\nstate\n")
+        let good = try tape("step", folder.path("a.tape"), "--script", folder.path("good.txt"))
+        #expect(good.status == 0, "\(good.error)")
+        #expect(good.output.contains("frame 0 at 0.000000000 s: out c0 opened"))
+        #expect(good.output.contains("at frame 3 of 5 (t=0.003000000 s)"))
+        #expect(good.output.contains("state after frame 2 of 5"))
+
+        try folder.write("bad.txt", "next\nbreak position BTCUSD-PERP size >> 3\n")
+        let bad = try tape("step", folder.path("a.tape"), "--script", folder.path("bad.txt"))
+        #expect(bad.status == 1)
+        #expect(bad.error.contains("line 2"))
+        #expect(bad.output.isEmpty)
+    }
+
+    @Test("replay, verify and step have help")
+    func help() throws {
+        for command in ["replay", "verify", "step"] {
+            let result = try tape(command, "--help")
+            #expect(result.status == 0)
+            #expect(result.output.contains("USAGE: tape \(command)"))
+        }
+    }
+}
