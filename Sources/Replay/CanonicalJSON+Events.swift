@@ -95,9 +95,7 @@ extension CanonicalJSON {
         }
 
         mutating func decimalValue(_ value: FixedDecimal) {
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: value.description.utf8)
-            bytes.append(UInt8(ascii: "\""))
+            CanonicalJSON.appendDecimal(value, to: &bytes)
         }
 
         mutating func int(_ name: StaticString, _ value: Int64?) {

@@ -24,7 +24,7 @@ public enum CanonicalJSON {
     public static func append(_ value: Any, to bytes: inout [UInt8]) {
         switch value {
         case let text as String: appendString(text, to: &bytes)
-        case let decimal as FixedDecimal: appendString(decimal.description, to: &bytes)
+        case let decimal as FixedDecimal: appendDecimal(decimal, to: &bytes)
         case let flag as Bool: bytes.append(contentsOf: Array((flag ? "true" : "false").utf8))
         case let raw as [UInt8]: appendString(String(decoding: raw, as: UTF8.self), to: &bytes)
         case let time as Timestamp: appendDigits(time.nanoseconds, to: &bytes)
@@ -110,6 +110,32 @@ public enum CanonicalJSON {
         default:
             appendString(String(describing: value), to: &bytes)
         }
+    }
+
+    /// A decimal as a JSON string of its `description` (`"-0.050"`), without making a `String`.
+    static func appendDecimal(_ decimal: FixedDecimal, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        if decimal.mantissa < 0 { bytes.append(UInt8(ascii: "-")) }
+        let scale = Int(decimal.scale)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { digits in
+            // Digits from the least significant, padded with zeros to one more than the scale.
+            var count = 0
+            var magnitude = decimal.mantissa.magnitude
+            repeat {
+                digits[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            while scale > 0 && count <= scale {
+                digits[count] = UInt8(ascii: "0")
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) {
+                if index == scale - 1 { bytes.append(UInt8(ascii: ".")) }
+                bytes.append(digits[index])
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
     }
 
     static func appendDigits(_ number: Int64, to bytes: inout [UInt8]) {

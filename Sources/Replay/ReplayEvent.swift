@@ -31,17 +31,18 @@ public struct ReplayEvent: Hashable, Sendable {
     }
 
     func appendJSON(to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: Array(#"{"seq":"#.utf8))
+        func raw(_ text: StaticString) { text.withUTF8Buffer { bytes.append(contentsOf: $0) } }
+        raw(#"{"seq":"#)
         CanonicalJSON.appendDigits(Int64(sequence), to: &bytes)
-        bytes.append(contentsOf: Array(#","frame":"#.utf8))
-        if let frame { CanonicalJSON.appendDigits(Int64(frame), to: &bytes) } else { bytes.append(contentsOf: Array("null".utf8)) }
-        bytes.append(contentsOf: Array(#","time":"#.utf8))
+        raw(#","frame":"#)
+        if let frame { CanonicalJSON.appendDigits(Int64(frame), to: &bytes) } else { raw("null") }
+        raw(#","time":"#)
         CanonicalJSON.appendDigits(time.nanoseconds, to: &bytes)
-        bytes.append(contentsOf: Array(#","connection":"#.utf8))
+        raw(#","connection":"#)
         CanonicalJSON.appendDigits(Int64(connection.rawValue), to: &bytes)
-        bytes.append(contentsOf: Array(#","type":"#.utf8))
-        CanonicalJSON.appendString(type, to: &bytes)
-        bytes.append(contentsOf: Array(#","event":"#.utf8))
+        raw(#","type":""#)
+        EventType.staticNames[EventType.index(of: event)].withUTF8Buffer { bytes.append(contentsOf: $0) }
+        raw(#"","event":"#)
         CanonicalJSON.appendPayload(of: event, to: &bytes)
         bytes.append(UInt8(ascii: "}"))
     }
@@ -59,6 +60,15 @@ public enum EventType {
     ]
 
     public static func name(of event: VenueEvent) -> String { names[index(of: event)] }
+
+    /// The same names as static strings, for writing without allocating.
+    static let staticNames: [StaticString] = [
+        "authenticated", "authenticationFailed", "tradingStatusChanged", "commandAccepted", "commandRejected",
+        "commandRefused", "commandUnanswered", "orderUpdated", "orderFilled", "positionUpdated", "balanceUpdated",
+        "leverageChanged", "leverageTiers", "fillHistory", "instruments", "fundingPaid", "positionLiquidated",
+        "conditionalOrderUpdated", "bookSnapshot", "bookDelta", "trades", "ticker", "price", "fundingRate", "candle",
+        "publicLiquidations", "subscriptions", "venueError", "heartbeat", "unrecognised", "anomaly",
+    ]
 
     public static func index(of event: VenueEvent) -> Int {
         switch event {

@@ -42,6 +42,23 @@ struct CanonicalJSONTests {
         #expect(handWritten.isSubset(of: covered), "not covered: \(handWritten.subtracting(covered).sorted())")
     }
 
+    @Test("decimals are written exactly as their description, sign, zeros and scale included")
+    func decimals() {
+        var random = SplitMix64(seed: 11)
+        var cases: [FixedDecimal] = [0, 1, -1, FixedDecimal(mantissa: 5, scale: 3), FixedDecimal(mantissa: -5, scale: 3),
+                                     FixedDecimal(mantissa: 0, scale: 2), FixedDecimal(mantissa: .min, scale: 18), FixedDecimal(mantissa: .max, scale: 0)]
+        for _ in 0..<2_000 {
+            let mantissa = Int64(bitPattern: random.next()) >> (random.next() % 63)
+            cases.append(FixedDecimal(mantissa: mantissa, scale: UInt8(random.next() % 19)))
+        }
+        let wrong = cases.filter { decimal in
+            var bytes: [UInt8] = []
+            CanonicalJSON.appendDecimal(decimal, to: &bytes)
+            return bytes != Array("\"\(decimal.description)\"".utf8)
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(3).map { "\($0.mantissa)e-\($0.scale)" })")
+    }
+
     @Test("integers, strings with escapes, optionals, enums and dictionaries have one form")
     func forms() {
         #expect(CanonicalJSON.string(Int64.min) == "-9223372036854775808")
@@ -52,5 +69,13 @@ struct CanonicalJSONTests {
         #expect(CanonicalJSON.string(RequestID.order("x")) == #"{"order":"x"}"#)
         #expect(CanonicalJSON.string(PositionSide.long) == #""long""#)
         #expect(CanonicalJSON.string(FixedDecimal("1.50")!) == #""1.50""# || CanonicalJSON.string(FixedDecimal("1.50")!) == #""1.5""#)
+    }
+}
+
+@Suite("Event types")
+struct EventTypeTests {
+    @Test("the static names are the names")
+    func staticNames() {
+        #expect(EventType.staticNames.map { "\($0)" } == EventType.names)
     }
 }

@@ -142,6 +142,7 @@ func replayRate(_ reader: TapeReader, digest: Bool) throws -> (rate: Double, eve
     return (Double(reader.frameCount) / time, events)
 }
 
+setvbuf(stdout, nil, _IOLBF, 0)  // line-buffered, so a long run shows its progress in a log
 let options = try Options(Array(CommandLine.arguments.dropFirst()))
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
