@@ -54,6 +54,26 @@ extension CanonicalJSON {
             out.string("clientOrderID", fill.clientOrderID); out.string("side", fill.side?.rawValue); out.decimal("price", fill.price)
             out.decimal("quantity", fill.quantity); out.bool("isMaker", fill.isMaker); out.decimal("fee", fill.fee)
             out.string("tradeID", fill.tradeID); out.int("venueTimeMillis", fill.venueTimeMillis); out.close()
+        case .orderUpdated(let order):
+            out.open(); out.string("symbol", order.symbol, first: true); out.string("venueOrderID", order.venueOrderID)
+            out.string("clientOrderID", order.clientOrderID); out.string("previousVenueOrderID", order.previousVenueOrderID)
+            out.string("side", order.side.rawValue); out.key("type", first: false); out.orderType(order.type)
+            out.key("timeInForce", first: false); if let timeInForce = order.timeInForce { out.timeInForce(timeInForce) } else { out.null() }
+            out.decimal("price", order.price); out.decimal("quantity", order.quantity); out.decimal("originalQuantity", order.originalQuantity)
+            out.key("status", first: false); out.orderStatus(order.status); out.decimal("leverage", order.leverage)
+            out.decimal("takeProfit", order.takeProfit); out.decimal("stopLoss", order.stopLoss)
+            out.int("venueTimeMillis", order.venueTimeMillis); out.close()
+        case .commandAccepted(let id), .commandUnanswered(let id):
+            out.requestID(id)
+        case .tradingStatusChanged(let available):
+            out.open(); out.bool("available", available, first: true); out.close()
+        case .subscriptions(let names):
+            out.raw("[")
+            for (index, name) in names.enumerated() {
+                if index > 0 { out.raw(",") }
+                CanonicalJSON.appendString(name, to: &out.bytes)
+            }
+            out.raw("]")
         case .heartbeat, .authenticated:
             out.raw("null")
         default:
@@ -103,9 +123,65 @@ extension CanonicalJSON {
             if let value { CanonicalJSON.appendDigits(value, to: &bytes) } else { null() }
         }
 
-        mutating func bool(_ name: StaticString, _ value: Bool?) {
-            key(name, first: false)
+        mutating func bool(_ name: StaticString, _ value: Bool?, first: Bool = false) {
+            key(name, first: first)
             if let value { value ? raw("true") : raw("false") } else { null() }
+        }
+
+        mutating func requestID(_ id: RequestID) {
+            switch id {
+            case .number(let number): raw(#"{"number":"#); CanonicalJSON.appendDigits(number, to: &bytes)
+            case .order(let order): raw(#"{"order":"#); CanonicalJSON.appendString(order, to: &bytes)
+            }
+            close()
+        }
+
+        /// `{"other":"…"}` for a verbatim venue name, else the case name as a string.
+        mutating func other(_ name: String) {
+            raw(#"{"other":"#)
+            CanonicalJSON.appendString(name, to: &bytes)
+            close()
+        }
+
+        mutating func orderType(_ type: OrderType) {
+            switch type {
+            case .market: raw(#""market""#)
+            case .limit: raw(#""limit""#)
+            case .stopMarket: raw(#""stopMarket""#)
+            case .stopLimit: raw(#""stopLimit""#)
+            case .takeProfitMarket: raw(#""takeProfitMarket""#)
+            case .takeProfitLimit: raw(#""takeProfitLimit""#)
+            case .other(let name): other(name)
+            }
+        }
+
+        mutating func timeInForce(_ timeInForce: TimeInForce) {
+            switch timeInForce {
+            case .goodTillCancelled: raw(#""goodTillCancelled""#)
+            case .immediateOrCancel: raw(#""immediateOrCancel""#)
+            case .fillOrKill: raw(#""fillOrKill""#)
+            case .goodTillDate: raw(#""goodTillDate""#)
+            case .goodForDay: raw(#""goodForDay""#)
+            case .goodTillFunding: raw(#""goodTillFunding""#)
+            case .postOnly: raw(#""postOnly""#)
+            case .other(let name): other(name)
+            }
+        }
+
+        mutating func orderStatus(_ status: OrderStatus) {
+            switch status {
+            case .pending: raw(#""pending""#)
+            case .accepted: raw(#""accepted""#)
+            case .partiallyFilled: raw(#""partiallyFilled""#)
+            case .filled: raw(#""filled""#)
+            case .cancelled: raw(#""cancelled""#)
+            case .rejected: raw(#""rejected""#)
+            case .expired: raw(#""expired""#)
+            case .terminated: raw(#""terminated""#)
+            case .triggered: raw(#""triggered""#)
+            case .modified: raw(#""modified""#)
+            case .other(let name): other(name)
+            }
         }
 
         mutating func levels(_ name: StaticString, _ levels: [BookLevel]) {

@@ -38,8 +38,30 @@ struct CanonicalJSONTests {
             if fast != reflected { mismatches.append(String(decoding: fast, as: UTF8.self) + " ≠ " + String(decoding: reflected, as: UTF8.self)) }
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(3))")
-        let handWritten: Set = ["bookSnapshot", "bookDelta", "trades", "ticker", "price", "fundingRate", "balanceUpdated", "positionUpdated", "orderFilled", "heartbeat"]
+        let handWritten: Set = ["bookSnapshot", "bookDelta", "trades", "ticker", "price", "fundingRate", "balanceUpdated", "positionUpdated",
+                                "orderFilled", "heartbeat", "orderUpdated", "commandAccepted", "commandUnanswered", "tradingStatusChanged", "subscriptions"]
         #expect(handWritten.isSubset(of: covered), "not covered: \(handWritten.subtracting(covered).sorted())")
+    }
+
+    @Test("every order type, time in force and status encodes as the reflective walk does")
+    func orderVocabulary() {
+        let types: [OrderType] = [.market, .limit, .stopMarket, .stopLimit, .takeProfitMarket, .takeProfitLimit, .other("X\"y")]
+        let times: [TimeInForce?] = [nil, .goodTillCancelled, .immediateOrCancel, .fillOrKill, .goodTillDate, .goodForDay, .goodTillFunding, .postOnly, .other("Z")]
+        let statuses: [OrderStatus] = [.pending, .accepted, .partiallyFilled, .filled, .cancelled, .rejected, .expired, .terminated, .triggered, .modified, .other("W")]
+        var mismatches = 0
+        for (index, status) in statuses.enumerated() {
+            let order = Order(symbol: "S", venueOrderID: "v\(index)", side: index % 2 == 0 ? .buy : .sell, type: types[index % types.count],
+                              timeInForce: times[index % times.count], price: FixedDecimal(mantissa: 125, scale: 1), quantity: 3, status: status)
+            for event in [VenueEvent.orderUpdated(order), .commandAccepted(.order("o\(index)")), .commandUnanswered(.number(Int64(index))),
+                          .tradingStatusChanged(available: index % 2 == 0), .subscriptions(["a", "b\(index)"])] {
+                var fast: [UInt8] = []
+                CanonicalJSON.appendPayload(of: event, to: &fast)
+                var reflected: [UInt8] = []
+                CanonicalJSON.append(EventType.payload(of: event) as Any, to: &reflected)
+                if fast != reflected { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0)
     }
 
     @Test("decimals are written exactly as their description, sign, zeros and scale included")
