@@ -74,6 +74,10 @@ extension CanonicalJSON {
                 CanonicalJSON.appendString(name, to: &out.bytes)
             }
             out.raw("]")
+        case .anomaly(let anomaly):
+            out.open(); out.key("kind", first: true); out.anomalyKind(anomaly.kind); out.string("expected", anomaly.expected)
+            out.string("received", anomaly.received); out.key("raw", first: false)
+            CanonicalJSON.appendString(String(decoding: anomaly.raw, as: UTF8.self), to: &out.bytes); out.close()
         case .heartbeat, .authenticated:
             out.raw("null")
         default:
@@ -181,6 +185,21 @@ extension CanonicalJSON {
             case .triggered: raw(#""triggered""#)
             case .modified: raw(#""modified""#)
             case .other(let name): other(name)
+            }
+        }
+
+        mutating func anomalyKind(_ kind: Anomaly.Kind) {
+            switch kind {
+            case .fillForUnknownOrder: raw(#""fillForUnknownOrder""#)
+            case .cancelForUnknownOrder: raw(#""cancelForUnknownOrder""#)
+            case .updateForUnknownOrder: raw(#""updateForUnknownOrder""#)
+            case .updateForUnknownPosition: raw(#""updateForUnknownPosition""#)
+            case .orderChainBroken: raw(#""orderChainBroken""#)
+            case .contractChainBroken: raw(#""contractChainBroken""#)
+            case .conditionalOrderUnknown: raw(#""conditionalOrderUnknown""#)
+            case .unknownSymbol: raw(#""unknownSymbol""#)
+            case .answerToUnknownRequest: raw(#""answerToUnknownRequest""#)
+            case .staleUpdate: raw(#""staleUpdate""#)
             }
         }
 

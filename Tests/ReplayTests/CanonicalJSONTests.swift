@@ -39,7 +39,7 @@ struct CanonicalJSONTests {
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(3))")
         let handWritten: Set = ["bookSnapshot", "bookDelta", "trades", "ticker", "price", "fundingRate", "balanceUpdated", "positionUpdated",
-                                "orderFilled", "heartbeat", "orderUpdated", "commandAccepted", "commandUnanswered", "tradingStatusChanged", "subscriptions"]
+                                "orderFilled", "heartbeat", "orderUpdated", "commandAccepted", "commandUnanswered", "tradingStatusChanged", "subscriptions", "anomaly"]
         #expect(handWritten.isSubset(of: covered), "not covered: \(handWritten.subtracting(covered).sorted())")
     }
 
@@ -48,12 +48,16 @@ struct CanonicalJSONTests {
         let types: [OrderType] = [.market, .limit, .stopMarket, .stopLimit, .takeProfitMarket, .takeProfitLimit, .other("X\"y")]
         let times: [TimeInForce?] = [nil, .goodTillCancelled, .immediateOrCancel, .fillOrKill, .goodTillDate, .goodForDay, .goodTillFunding, .postOnly, .other("Z")]
         let statuses: [OrderStatus] = [.pending, .accepted, .partiallyFilled, .filled, .cancelled, .rejected, .expired, .terminated, .triggered, .modified, .other("W")]
+        let kinds: [Anomaly.Kind] = [.fillForUnknownOrder, .cancelForUnknownOrder, .updateForUnknownOrder, .updateForUnknownPosition,
+                                     .orderChainBroken, .contractChainBroken, .conditionalOrderUnknown, .unknownSymbol,
+                                     .answerToUnknownRequest, .staleUpdate]
         var mismatches = 0
         for (index, status) in statuses.enumerated() {
             let order = Order(symbol: "S", venueOrderID: "v\(index)", side: index % 2 == 0 ? .buy : .sell, type: types[index % types.count],
                               timeInForce: times[index % times.count], price: FixedDecimal(mantissa: 125, scale: 1), quantity: 3, status: status)
             for event in [VenueEvent.orderUpdated(order), .commandAccepted(.order("o\(index)")), .commandUnanswered(.number(Int64(index))),
-                          .tradingStatusChanged(available: index % 2 == 0), .subscriptions(["a", "b\(index)"])] {
+                          .tradingStatusChanged(available: index % 2 == 0), .subscriptions(["a", "b\(index)"]),
+                          .anomaly(Anomaly(kind: kinds[index % kinds.count], expected: "e\n", received: "r", raw: [0x7B, 0xFF, 0x22]))] {
                 var fast: [UInt8] = []
                 CanonicalJSON.appendPayload(of: event, to: &fast)
                 var reflected: [UInt8] = []
