@@ -50,14 +50,12 @@ public struct ReplayedTape: Sendable {
     public func state(afterFrame number: Int) throws -> ReplayState {
         let reader = try Replayer.open(path)
         var session = try Replayer.session(for: reader, configuration: result.configuration)
-        var found = false
-        try reader.forEachFrame { recorded in
-            guard recorded.number <= number else { return }
+        var cursor = reader.cursor(fromFrame: 0)
+        while let recorded = try cursor.next(), recorded.number <= number {
             session.apply(recorded.frame, number: recorded.number) { _ in }
-            found = recorded.number == number || found
+            if recorded.number == number { return session.state }
         }
-        guard found else { throw TapeAssertionFailure("the tape has \(reader.frameCount) frames, no frame \(number)") }
-        return session.state
+        throw TapeAssertionFailure("the tape has \(reader.frameCount) frames, no frame \(number)")
     }
 
     // MARK: Expecting
@@ -109,8 +107,8 @@ public struct ReplayedTape: Sendable {
         let last = lastEvent { if case .positionUpdated(let p) = $0.event { return p.symbol == symbol }; return false }
         throw TapeAssertionFailure(
             "expected position \(symbol) \(side) \(size)\(entryPrice.map { " @ \($0)" } ?? ""), but it is \(actual)"
-                + (last == nil ? " (never updated)" : " (last updated by"),
-            frame: last?.frame, time: last?.time, remedy: last == nil ? nil : "see the positionUpdated events)")
+                + (last == nil ? " (no positionUpdated event for it)" : "; it was last updated"),
+            frame: last?.frame, time: last?.time)
     }
 
     /// The final balance of `asset` totals `total`.

@@ -32,7 +32,7 @@ struct TapeTestingTests {
             try tape.expectPosition("BTCUSD-PERP", side: .short, size: 10)
         } throws: { error in
             let text = (error as? TapeAssertionFailure)?.description ?? ""
-            return text.contains("expected position BTCUSD-PERP short 10, but it is long 10 @ 12250") && text.contains("at frame ")
+            return text == "expected position BTCUSD-PERP short 10, but it is long 10 @ 12250; it was last updated at frame 5 (t=0.005000000 s)"
         }
     }
 
