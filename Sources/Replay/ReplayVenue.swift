@@ -54,7 +54,8 @@ public enum ReplayVenue: String, CaseIterable, Sendable {
         case .roxom:
             return RoxomClient(configuration: .init(instruments: instruments, drivesConnection: drives))
         case .notional:
-            return NotionalClient(configuration: .init(user: notionalUser, coins: symbols, drivesConnection: drives))
+            // No channels to subscribe on connect: a tape's subscriptions are requests on it (verify checks them).
+            return NotionalClient(configuration: .init(user: notionalUser, coins: symbols, channels: [], drivesConnection: drives))
         case .satori:
             return SatoriClient(configuration: .init(instruments: instruments, drivesConnection: drives))
         }

@@ -58,8 +58,10 @@ public struct VerifyResult: Sendable {
 ///   `PayloadComparison` rules. The real client then reads the recorded message (`sentFrame`), so
 ///   answers keep correlating with the recorded request ids.
 /// - Everything else the client sends on its own: answers to pings, heartbeats from its timers
-///   (fired on the virtual clock between frames), sends on connect. These queue per connection; a
-///   recorded outbound message that is not a request must agree with the oldest queued one.
+///   (fired on the virtual clock between frames), sends on connect. These queue per connection. A
+///   recorded outbound message that agrees with the oldest queued one is that message (checked
+///   first: a heartbeat may also be a request, like Notional's JSON ping); otherwise one that is
+///   not a request is a divergence.
 /// - At the end, a queued message from more than `graceAtEnd` before the last frame that the tape
 ///   never sent is a divergence too (the client would have sent it; the recording did not).
 /// Clients are configured without credentials or subscriptions to send on connect: those are
@@ -126,6 +128,11 @@ public enum Verifier {
         func diverged(_ reason: String, _ produced: [UInt8]?) -> VerifyDivergence {
             VerifyDivergence(frame: number, time: frame.time, connection: connection, reason: reason,
                              recorded: frame.payload, wouldSend: produced, stateBefore: stateBefore)
+        }
+        // The client's own message first: a heartbeat can be a request too (Notional's JSON ping).
+        if let index = queued.firstIndex(where: { $0.connection == connection }), rules.agree(frame.payload, queued[index].payload) {
+            queued.remove(at: index)
+            return nil
         }
         if venue.isRequest(frame.payload) {
             let probe = session.withClient(connection) { client -> [ClientAction]? in

@@ -62,6 +62,21 @@ struct VerifierTests {
         #expect(early.reason.contains("no answer or heartbeat of the client was due"))
     }
 
+    @Test("a heartbeat that is also a request (Notional's JSON ping) is the client's own, not one more")
+    func notionalPing() throws {
+        let folder = try ScratchFolder()
+        let path = folder.path("notional.tape")
+        try Self.write([Self.opened,
+                        Frame.text(#"{"method":"subscribe","subscription":{"type":"accountSummary","user":"0xabc"}}"#, at: .seconds(1), .outbound),
+                        Frame.text(#"{"method":"ping"}"#, at: .seconds(30) + .milliseconds(1), .outbound),
+                        Frame.text(#"{"channel":"pong"}"#, at: .seconds(30) + .milliseconds(20), .inbound),
+                        Frame.text(#"{"method":"ping"}"#, at: .seconds(60) + .milliseconds(1), .outbound),
+                        Frame.text(#"{"channel":"pong"}"#, at: .seconds(75), .inbound)], venue: "notional", to: path)
+        let result = try Verifier.run(tape: path)
+        #expect(result.agrees, "\(result.summaryLines)")
+        #expect(result.outboundCompared == 3)
+    }
+
     @Test("a request that differs in more than its id diverges with both payloads")
     func differentRequest() throws {
         let folder = try ScratchFolder()
