@@ -1,5 +1,6 @@
 import Foundation
 import Replay
+import Samples
 import TapeCore
 import TapeFormat
 import TapeTesting
@@ -56,6 +57,28 @@ struct ReplayEngineTests {
         for line in lines {
             #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "not JSON: \(line)")
         }
+    }
+
+    @Test("two connections of one tape get a client each, by the venue their URL names, in frame order")
+    func twoConnections() throws {
+        var synthetic = SyntheticSession(seed: 5)
+        var session = ReplaySession(venue: .digitex, symbols: ["BTCUSD-PERP"])
+        var connectionsInOrder: [UInt32] = []
+        var lastFrame = -1
+        var ordered = true
+        for number in 0..<3_000 {
+            let frame = synthetic.next()
+            session.apply(frame, number: number) { output in
+                guard case .event(let event) = output else { return }
+                ordered = ordered && (event.frame ?? lastFrame) >= lastFrame
+                lastFrame = event.frame ?? lastFrame
+            }
+            if !connectionsInOrder.contains(frame.connection.rawValue) { connectionsInOrder.append(frame.connection.rawValue) }
+        }
+        #expect(connectionsInOrder == [0, 1])
+        #expect(session.state.connections.map(\.venue) == ["digitex", "qfex"])
+        #expect(ordered)
+        #expect(session.eventCount > 3_000)
     }
 
     @Test("a tape of an unknown venue is refused with a message naming the venues there are")
