@@ -36,7 +36,7 @@ public struct ReplayResult: Sendable {
         var lines: [String] = []
         lines.append("tape        \(tape)")
         lines.append("venue       \(venue.rawValue)")
-        lines.append("frames      \(session.framesApplied) of \(frameCount) replayed, up to \(state.time) of tape time")
+        lines.append("frames      \(session.framesApplied) of \(frameCount) replayed, up to \(state.time) s of tape time")
         lines.append("timers      \(session.timersFired) fired")
         lines.append("events      \(session.eventCount)")
         for (type, count) in eventCounts { lines.append("  \(type.padding(toLength: 24, withPad: " ", startingAt: 0))\(count)") }
