@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "Simulators", targets: ["Simulators"]),
         .library(name: "Serving", targets: ["Serving"]),
         .library(name: "TapeNet", targets: ["TapeNet"]),
+        .library(name: "Replay", targets: ["Replay"]),
+        .library(name: "TapeTesting", targets: ["TapeTesting"]),
         .executable(name: "tape", targets: ["tape"]),
     ],
     dependencies: [
@@ -59,11 +61,16 @@ let package = Package(
         // What a replay server plays and when, without sockets: per-connection scripts from a tape,
         // the session state machine (pacing, cassette expectations) and the frame matching rules.
         .target(name: "Serving", dependencies: ["TapeCore", "TapeFormat", "Venues"]),
+        // Replay engine on the virtual clock, verify and the step debugger: tape → venue clients →
+        // events, state and a digest. No I/O but reading tapes; no wall clock.
+        .target(name: "Replay", dependencies: ["TapeCore", "TapeFormat", "Venues"]),
+        // Helpers for users' test suites: open a recorded tape, replay it, assert on events and state.
+        .target(name: "TapeTesting", dependencies: ["Replay", "TapeCore", "TapeFormat", "Venues"]),
         // The command line; each subcommand's run() stays short and calls a library.
         .executableTarget(
             name: "tape",
             dependencies: [
-                "TapeCore", "TapeFormat", "Interop", "TapeNet", "Venues", "Samples", "Simulators",
+                "TapeCore", "TapeFormat", "Interop", "TapeNet", "Venues", "Samples", "Simulators", "Replay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -78,6 +85,7 @@ let package = Package(
         .testTarget(name: "VenuesTests", dependencies: ["Venues", "TapeCore"]),
         .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "Venues", "Exchange", "TapeCore"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "TapeCore", "TapeFormat"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "TapeTesting", "TapeCore", "TapeFormat", "Venues", "Samples"]),
         // Runs the built `tape` executable as a user would; depends on it so it is built first.
         .testTarget(name: "TapeCLITests", dependencies: ["tape", "TapeNet", "TapeFormat", "Samples"]),
         // Runs `tape serve` and connects to it over a real socket.

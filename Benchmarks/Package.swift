@@ -55,6 +55,16 @@ let package = Package(
                 .product(name: "Samples", package: "Tapedeck"),
             ]
         ),
+        // Replay frames/s per venue against the raw read rate of the same tape; step go-to-frame; peak memory.
+        .executableTarget(
+            name: "replaybench",
+            dependencies: [
+                .product(name: "Replay", package: "Tapedeck"),
+                .product(name: "TapeFormat", package: "Tapedeck"),
+                .product(name: "TapeCore", package: "Tapedeck"),
+                .product(name: "Samples", package: "Tapedeck"),
+            ]
+        ),
         .executableTarget(
             name: "tapebench",
             dependencies: [

@@ -11,6 +11,9 @@ struct Tape: ParsableCommand {
             (the command went as far as it could); 64 bad arguments.
             """,
         version: TapedeckVersionString.value,
-        subcommands: [Demo.self, Proxy.self, Simulate.self, Serve.self, Inspect.self, Cat.self, Export.self, Import.self]
+        subcommands: [
+            Demo.self, Proxy.self, Simulate.self, ReplayCommand.self, VerifyCommand.self, StepCommandLine.self,
+            Serve.self, Inspect.self, Cat.self, Export.self, Import.self,
+        ]
     )
 }

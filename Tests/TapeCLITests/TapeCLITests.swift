@@ -171,3 +171,109 @@ final class CLIFolder {
 
     deinit { try? FileManager.default.removeItem(at: url) }
 }
+
+/// `tape replay` and `tape verify` on tapes imported from JSON lines.
+@Suite("tape replay and verify")
+struct ReplayCLITests {
+    static let digitexLines = """
+        {"header":{"endpoints":["wss://ws.mapi.digitexfutures.com"],"format":"tapedeck","labels":{},"toolVersion":"test","venue":"digitex","version":"1.0","wallClockStartNanoseconds":1598000000000000000}}
+        {"n":0,"t":0,"dir":"out","conn":0,"kind":"opened","text":"wss://ws.mapi.digitexfutures.com\\r\\n"}
+        {"n":1,"t":1000000,"dir":"out","conn":0,"kind":"text","text":"{\\"id\\":2,\\"method\\":\\"auth\\",\\"params\\":{\\"type\\":\\"token\\",\\"value\\":\\"yourToken\\"}}"}
+        {"n":2,"t":2000000,"dir":"in","conn":0,"kind":"text","text":"{\\"ch\\":\\"tradingStatus\\",\\"data\\":{\\"available\\":true}}"}
+        {"n":3,"t":3000000,"dir":"in","conn":0,"kind":"text","text":"{\\"ch\\":\\"orderbook_1\\",\\"data\\":{\\"symbol\\":\\"BTCUSD-PERP\\",\\"ts\\":1,\\"bids\\":[[9000,1]],\\"asks\\":[[9005,2]]}}"}
+        {"n":4,"t":4000000,"dir":"out","conn":0,"kind":"text","text":"{\\"id\\":3,\\"method\\":\\"getTraderStatus\\",\\"params\\":{\\"symbol\\":\\"BTCUSD-PERP\\"}}"}
+
+        """
+
+    @Test("replay prints the same digest in two processes, and --events prints JSON lines")
+    func replayTwice() throws {
+        let folder = try CLIFolder()
+        try folder.write("in.jsonl", Self.digitexLines)
+        #expect(try tape("import", folder.path("in.jsonl"), "-o", folder.path("a.tape")).status == 0)
+        let first = try tape("replay", folder.path("a.tape"))
+        let second = try tape("replay", folder.path("a.tape"))
+        #expect(first.status == 0)
+        let digest = first.output.split(separator: "\n").first { $0.hasPrefix("digest") }
+        #expect(digest?.contains("sha256:") == true)
+        #expect(digest == second.output.split(separator: "\n").first { $0.hasPrefix("digest") })
+        #expect(first.output.contains("tradingStatusChanged"))
+
+        let events = try tape("replay", folder.path("a.tape"), "--events")
+        #expect(events.status == 0)
+        let lines = events.output.split(separator: "\n")
+        // auth accepted, authenticated, trading available, then the book snapshot.
+        #expect(lines.count == 4)
+        #expect(lines.allSatisfy { $0.hasPrefix(#"{"seq":"#) })
+        #expect(events.error.contains(String(digest ?? "none")))
+    }
+
+    @Test("replay refuses an unknown venue with exit 1 and a damaged tape exits 2 naming frame and offset")
+    func replayFailures() throws {
+        let folder = try CLIFolder()
+        try folder.write("in.jsonl", TapeCLITests.sampleLines.replacingOccurrences(of: #""venue":"digitex""#, with: #""venue":"kraken""#))
+        _ = try tape("import", folder.path("in.jsonl"), "-o", folder.path("k.tape"))
+        let unknown = try tape("replay", folder.path("k.tape"))
+        #expect(unknown.status == 1)
+        #expect(unknown.error.contains("venue 'kraken'"))
+
+        try folder.write("d.jsonl", Self.digitexLines)
+        _ = try tape("import", folder.path("d.jsonl"), "-o", folder.path("d.tape"))
+        var bytes = try folder.bytes("d.tape")
+        let blockOffset = try headerMemberLength(bytes)
+        bytes[blockOffset + 70] ^= 0xff
+        try Data(bytes).write(to: URL(fileURLWithPath: folder.path("bad.tape")))
+        let damaged = try tape("replay", folder.path("bad.tape"))
+        #expect(damaged.status == 2)
+        #expect(damaged.error.contains("stopped before frame 0 at byte offset \(blockOffset)"))
+        #expect(try tape("replay", "--pace", "slow", folder.path("d.tape")).status == 64)
+    }
+
+    @Test("verify agrees on a consistent session and exits 1 with the divergence otherwise")
+    func verify() throws {
+        let folder = try CLIFolder()
+        try folder.write("in.jsonl", Self.digitexLines)
+        _ = try tape("import", folder.path("in.jsonl"), "-o", folder.path("a.tape"))
+        let good = try tape("verify", folder.path("a.tape"))
+        #expect(good.status == 0, "\(good.output)\(good.error)")
+        #expect(good.output.contains("the client sends what the tape recorded"))
+
+        // Drop the tradingStatus line: the trader-status request is then sent before authentication completes.
+        let lines = Self.digitexLines.split(separator: "\n").filter { !$0.contains("tradingStatus") }.joined(separator: "\n") + "\n"
+        try folder.write("bad.jsonl", lines)
+        _ = try tape("import", folder.path("bad.jsonl"), "-o", folder.path("b.tape"))
+        let bad = try tape("verify", folder.path("b.tape"))
+        #expect(bad.status == 1)
+        #expect(bad.output.contains("diverged at frame"))
+    }
+}
+
+@Suite("tape step")
+struct StepCLITests {
+    @Test("a script steps, breaks and prints state; a line that does not parse is named and nothing runs")
+    func script() throws {
+        let folder = try CLIFolder()
+        try folder.write("in.jsonl", ReplayCLITests.digitexLines)
+        _ = try tape("import", folder.path("in.jsonl"), "-o", folder.path("a.tape"))
+        try folder.write("good.txt", "next\nuntil event bookSnapshot\nwhere\nprevious\nstate\n")
+        let good = try tape("step", folder.path("a.tape"), "--script", folder.path("good.txt"))
+        #expect(good.status == 0, "\(good.error)")
+        #expect(good.output.contains("frame 0 at 0.000000000 s: out c0 opened"))
+        #expect(good.output.contains("at frame 3 of 5 (t=0.003000000 s)"))
+        #expect(good.output.contains("state after frame 2 of 5"))
+
+        try folder.write("bad.txt", "next\nbreak position BTCUSD-PERP size >> 3\n")
+        let bad = try tape("step", folder.path("a.tape"), "--script", folder.path("bad.txt"))
+        #expect(bad.status == 1)
+        #expect(bad.error.contains("line 2"))
+        #expect(bad.output.isEmpty)
+    }
+
+    @Test("replay, verify and step have help")
+    func help() throws {
+        for command in ["replay", "verify", "step"] {
+            let result = try tape(command, "--help")
+            #expect(result.status == 0)
+            #expect(result.output.contains("USAGE: tape \(command)"))
+        }
+    }
+}

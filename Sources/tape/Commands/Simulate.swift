@@ -71,8 +71,8 @@ struct Simulate: ParsableCommand {
             printError("cannot start the \(venue) simulator on port \(port): \(error); choose another port or check the TLS files")
             throw Exit.failure
         }
-        // Unbuffered: whoever started us reads the URL before we serve.
-        FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
+        // Signals are watched before the URL goes out: whoever reads the URL may stop us at once, and
+        // a SIGTERM that arrived while it was ignored but not yet watched would be lost.
         let done = DispatchSemaphore(value: 0)
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
@@ -82,6 +82,8 @@ struct Simulate: ParsableCommand {
             source.resume()
             return source
         }
+        // Unbuffered: whoever started us reads the URL before we serve.
+        FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
         done.wait()
         sources.forEach { $0.cancel() }
         server.close()

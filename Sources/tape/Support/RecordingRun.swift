@@ -10,6 +10,11 @@ final class RecordingRun {
     let output: String
     let recorder: TapeRecorder
     private let started = ContinuousClock.now
+    private let stop = DispatchSemaphore(value: 0)
+    private let reason = StopReasonBox()
+    /// Watched from creation on, before any URL is printed: a signal sent as soon as a script reads
+    /// the URL must not be lost.
+    private var signalSources: [DispatchSourceSignal] = []
 
     /// - Parameter logFlushes: print a line on stdout each time a block is on disk (scripts and
     ///   tests wait on it to know what a crash can no longer lose).
@@ -26,6 +31,20 @@ final class RecordingRun {
         }
         let writer = try TapeWriter(path: output, header: header, options: options)
         recorder = TapeRecorder(writer: writer)
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [stop, reason] in
+                reason.set(.signal(signalNumber == SIGINT ? "Ctrl-C" : "SIGTERM"))
+                stop.signal()
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+
+    deinit {
+        signalSources.forEach { $0.cancel() }
     }
 
     /// Generic header and query rules, plus the venue's own rules when the venue is known.
@@ -43,20 +62,6 @@ final class RecordingRun {
 
     /// Blocks until Ctrl-C, SIGTERM, the duration, or a write failure; shows a status line on a terminal.
     func waitUntilStopped(duration: Double?, stopEarly: () -> Bool = { false }) -> StopReason {
-        let stop = DispatchSemaphore(value: 0)
-        let reason = StopReasonBox()
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                reason.set(.signal(signalNumber == SIGINT ? "Ctrl-C" : "SIGTERM"))
-                stop.signal()
-            }
-            source.resume()
-            sources.append(source)
-        }
-        defer { sources.forEach { $0.cancel() } }
         let showStatus = isatty(STDERR_FILENO) == 1
         let deadline = duration.map { started + .milliseconds(Int64($0 * 1000)) }
         while true {

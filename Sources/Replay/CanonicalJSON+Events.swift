@@ -1,0 +1,220 @@
+import Venues
+
+/// Hand-written canonical JSON for the events a replay emits most (market data, balances,
+/// positions, fills): the same bytes the `Mirror` walk of `CanonicalJSON` gives (a test compares
+/// them on every venue's examples), without reflection, which is ~30× slower.
+extension CanonicalJSON {
+    /// Appends the canonical JSON of an event's payload (`null` for a case without one).
+    static func appendPayload(of event: VenueEvent, to bytes: inout [UInt8]) {
+        var out = Writer(bytes: bytes)
+        bytes = []
+        switch event {
+        case .bookSnapshot(let book):
+            out.open(); out.string("symbol", book.symbol, first: true); out.levels("bids", book.bids); out.levels("asks", book.asks)
+            out.int("sequence", book.sequence); out.int("venueTimeMillis", book.venueTimeMillis); out.close()
+        case .bookDelta(let book):
+            out.open(); out.string("symbol", book.symbol, first: true); out.levels("bids", book.bids); out.levels("asks", book.asks)
+            out.int("sequence", book.sequence); out.int("venueTimeMillis", book.venueTimeMillis); out.close()
+        case .trades(let trades):
+            out.raw("[")
+            for (index, trade) in trades.enumerated() {
+                if index > 0 { out.raw(",") }
+                out.open(); out.string("symbol", trade.symbol, first: true); out.decimal("price", trade.price)
+                out.decimal("quantity", trade.quantity); out.string("side", trade.side?.rawValue); out.string("tradeID", trade.tradeID)
+                out.int("venueTimeMillis", trade.venueTimeMillis); out.close()
+            }
+            out.raw("]")
+        case .ticker(let ticker):
+            out.open(); out.string("symbol", ticker.symbol, first: true); out.decimal("lastPrice", ticker.lastPrice)
+            out.decimal("lastQuantity", ticker.lastQuantity); out.decimal("bidPrice", ticker.bidPrice); out.decimal("bidSize", ticker.bidSize)
+            out.decimal("askPrice", ticker.askPrice); out.decimal("askSize", ticker.askSize); out.decimal("markPrice", ticker.markPrice)
+            out.decimal("fundingRate", ticker.fundingRate); out.int("nextFundingTimeMillis", ticker.nextFundingTimeMillis)
+            out.decimal("openInterest", ticker.openInterest); out.decimal("volume24h", ticker.volume24h)
+            out.int("venueTimeMillis", ticker.venueTimeMillis); out.close()
+        case .price(let price):
+            out.open(); out.string("symbol", price.symbol, first: true); out.string("kind", price.kind.rawValue)
+            out.decimal("price", price.price); out.int("venueTimeMillis", price.venueTimeMillis); out.close()
+        case .fundingRate(let rate):
+            out.open(); out.string("symbol", rate.symbol, first: true); out.decimal("rate", rate.rate)
+            out.int("nextFundingTimeMillis", rate.nextFundingTimeMillis); out.int("venueTimeMillis", rate.venueTimeMillis); out.close()
+        case .balanceUpdated(let balance):
+            out.open(); out.string("asset", balance.asset, first: true); out.decimal("total", balance.total)
+            out.decimal("available", balance.available); out.decimal("orderMargin", balance.orderMargin)
+            out.decimal("positionMargin", balance.positionMargin); out.decimal("realisedPnL", balance.realisedPnL)
+            out.decimal("unrealisedPnL", balance.unrealisedPnL); out.int("venueTimeMillis", balance.venueTimeMillis); out.close()
+        case .positionUpdated(let position):
+            out.open(); out.string("symbol", position.symbol, first: true); out.string("side", position.side.rawValue)
+            out.decimal("size", position.size); out.decimal("entryPrice", position.entryPrice); out.decimal("margin", position.margin)
+            out.decimal("liquidationPrice", position.liquidationPrice); out.decimal("bankruptcyPrice", position.bankruptcyPrice)
+            out.decimal("realisedPnL", position.realisedPnL); out.decimal("unrealisedPnL", position.unrealisedPnL)
+            out.decimal("leverage", position.leverage); out.decimal("markPrice", position.markPrice)
+            out.int("venueTimeMillis", position.venueTimeMillis); out.close()
+        case .orderFilled(let fill):
+            out.open(); out.string("symbol", fill.symbol, first: true); out.string("venueOrderID", fill.venueOrderID)
+            out.string("clientOrderID", fill.clientOrderID); out.string("side", fill.side?.rawValue); out.decimal("price", fill.price)
+            out.decimal("quantity", fill.quantity); out.bool("isMaker", fill.isMaker); out.decimal("fee", fill.fee)
+            out.string("tradeID", fill.tradeID); out.int("venueTimeMillis", fill.venueTimeMillis); out.close()
+        case .orderUpdated(let order):
+            out.open(); out.string("symbol", order.symbol, first: true); out.string("venueOrderID", order.venueOrderID)
+            out.string("clientOrderID", order.clientOrderID); out.string("previousVenueOrderID", order.previousVenueOrderID)
+            out.string("side", order.side.rawValue); out.key("type", first: false); out.orderType(order.type)
+            out.key("timeInForce", first: false); if let timeInForce = order.timeInForce { out.timeInForce(timeInForce) } else { out.null() }
+            out.decimal("price", order.price); out.decimal("quantity", order.quantity); out.decimal("originalQuantity", order.originalQuantity)
+            out.key("status", first: false); out.orderStatus(order.status); out.decimal("leverage", order.leverage)
+            out.decimal("takeProfit", order.takeProfit); out.decimal("stopLoss", order.stopLoss)
+            out.int("venueTimeMillis", order.venueTimeMillis); out.close()
+        case .commandAccepted(let id), .commandUnanswered(let id):
+            out.requestID(id)
+        case .tradingStatusChanged(let available):
+            out.open(); out.bool("available", available, first: true); out.close()
+        case .subscriptions(let names):
+            out.raw("[")
+            for (index, name) in names.enumerated() {
+                if index > 0 { out.raw(",") }
+                CanonicalJSON.appendString(name, to: &out.bytes)
+            }
+            out.raw("]")
+        case .anomaly(let anomaly):
+            out.open(); out.key("kind", first: true); out.anomalyKind(anomaly.kind); out.string("expected", anomaly.expected)
+            out.string("received", anomaly.received); out.key("raw", first: false)
+            CanonicalJSON.appendString(String(decoding: anomaly.raw, as: UTF8.self), to: &out.bytes); out.close()
+        case .heartbeat, .authenticated:
+            out.raw("null")
+        default:
+            bytes = out.bytes
+            append(EventType.payload(of: event) as Any, to: &bytes)
+            return
+        }
+        bytes = out.bytes
+    }
+
+    /// Appends object members in canonical form; `first` leaves out the comma.
+    struct Writer {
+        var bytes: [UInt8]
+
+        mutating func raw(_ text: StaticString) {
+            text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        }
+
+        mutating func open() { bytes.append(UInt8(ascii: "{")) }
+        mutating func close() { bytes.append(UInt8(ascii: "}")) }
+
+        mutating func key(_ name: StaticString, first: Bool) {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "\""))
+            raw(name)
+            bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+
+        mutating func null() { raw("null") }
+
+        mutating func string(_ name: StaticString, _ value: String?, first: Bool = false) {
+            key(name, first: first)
+            if let value { CanonicalJSON.appendString(value, to: &bytes) } else { null() }
+        }
+
+        mutating func decimal(_ name: StaticString, _ value: FixedDecimal?) {
+            key(name, first: false)
+            if let value { decimalValue(value) } else { null() }
+        }
+
+        mutating func decimalValue(_ value: FixedDecimal) {
+            CanonicalJSON.appendDecimal(value, to: &bytes)
+        }
+
+        mutating func int(_ name: StaticString, _ value: Int64?) {
+            key(name, first: false)
+            if let value { CanonicalJSON.appendDigits(value, to: &bytes) } else { null() }
+        }
+
+        mutating func bool(_ name: StaticString, _ value: Bool?, first: Bool = false) {
+            key(name, first: first)
+            if let value { value ? raw("true") : raw("false") } else { null() }
+        }
+
+        mutating func requestID(_ id: RequestID) {
+            switch id {
+            case .number(let number): raw(#"{"number":"#); CanonicalJSON.appendDigits(number, to: &bytes)
+            case .order(let order): raw(#"{"order":"#); CanonicalJSON.appendString(order, to: &bytes)
+            }
+            close()
+        }
+
+        /// `{"other":"…"}` for a verbatim venue name, else the case name as a string.
+        mutating func other(_ name: String) {
+            raw(#"{"other":"#)
+            CanonicalJSON.appendString(name, to: &bytes)
+            close()
+        }
+
+        mutating func orderType(_ type: OrderType) {
+            switch type {
+            case .market: raw(#""market""#)
+            case .limit: raw(#""limit""#)
+            case .stopMarket: raw(#""stopMarket""#)
+            case .stopLimit: raw(#""stopLimit""#)
+            case .takeProfitMarket: raw(#""takeProfitMarket""#)
+            case .takeProfitLimit: raw(#""takeProfitLimit""#)
+            case .other(let name): other(name)
+            }
+        }
+
+        mutating func timeInForce(_ timeInForce: TimeInForce) {
+            switch timeInForce {
+            case .goodTillCancelled: raw(#""goodTillCancelled""#)
+            case .immediateOrCancel: raw(#""immediateOrCancel""#)
+            case .fillOrKill: raw(#""fillOrKill""#)
+            case .goodTillDate: raw(#""goodTillDate""#)
+            case .goodForDay: raw(#""goodForDay""#)
+            case .goodTillFunding: raw(#""goodTillFunding""#)
+            case .postOnly: raw(#""postOnly""#)
+            case .other(let name): other(name)
+            }
+        }
+
+        mutating func orderStatus(_ status: OrderStatus) {
+            switch status {
+            case .pending: raw(#""pending""#)
+            case .accepted: raw(#""accepted""#)
+            case .partiallyFilled: raw(#""partiallyFilled""#)
+            case .filled: raw(#""filled""#)
+            case .cancelled: raw(#""cancelled""#)
+            case .rejected: raw(#""rejected""#)
+            case .expired: raw(#""expired""#)
+            case .terminated: raw(#""terminated""#)
+            case .triggered: raw(#""triggered""#)
+            case .modified: raw(#""modified""#)
+            case .other(let name): other(name)
+            }
+        }
+
+        mutating func anomalyKind(_ kind: Anomaly.Kind) {
+            switch kind {
+            case .fillForUnknownOrder: raw(#""fillForUnknownOrder""#)
+            case .cancelForUnknownOrder: raw(#""cancelForUnknownOrder""#)
+            case .updateForUnknownOrder: raw(#""updateForUnknownOrder""#)
+            case .updateForUnknownPosition: raw(#""updateForUnknownPosition""#)
+            case .orderChainBroken: raw(#""orderChainBroken""#)
+            case .contractChainBroken: raw(#""contractChainBroken""#)
+            case .conditionalOrderUnknown: raw(#""conditionalOrderUnknown""#)
+            case .unknownSymbol: raw(#""unknownSymbol""#)
+            case .answerToUnknownRequest: raw(#""answerToUnknownRequest""#)
+            case .staleUpdate: raw(#""staleUpdate""#)
+            }
+        }
+
+        mutating func levels(_ name: StaticString, _ levels: [BookLevel]) {
+            key(name, first: false)
+            bytes.append(UInt8(ascii: "["))
+            for (index, level) in levels.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                raw(#"{"price":"#)
+                decimalValue(level.price)
+                raw(#","size":"#)
+                decimalValue(level.size)
+                bytes.append(UInt8(ascii: "}"))
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+    }
+}

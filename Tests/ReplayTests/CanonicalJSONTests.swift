@@ -1,0 +1,107 @@
+import Foundation
+@testable import Replay
+import Samples
+import TapeCore
+import TapeFormat
+import TapeTesting
+import Testing
+import Venues
+
+@Suite("Canonical JSON")
+struct CanonicalJSONTests {
+    /// Every event of every venue's examples and of a synthetic session, encoded both ways.
+    @Test("the hand-written event encoders give the bytes of the reflective walk")
+    func handWrittenMatchesMirror() throws {
+        var events: [VenueEvent] = []
+        for venue in ReplayVenue.allCases {
+            var session = ReplaySession(venue: venue, symbols: venue.defaultSymbols)
+            let lines = try Fixtures.allExamples(venue.rawValue).flatMap { file in
+                try Data(contentsOf: URL(fileURLWithPath: file)).split(separator: UInt8(ascii: "\n")).map { Array($0) }
+            }
+            for (number, frame) in SequenceTape.frames(venue: venue, lines: lines).enumerated() {
+                session.apply(frame, number: number) { if case .event(let event) = $0 { events.append(event.event) } }
+            }
+        }
+        var synthetic = SyntheticSession(seed: 3)
+        var digitex = ReplaySession(venue: .digitex, symbols: ["BTCUSD-PERP"])
+        for number in 0..<2_000 {
+            digitex.apply(synthetic.next(), number: number) { if case .event(let event) = $0 { events.append(event.event) } }
+        }
+        var mismatches: [String] = []
+        var covered = Set<String>()
+        for event in events {
+            var fast: [UInt8] = []
+            CanonicalJSON.appendPayload(of: event, to: &fast)
+            var reflected: [UInt8] = []
+            CanonicalJSON.append(EventType.payload(of: event) as Any, to: &reflected)
+            covered.insert(EventType.name(of: event))
+            if fast != reflected { mismatches.append(String(decoding: fast, as: UTF8.self) + " ≠ " + String(decoding: reflected, as: UTF8.self)) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(3))")
+        let handWritten: Set = ["bookSnapshot", "bookDelta", "trades", "ticker", "price", "fundingRate", "balanceUpdated", "positionUpdated",
+                                "orderFilled", "heartbeat", "orderUpdated", "commandAccepted", "commandUnanswered", "tradingStatusChanged", "subscriptions", "anomaly"]
+        #expect(handWritten.isSubset(of: covered), "not covered: \(handWritten.subtracting(covered).sorted())")
+    }
+
+    @Test("every order type, time in force and status encodes as the reflective walk does")
+    func orderVocabulary() {
+        let types: [OrderType] = [.market, .limit, .stopMarket, .stopLimit, .takeProfitMarket, .takeProfitLimit, .other("X\"y")]
+        let times: [TimeInForce?] = [nil, .goodTillCancelled, .immediateOrCancel, .fillOrKill, .goodTillDate, .goodForDay, .goodTillFunding, .postOnly, .other("Z")]
+        let statuses: [OrderStatus] = [.pending, .accepted, .partiallyFilled, .filled, .cancelled, .rejected, .expired, .terminated, .triggered, .modified, .other("W")]
+        let kinds: [Anomaly.Kind] = [.fillForUnknownOrder, .cancelForUnknownOrder, .updateForUnknownOrder, .updateForUnknownPosition,
+                                     .orderChainBroken, .contractChainBroken, .conditionalOrderUnknown, .unknownSymbol,
+                                     .answerToUnknownRequest, .staleUpdate]
+        var mismatches = 0
+        for (index, status) in statuses.enumerated() {
+            let order = Order(symbol: "S", venueOrderID: "v\(index)", side: index % 2 == 0 ? .buy : .sell, type: types[index % types.count],
+                              timeInForce: times[index % times.count], price: FixedDecimal(mantissa: 125, scale: 1), quantity: 3, status: status)
+            for event in [VenueEvent.orderUpdated(order), .commandAccepted(.order("o\(index)")), .commandUnanswered(.number(Int64(index))),
+                          .tradingStatusChanged(available: index % 2 == 0), .subscriptions(["a", "b\(index)"]),
+                          .anomaly(Anomaly(kind: kinds[index % kinds.count], expected: "e\n", received: "r", raw: [0x7B, 0xFF, 0x22]))] {
+                var fast: [UInt8] = []
+                CanonicalJSON.appendPayload(of: event, to: &fast)
+                var reflected: [UInt8] = []
+                CanonicalJSON.append(EventType.payload(of: event) as Any, to: &reflected)
+                if fast != reflected { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test("decimals are written exactly as their description, sign, zeros and scale included")
+    func decimals() {
+        var random = SplitMix64(seed: 11)
+        var cases: [FixedDecimal] = [0, 1, -1, FixedDecimal(mantissa: 5, scale: 3), FixedDecimal(mantissa: -5, scale: 3),
+                                     FixedDecimal(mantissa: 0, scale: 2), FixedDecimal(mantissa: .min, scale: 18), FixedDecimal(mantissa: .max, scale: 0)]
+        for _ in 0..<2_000 {
+            let mantissa = Int64(bitPattern: random.next()) >> (random.next() % 63)
+            cases.append(FixedDecimal(mantissa: mantissa, scale: UInt8(random.next() % 19)))
+        }
+        let wrong = cases.filter { decimal in
+            var bytes: [UInt8] = []
+            CanonicalJSON.appendDecimal(decimal, to: &bytes)
+            return bytes != Array("\"\(decimal.description)\"".utf8)
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(3).map { "\($0.mantissa)e-\($0.scale)" })")
+    }
+
+    @Test("integers, strings with escapes, optionals, enums and dictionaries have one form")
+    func forms() {
+        #expect(CanonicalJSON.string(Int64.min) == "-9223372036854775808")
+        #expect(CanonicalJSON.string(0) == "0")
+        #expect(CanonicalJSON.string("a\"b\\c\nd\u{01}") == #""a\"b\\c\nd\u0001""#)
+        #expect(CanonicalJSON.string(Optional<Int>.none as Any) == "null")
+        #expect(CanonicalJSON.string(["b": 1, "a": 2, "c": 3]) == #"{"a":2,"b":1,"c":3}"#)
+        #expect(CanonicalJSON.string(RequestID.order("x")) == #"{"order":"x"}"#)
+        #expect(CanonicalJSON.string(PositionSide.long) == #""long""#)
+        #expect(CanonicalJSON.string(FixedDecimal("1.50")!) == #""1.50""# || CanonicalJSON.string(FixedDecimal("1.50")!) == #""1.5""#)
+    }
+}
+
+@Suite("Event types")
+struct EventTypeTests {
+    @Test("the static names are the names")
+    func staticNames() {
+        #expect(EventType.staticNames.map { "\($0)" } == EventType.names)
+    }
+}
