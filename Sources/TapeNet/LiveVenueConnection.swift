@@ -14,12 +14,17 @@ public final class LiveVenueConnection<Client: VenueClient>: @unchecked Sendable
     private var timers: [ClientTimer: Scheduled<Void>] = [:]
     private let startUptimeNanos: UInt64
     private let onEvent: @Sendable (VenueEvent) -> Void
+    /// Hears every frame as it crosses the wire, both ways, plus the handshake and the end: what a
+    /// recorder writes to a tape.
+    private let record: (@Sendable (Direction, FrameKind, [UInt8]) -> Void)?
     private var ended = false
 
-    private init(client: Client, loop: EventLoop, onEvent: @escaping @Sendable (VenueEvent) -> Void) {
+    private init(client: Client, loop: EventLoop, onEvent: @escaping @Sendable (VenueEvent) -> Void,
+                 record: (@Sendable (Direction, FrameKind, [UInt8]) -> Void)?) {
         self.client = client
         self.loop = loop
         self.onEvent = onEvent
+        self.record = record
         self.startUptimeNanos = NIODeadline.now().uptimeNanoseconds
     }
 
@@ -27,10 +32,11 @@ public final class LiveVenueConnection<Client: VenueClient>: @unchecked Sendable
     /// emits, on the connection's loop.
     public static func connect(
         to url: WebSocketURL, client: Client, headers: [HTTPHeader] = [], tls: ClientTLS = ClientTLS(),
-        group: EventLoopGroup, onEvent: @escaping @Sendable (VenueEvent) -> Void
+        group: EventLoopGroup, record: (@Sendable (Direction, FrameKind, [UInt8]) -> Void)? = nil,
+        onEvent: @escaping @Sendable (VenueEvent) -> Void
     ) -> EventLoopFuture<LiveVenueConnection> {
         let loop = group.next()
-        let live = LiveVenueConnection(client: client, loop: loop, onEvent: onEvent)
+        let live = LiveVenueConnection(client: client, loop: loop, onEvent: onEvent, record: record)
         return WebSocketClient.connect(to: url, headers: headers, tls: tls, group: loop) { event in
             live.received(event)
         }.map { connection in
@@ -70,6 +76,7 @@ public final class LiveVenueConnection<Client: VenueClient>: @unchecked Sendable
     private func opened(_ connection: WebSocketConnection) {
         loop.preconditionInEventLoop()
         self.connection = connection
+        record?(.outbound, .opened, connection.handshake.opened.payload)
         apply(client.connected(at: now))
         let pending = early
         early = []
@@ -84,10 +91,21 @@ public final class LiveVenueConnection<Client: VenueClient>: @unchecked Sendable
         }
         switch event {
         case .received(let kind, let payload):
+            record?(.inbound, kind, payload)
+            if kind == .ping {
+                // WebSocket-level heartbeats are the socket's to answer (RFC 6455 §5.5.3).
+                record?(.outbound, .pong, payload)
+                connection?.send(.pong, payload)
+            }
             guard kind == .text else { return }
             apply(client.receivedFrame(payload, at: now))
         case .closed, .lost:
             guard !ended else { return }
+            if case .lost(let reason) = event {
+                record?(.inbound, .lost, Array(reason.utf8))
+            } else {
+                record?(.inbound, .closed, [])
+            }
             ended = true
             apply(client.disconnected(at: now))
             for (_, timer) in timers { timer.cancel() }
@@ -99,6 +117,7 @@ public final class LiveVenueConnection<Client: VenueClient>: @unchecked Sendable
         for action in actions {
             switch action {
             case .send(let kind, let payload):
+                record?(.outbound, kind, payload)
                 connection?.send(kind, payload)
             case .scheduleTimer(let timer, let time):
                 timers.removeValue(forKey: timer)?.cancel()

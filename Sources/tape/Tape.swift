@@ -12,7 +12,7 @@ struct Tape: ParsableCommand {
             """,
         version: TapedeckVersionString.value,
         subcommands: [
-            Demo.self, Proxy.self, Simulate.self, ReplayCommand.self, VerifyCommand.self, StepCommandLine.self,
+            Demo.self, Record.self, Proxy.self, Simulate.self, ReplayCommand.self, VerifyCommand.self, StepCommandLine.self,
             Serve.self, Inspect.self, Cat.self, Export.self, Import.self,
         ]
     )

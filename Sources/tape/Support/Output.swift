@@ -26,6 +26,11 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
+/// One line on stdout, unbuffered, so it lands in order with `BufferedOutput` and before a crash.
+func printLine(_ message: String) {
+    FileHandle.standardOutput.write(Data((message + "\n").utf8))
+}
+
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("tape: \(message)\n".utf8))
 }

@@ -100,7 +100,7 @@ final class RecordingRun {
         } catch {
             closeError = error
         }
-        print(summary(reason))
+        printLine(summary(reason))
         if case .failed(let failure) = reason { throw failure }
         if let closeError { throw closeError }
     }
