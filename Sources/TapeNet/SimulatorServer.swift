@@ -191,7 +191,10 @@ public final class SimulatorServer<Dialect: SimulatorDialect>: @unchecked Sendab
             let actions = dialect.advanceMarket(to: target, maxSteps: steps)
             framesSent += actions.count
             perform(actions)
-            loop.execute { [self] in runAhead(steps: steps) }
+            // The loop runs every task that is due before it polls its sockets again, so a task
+            // due at once (or due by the time this batch ends) would starve reads. A deadline
+            // 50 µs after the batch ends lets the loop poll between batches.
+            _ = loop.scheduleTask(in: .microseconds(50)) { [self] in runAhead(steps: steps) }
         } else {
             _ = loop.scheduleTask(in: .microseconds(200)) { [self] in runAhead(steps: steps) }
         }
