@@ -71,8 +71,6 @@ struct Simulate: ParsableCommand {
             printError("cannot start the \(venue) simulator on port \(port): \(error); choose another port or check the TLS files")
             throw Exit.failure
         }
-        // Unbuffered: whoever started us reads the URL before we serve.
-        FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
         let done = DispatchSemaphore(value: 0)
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
@@ -82,6 +80,8 @@ struct Simulate: ParsableCommand {
             source.resume()
             return source
         }
+        // Unbuffered, and only once SIGTERM is handled: whoever started us may stop us at once.
+        FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
         done.wait()
         sources.forEach { $0.cancel() }
         server.close()
