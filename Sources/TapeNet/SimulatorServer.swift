@@ -30,6 +30,12 @@ public final class SimulatorServer<Dialect: SimulatorDialect>: @unchecked Sendab
     private var stopped = false
     /// Market frames handed to sockets (for benchmarks), counted on the loop.
     private var framesSent: Int = 0
+    /// When each connection's socket stopped taking data (a client that does not read).
+    private var unwritableSince: [ConnectionID: Timestamp] = [:]
+    /// A client whose socket takes nothing for this long is dropped (a close handshake cannot
+    /// reach a client that does not read), so that one reader that stopped cannot make the
+    /// simulator buffer without bound (real-time pacing).
+    private let slowConsumerLimit = Timestamp.Duration.seconds(10)
 
     /// The URL clients connect to (`ws://127.0.0.1:PORT` or `wss://…`).
     public let url: String
@@ -152,9 +158,27 @@ public final class SimulatorServer<Dialect: SimulatorDialect>: @unchecked Sendab
                 let actions = dialect.advanceMarket(to: now, maxSteps: 100_000)
                 framesSent += actions.count
                 perform(actions)
+                closeSlowConsumers()
             }
         case .asFastAsPossible(let steps):
             runAhead(steps: steps)
+        }
+    }
+
+    private func closeSlowConsumers() {
+        let time = now
+        for id in connections.keys.sorted() {
+            guard let connection = connections[id] else { continue }
+            if connection.channel.isWritable {
+                unwritableSince.removeValue(forKey: id)
+            } else if let since = unwritableSince[id] {
+                if time - since >= slowConsumerLimit {
+                    connection.abort()
+                    unwritableSince.removeValue(forKey: id)
+                }
+            } else {
+                unwritableSince[id] = time
+            }
         }
     }
 
@@ -167,7 +191,10 @@ public final class SimulatorServer<Dialect: SimulatorDialect>: @unchecked Sendab
             let actions = dialect.advanceMarket(to: target, maxSteps: steps)
             framesSent += actions.count
             perform(actions)
-            loop.execute { [self] in runAhead(steps: steps) }
+            // The loop runs every task that is due before it polls its sockets again, so a task
+            // due at once (or due by the time this batch ends) would starve reads. A deadline
+            // 50 µs after the batch ends lets the loop poll between batches.
+            _ = loop.scheduleTask(in: .microseconds(50)) { [self] in runAhead(steps: steps) }
         } else {
             _ = loop.scheduleTask(in: .microseconds(200)) { [self] in runAhead(steps: steps) }
         }

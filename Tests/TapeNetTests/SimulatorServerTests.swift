@@ -206,3 +206,21 @@ struct QFEXSimulatorServerTests {
         mds.close()
     }
 }
+
+@Suite("Simulator server pacing")
+struct SimulatorPacingTests {
+    @Test("as fast as possible, the market streams to a subscribed client without waiting for the clock")
+    func fastPacing() throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        defer { try? group.syncShutdownGracefully() }
+        let server = try SimulatorServer.start(dialect: DigitexSimulator(seed: 7), pacing: .asFastAsPossible(stepsPerBatch: 256), group: group.next())
+        defer { server.close() }
+        let log = EventLog()
+        let client = try WebSocketClient.connect(to: try #require(WebSocketURL(server.url)), offerDeflate: false, group: group.next(), onEvent: log.add).wait()
+        client.send(.text, Array(#"{"id":1,"method":"subscribe","params":["BTCUSD-PERP@orderbook_5","BTCUSD-PERP@trades"]}"#.utf8))
+        #expect(log.waitForMessages(2_000))
+        let sent = try server.sentFrames().wait()
+        #expect(sent >= 1_999)
+        client.abort()
+    }
+}

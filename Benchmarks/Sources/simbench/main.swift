@@ -112,15 +112,15 @@ func overSocket(frames: Int) throws -> Double {
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
     defer { try? group.syncShutdownGracefully() }
     let server = try SimulatorServer.start(
-        dialect: DigitexSimulator(seed: 7), pacing: .asFastAsPossible(stepsPerBatch: 64), group: group.next())
+        dialect: DigitexSimulator(seed: 7), pacing: .asFastAsPossible(stepsPerBatch: 256), group: group.next())
     defer { server.close() }
     let counter = Counter(target: frames)
     let client = try WebSocketClient.connect(to: WebSocketURL(server.url)!, offerDeflate: false, group: group.next()) { event in
         if case .received(.text, _) = event { counter.received() }
     }.wait()
     client.send(.text, Array(subscribe.utf8))
-    guard counter.done.wait(timeout: .now() + 600) == .success, let start = counter.started, let end = counter.finished else {
-        fatalError("simbench: \(counter.frames) of \(frames) frames arrived within 10 minutes")
+    guard counter.done.wait(timeout: .now() + 120) == .success, let start = counter.started, let end = counter.finished else {
+        fatalError("simbench: \(counter.frames) of \(frames) frames arrived within 2 minutes")
     }
     client.abort()
     return Double(frames - 1) / seconds(end - start)

@@ -82,7 +82,7 @@ struct Simulate: ParsableCommand {
             source.resume()
             return source
         }
-        // Unbuffered: whoever started us reads the URL before we serve.
+        // Unbuffered, and only once SIGTERM is handled: whoever started us may stop us at once.
         FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
         done.wait()
         sources.forEach { $0.cancel() }
