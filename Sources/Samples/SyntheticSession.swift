@@ -10,7 +10,7 @@ public struct SyntheticSession: Sendable {
     public static let digitexURL = "wss://ws.mapi.digitexfutures.com"
     public static let qfexURL = "wss://mds.qfex.com"
 
-    private var random: SplitMix64
+    private var random: SeededRandom
     private var time: Int64 = 0
     private var startFrames: [Frame] = []
     private var midTicks: Int64 = 98_400  // Digitex BTCUSD-PERP in 0.1 USD ticks
@@ -24,7 +24,7 @@ public struct SyntheticSession: Sendable {
     public let qfex = ConnectionID(1)
 
     public init(seed: UInt64) {
-        random = SplitMix64(seed: seed)
+        random = SeededRandom(seed: seed)
         startFrames = openingFrames()
     }
 
@@ -145,32 +145,5 @@ public struct SyntheticSession: Sendable {
 
     private func outbound(_ connection: ConnectionID, _ text: String) -> Frame {
         .text(text, at: Timestamp(nanoseconds: time), .outbound, connection: connection)
-    }
-}
-
-/// SplitMix64: small, fast, and the same sequence on every machine for a seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in `0..<bound` (bound > 0), by rejection, so the same on every platform.
-    public mutating func next(below bound: UInt64) -> UInt64 {
-        precondition(bound > 0, "bound must be positive")
-        let limit = UInt64.max - UInt64.max % bound
-        while true {
-            let value = next()
-            if value < limit { return value % bound }
-        }
     }
 }

@@ -1,4 +1,5 @@
 @testable import Exchange
+import TapeCore
 import Testing
 
 @Suite("Exact arithmetic")

@@ -70,7 +70,7 @@ struct TruncatedCaptureTests {
 
     @Test("2,000 seeded random corruptions and cuts of every capture never crash the importers")
     func corruption() throws {
-        var random = SplitMix64(seed: 20_261_121)
+        var random = SeededRandom(seed: 20_261_121)
         for file in try SharedCaptures.allFiles() where !file.hasSuffix("README.md") && !file.hasPrefix("cryptofeed/D") {
             let original = try SharedCaptures.bytes(file)
             let format = try #require(CaptureFormat.detect(bytes: original))

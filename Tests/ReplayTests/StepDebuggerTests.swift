@@ -127,9 +127,9 @@ struct StepDebuggerTests {
 
 /// Trader-status pushes with positions drawn from a seeded generator (each push is a full snapshot).
 struct SeededLines {
-    private var random: SplitMix64
+    private var random: SeededRandom
 
-    init(seed: UInt64) { random = SplitMix64(seed: seed) }
+    init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
     mutating func traderStatus() -> [UInt8] {
         let contracts = random.next() % 200

@@ -119,7 +119,7 @@ struct ProxyCommandTests {
         #expect(received.wait(for: 1))
         #expect(proxy.nextLine()?.hasPrefix("flushed frames 0-") == true)
         // Then far more than 64 KiB of incompressible text.
-        var random = SplitMix64(seed: 1)
+        var random = SeededRandom(seed: 1)
         for _ in 0..<64 {
             client.send(.text, Array((0..<8_192).map { _ in UInt8(ascii: "a") + UInt8(random.next() % 26) }))
         }

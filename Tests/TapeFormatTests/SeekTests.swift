@@ -25,7 +25,7 @@ struct SeekTests {
         let folder = try TemporaryFolder()
         let frames = randomFrames(count: 2_000, seed: 5, maxPayload: 300)
         let reader = try TapeReader(path: writeTape(frames, to: folder.path("t.tape"), blockSize: 8_192))
-        var generator = SplitMix64(seed: 9)
+        var generator = SeededRandom(seed: 9)
         let end = frames.last!.time.nanoseconds
         let probes = [0, end, end + 1] + (0..<50).map { _ in Int64.random(in: 0...end, using: &generator) }
             + frames.prefix(20).map(\.time.nanoseconds)

@@ -31,7 +31,7 @@ let testHeader = TapeHeader(
 
 /// Random frames of every kind, times non-decreasing, payloads from empty to `maxPayload` bytes.
 func randomFrames(count: Int, seed: UInt64, maxPayload: Int = 600) -> [Frame] {
-    var generator = SplitMix64(seed: seed)
+    var generator = SeededRandom(seed: seed)
     var time: Int64 = 0
     return (0..<count).map { _ in
         time += Int64.random(in: 0...5_000_000, using: &generator)

@@ -50,7 +50,7 @@ struct WebSocketFrameDecoderTests {
     @Test("frames decode the same fed in 200 seeded random splits")
     func randomSplits() throws {
         let stream = Self.stream
-        var random = SplitMix64(seed: 6455)
+        var random = SeededRandom(seed: 6455)
         for _ in 0..<200 {
             var chunks: [ArraySlice<UInt8>] = []
             var start = 0

@@ -186,7 +186,7 @@ if let path = options.childStep {
     var debugger = try StepDebugger(reader: reader, checkpointInterval: options.checkpointEvery)
     let passTime = try seconds { try debugger.go(toFrame: reader.frameCount - 1) }
     print("step: first pass over \(reader.frameCount) frames taking \(debugger.checkpointCount) checkpoints (every \(options.checkpointEvery)) in \(format(passTime)) s")
-    var random = SplitMix64(seed: 2026)
+    var random = SeededRandom(seed: 2026)
     var times: [Double] = []
     for _ in 0..<options.jumps {
         let target = Int(random.next() % UInt64(reader.frameCount))

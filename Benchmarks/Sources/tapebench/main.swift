@@ -139,7 +139,7 @@ func runBenchmarks() throws {
         var bigReader: TapeReader!
         let openSeconds = try seconds { bigReader = try TapeReader(path: bigPath) }
         let lastTime = bigReader.blocks.last!.lastTime
-        var generator = SplitMix64(seed: 5)
+        var generator = SeededRandom(seed: 5)
         var timings: [Double] = []
         for _ in 0..<200 {
             let time = Timestamp(nanoseconds: Int64(generator.next(below: UInt64(lastTime))))

@@ -24,14 +24,8 @@ struct Proxy: ParsableCommand {
     @Option(help: "The venue's WebSocket URL (ws:// or wss://). A client's path and query replace the URL's unless they are just '/'.")
     var upstream: String
 
-    @Option(name: .shortAndLong, help: "The tape to write (it must not exist).")
-    var output: String
-
     @Option(help: "The venue (digitex, qfex, roxom, notional, satori): its redaction rules and the tape header.")
     var venue: String = "unknown"
-
-    @Option(help: "A PEM file of extra CA certificates to trust for the upstream (a private CA, a simulator).")
-    var caFile: String?
 
     @Option(help: "Serve wss:// with this PEM certificate chain (needs --tls-key).")
     var tlsCert: String?
@@ -39,38 +33,30 @@ struct Proxy: ParsableCommand {
     @Option(help: "The PEM private key for --tls-cert.")
     var tlsKey: String?
 
-    @Option(help: "Stop after this many seconds.")
-    var duration: Double?
-
-    @Flag(help: "Record secrets as they are (prints a warning).")
-    var noRedact = false
-
-    @Flag(help: "Print 'flushed frames A-B' on stdout each time a block is safely on disk.")
-    var logFlushes = false
+    @OptionGroup var recording: RecordingOptions
 
     func validate() throws {
         guard WebSocketURL(upstream) != nil else { throw ValidationError("--upstream must be a ws:// or wss:// URL, not '\(upstream)'") }
         guard parseHostPort(listen) != nil else { throw ValidationError("--listen takes HOST:PORT, like 127.0.0.1:9000, not '\(listen)'") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
-        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
     }
 
     func run() throws {
         try reportingErrors {
             let (host, port) = parseHostPort(listen)!
             let upstreamURL = WebSocketURL(upstream)!
-            let redaction = RecordingRun.redaction(venue: venue, disabled: noRedact)
+            let redaction = RecordingRun.redaction(venue: venue, disabled: recording.noRedact)
             let header = TapeHeader(
                 venue: venue, endpoints: [redaction.url(upstream)], wallClockStartNanoseconds: wallClockNow(),
                 labels: ["recorded-by": "tape proxy"]
             )
-            let run = try RecordingRun(output: output, header: header, logFlushes: logFlushes)
+            let run = try RecordingRun(output: recording.output, header: header, logFlushes: recording.logFlushes)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
             defer { try? group.syncShutdownGracefully() }
             let proxy: RecordingProxy
             do {
                 proxy = try RecordingProxy.start(
-                    host: host, port: port, upstream: upstreamURL, upstreamTLS: ClientTLS(caFile: caFile),
+                    host: host, port: port, upstream: upstreamURL, upstreamTLS: ClientTLS(caFile: recording.caFile),
                     serverTLS: tlsCert.map { ServerTLS(certificateFile: $0, privateKeyFile: tlsKey!) },
                     recorder: run.recorder, redaction: redaction, group: group
                 )
@@ -80,8 +66,8 @@ struct Proxy: ParsableCommand {
             }
             // Unbuffered: scripts read this line while the proxy runs.
             FileHandle.standardOutput.write(Data((proxy.url + "\n").utf8))
-            printError("proxying \(proxy.url) -> \(upstream), recording to \(output)")
-            let reason = run.waitUntilStopped(duration: duration)
+            printError("proxying \(proxy.url) -> \(upstream), recording to \(recording.output)")
+            let reason = run.waitUntilStopped(duration: recording.duration)
             try? proxy.stop()
             try run.finish(reason)
         }

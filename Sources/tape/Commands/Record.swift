@@ -24,9 +24,6 @@ struct Record: ParsableCommand {
     @Option(help: "The venue's WebSocket URL (ws:// or wss://).")
     var url: String
 
-    @Option(name: .shortAndLong, help: "The tape to write (it must not exist).")
-    var output: String
-
     @Option(help: "Symbols to subscribe to (repeatable); the venue's main one by default.")
     var symbols: [String] = []
 
@@ -36,27 +33,16 @@ struct Record: ParsableCommand {
     @Option(help: "Prefix of the environment variables that hold the credentials (default: the venue's name in capitals).")
     var credentialsEnv: String?
 
-    @Option(help: "A PEM file of extra CA certificates to trust (a private CA, a simulator's certificate).")
-    var caFile: String?
-
-    @Option(help: "Stop after this many seconds.")
-    var duration: Double?
-
     @Option(help: "Stop after this many frames.")
     var maxFrames: Int?
 
-    @Flag(help: "Record secrets as they are (prints a warning).")
-    var noRedact = false
-
-    @Flag(help: "Print 'flushed frames A-B' on stdout each time a block is safely on disk.")
-    var logFlushes = false
+    @OptionGroup var recording: RecordingOptions
 
     func validate() throws {
         guard VenueRecording.Venue(rawValue: venue) != nil else {
             throw ValidationError("--venue \(venue) cannot be driven yet; use one of \(VenueRecording.Venue.allCases.map(\.rawValue).joined(separator: ", ")), or record it through 'tape proxy'")
         }
         guard WebSocketURL(url) != nil else { throw ValidationError("--url must be a ws:// or wss:// URL, not '\(url)'") }
-        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
         if let maxFrames, maxFrames <= 0 { throw ValidationError("--max-frames must be positive") }
     }
 
@@ -64,12 +50,12 @@ struct Record: ParsableCommand {
         try reportingErrors {
             let chosen = VenueRecording.Venue(rawValue: venue)!
             let subscribedSymbols = symbols.isEmpty ? VenueRecording.defaultSymbols(chosen) : symbols
-            let redaction = RecordingRun.redaction(venue: venue, disabled: noRedact)
+            let redaction = RecordingRun.redaction(venue: venue, disabled: recording.noRedact)
             let header = TapeHeader(
                 venue: venue, endpoints: [redaction.url(url)], wallClockStartNanoseconds: wallClockNow(),
                 labels: ["recorded-by": "tape record", "symbols": subscribedSymbols.joined(separator: ",")]
             )
-            let run = try RecordingRun(output: output, header: header, logFlushes: logFlushes)
+            let run = try RecordingRun(output: recording.output, header: header, logFlushes: recording.logFlushes)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             defer { try? group.syncShutdownGracefully() }
             let session: VenueRecording
@@ -78,18 +64,18 @@ struct Record: ParsableCommand {
                     venue: chosen, url: WebSocketURL(url)!,
                     credentials: .fromEnvironment(prefix: credentialsEnv ?? venue.uppercased()),
                     channels: channels.isEmpty ? VenueRecording.defaultChannels(chosen, symbols: subscribedSymbols) : channels,
-                    symbols: subscribedSymbols, tls: ClientTLS(caFile: caFile), recorder: run.recorder,
+                    symbols: subscribedSymbols, tls: ClientTLS(caFile: recording.caFile), recorder: run.recorder,
                     redaction: redaction, group: group
                 )
             } catch {
                 try? run.finish(.done)
                 throw TapeError(.cannotOpen, file: url, "cannot connect (\(error))", remedy: "check the URL, the venue and the network")
             }
-            printError("recording \(venue) from \(url) to \(output)")
+            printError("recording \(venue) from \(url) to \(recording.output)")
             let limit = maxFrames
             let venueClosed = OnceFlag()
             session.closed.whenComplete { _ in venueClosed.set() }
-            let reason = run.waitUntilStopped(duration: duration) {
+            let reason = run.waitUntilStopped(duration: recording.duration) {
                 if let limit, run.recorder.snapshot.framesIn + run.recorder.snapshot.framesOut >= limit { return true }
                 return venueClosed.isSet
             }

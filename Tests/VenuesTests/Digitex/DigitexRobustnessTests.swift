@@ -1,3 +1,4 @@
+import TapeCore
 import Testing
 @testable import Venues
 
@@ -99,7 +100,7 @@ struct DigitexRobustnessTests {
     func mutations() throws {
         var examples: [[UInt8]] = []
         for file in try SharedExamples.files("digitex") { examples += try SharedExamples.lines("digitex", file) }
-        var random = SplitMix64(seed: Mutator.seed(0xD161_7E70))
+        var random = SeededRandom(seed: Mutator.seed(0xD161_7E70))
         var harness = try tradedHarness()
         var unrecognisedCount = 0
         for round in 0..<Mutator.rounds {

@@ -89,7 +89,7 @@ struct NotionalClientTests {
     @Test("2,000 seeded mutations never crash and never leave the state inconsistent")
     func mutations() throws {
         let examples = try SharedExamples.lines("notional", "docs_examples.jsonl").filter { !isRequest($0) }
-        var random = SplitMix64(seed: Mutator.seed(0x0071_0A1))
+        var random = SeededRandom(seed: Mutator.seed(0x0071_0A1))
         var client = client()
         for round in 0..<Mutator.rounds {
             let mutant = Mutator.mutate(examples[Int(random.next() % UInt64(examples.count))], using: &random)

@@ -147,7 +147,7 @@ struct QFEXClientTests {
     func mutations() throws {
         var examples: [[UInt8]] = []
         for file in try SharedExamples.files("qfex") { examples += try SharedExamples.lines("qfex", file) }
-        var random = SplitMix64(seed: Mutator.seed(0x0F_E5))
+        var random = SeededRandom(seed: Mutator.seed(0x0F_E5))
         var harness = QFEXHarness()
         var rejected = 0
         for round in 0..<Mutator.rounds {

@@ -103,7 +103,7 @@ struct SatoriClientTests {
     func mutations() throws {
         var examples: [[UInt8]] = []
         for file in try SharedExamples.files("satori") { examples += try SharedExamples.lines("satori", file).filter { !isRequest($0) } }
-        var random = SplitMix64(seed: Mutator.seed(0x5A7_0121))
+        var random = SeededRandom(seed: Mutator.seed(0x5A7_0121))
         var client = client()
         for round in 0..<Mutator.rounds {
             let mutant = Mutator.mutate(examples[Int(random.next() % UInt64(examples.count))], using: &random)

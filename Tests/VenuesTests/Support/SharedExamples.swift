@@ -1,4 +1,5 @@
 import Foundation
+import TapeCore
 
 /// Reads the venues' documented example messages from `../shared/venues/<venue>/`.
 enum SharedExamples {
@@ -33,23 +34,6 @@ enum SharedExamples {
     }
 }
 
-/// SplitMix64: a tiny seeded generator, so that every "random" test runs the same cases everywhere.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Byte-level mutations that keep some structure, so that many mutants still parse and reach
 /// the state machine instead of all dying in the scanner.
 enum Mutator {
@@ -62,7 +46,7 @@ enum Mutator {
         base ^ (ProcessInfo.processInfo.environment["TAPEDECK_MUTATION_SEED"].flatMap(UInt64.init) ?? 0)
     }
 
-    static func mutate(_ input: [UInt8], using random: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ input: [UInt8], using random: inout SeededRandom) -> [UInt8] {
         var bytes = input
         guard !bytes.isEmpty else { return [UInt8(ascii: "{")] }
         let position = Int(random.next() % UInt64(bytes.count))

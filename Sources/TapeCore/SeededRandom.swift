@@ -1,4 +1,4 @@
-/// SplitMix64: a tiny seeded generator with the same sequence on every machine and every run.
+/// SeededRandom: a tiny seeded generator with the same sequence on every machine and every run.
 ///
 /// Simulation code uses this, never `SystemRandomNumberGenerator`, so that a seed reproduces a
 /// session exactly. Bounded draws use Lemire's multiply-and-reject method (no modulo bias).
