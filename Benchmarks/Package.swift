@@ -15,7 +15,7 @@ let package = Package(
         // Import throughput against a read-the-bytes baseline measured in the same run.
         .executableTarget(
             name: "InteropThroughput",
-            dependencies: [.product(name: "Interop", package: "Tapedeck")]
+            dependencies: [.product(name: "Interop", package: "Tapedeck"), .product(name: "TapeFormat", package: "Tapedeck")]
         ),
         // Order events per second through the exchange core, against a no-exchange baseline.
         .executableTarget(

@@ -20,7 +20,9 @@ public enum Pacing: Hashable, Sendable {
             return .init(nanoseconds: gap)
         case .speed(let factor):
             precondition(factor > 0, "a replay speed must be positive, not \(factor)")
-            return .init(nanoseconds: Int64((Double(gap) / factor).rounded()))
+            // Both are non-negative, so adding a half and truncating rounds to nearest without
+            // libm's round(), which Foundation-free programs linking TapeCore would have to bring.
+            return .init(nanoseconds: Int64(Double(gap) / factor + 0.5))
         case .realTimeCappingGaps(let cap):
             return .init(nanoseconds: min(gap, cap.nanoseconds))
         }
