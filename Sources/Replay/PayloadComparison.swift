@@ -14,7 +14,7 @@ public struct PayloadComparison: Sendable {
     }
 
     /// The rules of each venue (written down in docs/DETERMINISM.md).
-    public static func rules(for venue: ReplayVenue) -> PayloadComparison {
+    public static func rules(for venue: VenueName) -> PayloadComparison {
         switch venue {
         // Request ids: our client numbers from 1; a session driven by another numbering differs only there.
         case .digitex: PayloadComparison(ignoredKeys: ["id"])

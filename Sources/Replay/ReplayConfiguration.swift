@@ -1,3 +1,4 @@
+import Venues
 import Foundation
 import TapeFormat
 
@@ -6,7 +7,7 @@ import TapeFormat
 public struct ReplayConfiguration: Sendable, Equatable {
     /// Instruments (Notional: coins) the clients know; private frames for others are anomalies.
     /// Nil: the tape's `symbols` label (comma-separated), else its `symbol` label, else the
-    /// symbols of the venue's documented examples (`ReplayVenue.defaultSymbols`).
+    /// symbols of the venue's documented examples (`VenueName.defaultSymbols`).
     public var symbols: [String]?
     /// The Notional account address. Nil: the tape's `user` label, else empty.
     public var notionalUser: String?
@@ -22,7 +23,7 @@ public struct ReplayConfiguration: Sendable, Equatable {
         self.parallelism = parallelism
     }
 
-    func symbols(for venue: ReplayVenue, header: TapeHeader) -> [String] {
+    func symbols(for venue: VenueName, header: TapeHeader) -> [String] {
         if let symbols { return symbols }
         if let list = header.labels["symbols"] {
             return list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -1,5 +1,6 @@
 import Foundation
 import TapeCore
+import Venues
 import TapeFormat
 
 /// Where a replay of a damaged tape stopped.
@@ -17,7 +18,7 @@ public struct ReplayStop: Equatable, Sendable, CustomStringConvertible {
 /// if the tape was damaged.
 public struct ReplayResult: Sendable {
     public var tape: String
-    public var venue: ReplayVenue
+    public var venue: VenueName
     public var configuration: ReplayConfiguration
     public var frameCount: Int
     public var session: ReplaySession

@@ -19,7 +19,7 @@ public enum ReplayOutput: Sendable {
 public struct ReplaySession: Sendable {
     struct Connection: Sendable {
         var id: ConnectionID
-        var venue: ReplayVenue
+        var venue: VenueName
         var client: any VenueClient
     }
 
@@ -29,7 +29,7 @@ public struct ReplaySession: Sendable {
     }
 
     /// The venue the tape's header names (a connection may pick another by its URL).
-    public let venue: ReplayVenue
+    public let venue: VenueName
     /// True when the clients act as live (verify): they answer pings and schedule heartbeats.
     public let drives: Bool
     let symbols: [String]
@@ -62,7 +62,7 @@ public struct ReplaySession: Sendable {
     public private(set) var sendsAsked = 0
     static let keptMax = 100
 
-    public init(venue: ReplayVenue, symbols: [String], notionalUser: String = "", drives: Bool = false,
+    public init(venue: VenueName, symbols: [String], notionalUser: String = "", drives: Bool = false,
                 checksInvariantsEveryFrame: Bool = false) {
         self.venue = venue
         self.symbols = symbols
@@ -173,7 +173,7 @@ public struct ReplaySession: Sendable {
     private mutating func connectionIndex(for frame: Frame) -> Int {
         if let index = connections.firstIndex(where: { $0.id == frame.connection }) { return index }
         var venue = self.venue
-        if frame.kind == .opened, let opened = ConnectionOpened(payload: frame.payload), let named = ReplayVenue(url: opened.url) {
+        if frame.kind == .opened, let opened = ConnectionOpened(payload: frame.payload), let named = VenueName(url: opened.url) {
             venue = named
         }
         let symbols = venue == self.venue ? self.symbols : venue.defaultSymbols
@@ -198,7 +198,7 @@ public struct ReplaySession: Sendable {
 
 extension ReplaySession {
     /// The venue of a connection's client, once the connection has appeared.
-    func venueOf(_ connection: ConnectionID) -> ReplayVenue? {
+    func venueOf(_ connection: ConnectionID) -> VenueName? {
         connections.first { $0.id == connection }?.venue
     }
 }

@@ -17,7 +17,7 @@ public enum Replayer {
     /// A new session for a tape: the venue from its header (refused when unknown), symbols and
     /// user from the configuration or the tape's labels.
     public static func session(for reader: TapeReader, configuration: ReplayConfiguration = .init(), drives: Bool = false) throws(ReplayError) -> ReplaySession {
-        let venue = try ReplayVenue(header: reader.header, tape: reader.name)
+        let venue = try VenueName(header: reader.header, tape: reader.name)
         return ReplaySession(
             venue: venue, symbols: configuration.symbols(for: venue, header: reader.header),
             notionalUser: configuration.user(header: reader.header), drives: drives,

@@ -30,7 +30,7 @@ public struct VerifyDivergence: Sendable {
 /// What verify found.
 public struct VerifyResult: Sendable {
     public var tape: String
-    public var venue: ReplayVenue
+    public var venue: VenueName
     /// Outbound frames compared (up to the divergence, if any).
     public var outboundCompared: Int
     public var framesApplied: Int

@@ -18,7 +18,7 @@ public struct ReplayedTape: Sendable {
 
     public var state: ReplayState { result.state }
     public var digest: String { result.digest ?? "" }
-    public var venue: ReplayVenue { result.venue }
+    public var venue: VenueName { result.venue }
 
     /// Replays the tape at `path` (checking invariants after every frame). A damaged tape fails.
     public init(path: String, configuration: ReplayConfiguration = ReplayConfiguration(checksInvariantsEveryFrame: true)) throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Replay
 import TapeCore
+import Venues
 import TapeFormat
 
 /// Builds small tapes from documented message sequences (JSON lines, one message a line), for
@@ -8,13 +9,13 @@ import TapeFormat
 ///
 /// Frame 0 opens connection 0 (`opened`, outbound, with the venue's URL); each message follows,
 /// `spacing` apart, outbound when the venue's command decoder reads it as a request
-/// (`ReplayVenue.isRequest`) and inbound otherwise; a `closed` frame ends the tape.
+/// (`VenueName.isRequest`) and inbound otherwise; a `closed` frame ends the tape.
 public enum SequenceTape {
     /// Wall-clock start written into generated tapes: fixed, so the same lines give the same tape.
     public static let wallClockStart: Int64 = 1_597_736_000_000_000_000
 
     /// The frames a sequence turns into.
-    public static func frames(venue: ReplayVenue, lines: [[UInt8]], spacing: Timestamp.Duration = .milliseconds(1),
+    public static func frames(venue: VenueName, lines: [[UInt8]], spacing: Timestamp.Duration = .milliseconds(1),
                               url: String? = nil) -> [Frame] {
         let connection = ConnectionID(0)
         var frames = [Frame(time: .zero, direction: .outbound, connection: connection, kind: .opened,
@@ -23,7 +24,7 @@ public enum SequenceTape {
         for line in lines where !line.isEmpty {
             time = time + spacing
             frames.append(Frame(time: time, direction: venue.isRequest(line) ? .outbound : .inbound,
-                                connection: connection, kind: .text, payload: line))
+                                connection: connection, kind: .text, payload: venue.redactionRules.redact(line)))
         }
         frames.append(Frame(time: time + spacing, direction: .inbound, connection: connection, kind: .closed, payload: []))
         return frames
@@ -32,7 +33,7 @@ public enum SequenceTape {
     /// Reads JSON lines from files (blank lines skipped) and writes a tape of them to `path`
     /// (replacing it). `labels` go into the header.
     @discardableResult
-    public static func write(venue: ReplayVenue, files: [String], to path: String, labels: [String: String] = [:],
+    public static func write(venue: VenueName, files: [String], to path: String, labels: [String: String] = [:],
                              spacing: Timestamp.Duration = .milliseconds(1)) throws -> Int {
         var lines: [[UInt8]] = []
         for file in files {
@@ -46,7 +47,7 @@ public enum SequenceTape {
 
     /// Writes a tape of `lines` to `path` (replacing it).
     @discardableResult
-    public static func write(venue: ReplayVenue, lines: [[UInt8]], to path: String, labels: [String: String] = [:],
+    public static func write(venue: VenueName, lines: [[UInt8]], to path: String, labels: [String: String] = [:],
                              spacing: Timestamp.Duration = .milliseconds(1)) throws -> Int {
         let frames = frames(venue: venue, lines: lines, spacing: spacing)
         var options = TapeWriter.Options()

@@ -13,7 +13,7 @@ struct CanonicalJSONTests {
     @Test("the hand-written event encoders give the bytes of the reflective walk")
     func handWrittenMatchesMirror() throws {
         var events: [VenueEvent] = []
-        for venue in ReplayVenue.allCases {
+        for venue in VenueName.allCases {
             var session = ReplaySession(venue: venue, symbols: venue.defaultSymbols)
             let lines = try Fixtures.allExamples(venue.rawValue).flatMap { file in
                 try Data(contentsOf: URL(fileURLWithPath: file)).split(separator: UInt8(ascii: "\n")).map { Array($0) }

@@ -1,6 +1,7 @@
 import Foundation
 import Replay
 import TapeCore
+import Venues
 import TapeFormat
 import TapeTesting
 import Testing
@@ -12,7 +13,7 @@ import Testing
 struct RecordingsTests {
     struct Recording: Sendable, CustomTestStringConvertible {
         var name: String
-        var venue: ReplayVenue
+        var venue: VenueName
         var files: [(venue: String, file: String)]
         var testDescription: String { name }
     }

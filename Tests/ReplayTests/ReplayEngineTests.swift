@@ -31,7 +31,7 @@ struct ReplayEngineTests {
     func digestsRepeat() throws {
         let folder = try ScratchFolder()
         var digests: [String] = []
-        for venue in ReplayVenue.allCases {
+        for venue in VenueName.allCases {
             let path = folder.path("\(venue.rawValue).tape")
             try SequenceTape.write(venue: venue, files: Fixtures.allExamples(venue.rawValue), to: path)
             let first = try Replayer.run(tape: path)
@@ -41,7 +41,7 @@ struct ReplayEngineTests {
             #expect(first.session.eventCount > 0, "\(venue)")
             digests.append(first.digest ?? "")
         }
-        #expect(Set(digests).count == ReplayVenue.allCases.count)
+        #expect(Set(digests).count == VenueName.allCases.count)
     }
 
     @Test("event lines are canonical JSON with frame, time, connection and type")

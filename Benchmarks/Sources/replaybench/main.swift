@@ -2,6 +2,7 @@ import Foundation
 import Replay
 import Samples
 import TapeCore
+import Venues
 import TapeFormat
 
 // Replay throughput per venue client against the raw read rate of the same tape, measured in the
@@ -80,7 +81,7 @@ func memoryLine(_ label: String) -> String {
 }
 
 /// The repository's `../shared/venues/<venue>/` example lines (inbound only: requests dropped).
-func exampleLines(_ venue: ReplayVenue, repository: URL) throws -> [[UInt8]] {
+func exampleLines(_ venue: VenueName, repository: URL) throws -> [[UInt8]] {
     let folder = repository.deletingLastPathComponent().appendingPathComponent("shared/venues/\(venue.rawValue)")
     var lines: [[UInt8]] = []
     for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).filter({ $0.hasSuffix(".jsonl") }).sorted() {
@@ -100,7 +101,7 @@ func digitexMarketLines(repository: URL) throws -> [[UInt8]] {
 }
 
 /// Writes a tape of `count` inbound frames cycling through `lines`, 1 ms apart, after an `opened` frame.
-func writeTape(_ path: String, venue: ReplayVenue, lines: [[UInt8]], count: Int) throws {
+func writeTape(_ path: String, venue: VenueName, lines: [[UInt8]], count: Int) throws {
     var options = TapeWriter.Options()
     options.overwrite = true
     let writer = try TapeWriter(path: path, header: TapeHeader(venue: venue.rawValue, wallClockStartNanoseconds: 0), options: options)
@@ -124,7 +125,7 @@ func rawRate(_ reader: TapeReader) throws -> Double {
 
 /// Frames per second of the bare client loop (`handle` on frames already in memory): what the
 /// venue client alone costs, without reading, the clock or the engine.
-func clientRate(_ reader: TapeReader, venue: ReplayVenue) throws -> Double {
+func clientRate(_ reader: TapeReader, venue: VenueName) throws -> Double {
     // At most 200,000 frames in memory: the baseline must not need the whole tape in RAM.
     var frames: [Frame] = []
     let count = min(reader.frameCount, 200_000)
@@ -207,7 +208,7 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
 try FileManager.default.createDirectory(atPath: options.scratch, withIntermediateDirectories: true)
 print("replaybench: \(options.frames) frames per venue tape (the bare client: the first 200,000 in memory), release build, one replay thread, best of 3 (replay+digest: 1 run)")
 print("venue      raw read (forEachFrameView)   bare client   replay   ratio to raw   replay+digest   ratio to raw   events")
-for venue in ReplayVenue.allCases {
+for venue in VenueName.allCases {
     let path = options.scratch + "/\(venue.rawValue).tape"
     let lines = venue == .digitex ? try digitexMarketLines(repository: repository) : try exampleLines(venue, repository: repository)
     try writeTape(path, venue: venue, lines: lines, count: options.frames)

@@ -1,7 +1,7 @@
 import TapeCore
 import Venues
 
-extension ReplayVenue {
+extension VenueName {
     /// True when `payload` is a request of this venue (its command decoder reads it). Used to
     /// decide the direction of documented example messages (requests are outbound) and, in
     /// verify, which recorded outbound frames are commands to re-submit.

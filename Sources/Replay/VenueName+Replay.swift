@@ -2,17 +2,15 @@ import TapeCore
 import TapeFormat
 import Venues
 
-/// The venues a tape can be replayed into, chosen by `TapeHeader.venue`.
-public enum ReplayVenue: String, CaseIterable, Sendable {
-    case digitex, qfex, roxom, notional, satori
-
+/// What replay needs of each venue: which one a tape names, its default instruments, its client.
+extension VenueName {
     /// The venue a tape header names, or an error that lists the ones there are.
     public init(header: TapeHeader, tape: String) throws(ReplayError) {
-        guard let venue = ReplayVenue(rawValue: header.venue.lowercased()) else {
+        guard let venue = VenueName(rawValue: header.venue.lowercased()) else {
             throw ReplayError(
                 .unknownVenue, place: tape,
                 "the tape is from venue '\(header.venue)', which has no client to replay it into",
-                remedy: "replay tapes of \(ReplayVenue.allCases.map(\.rawValue).joined(separator: ", ")); 'tape cat' shows any tape's frames"
+                remedy: "replay tapes of \(VenueName.allCases.map(\.rawValue).joined(separator: ", ")); 'tape cat' shows any tape's frames"
             )
         }
         self = venue
@@ -22,7 +20,7 @@ public enum ReplayVenue: String, CaseIterable, Sendable {
     /// Lets a tape that holds two venues' connections (the demo) give each its own client.
     public init?(url: String) {
         let lowered = url.lowercased()
-        guard let venue = ReplayVenue.allCases.first(where: { lowered.contains($0.rawValue) }) else { return nil }
+        guard let venue = VenueName.allCases.first(where: { lowered.contains($0.rawValue) }) else { return nil }
         self = venue
     }
 
