@@ -54,8 +54,16 @@ final class RecordingRun {
             return .none
         }
         guard let rules = VenueName(rawValue: venue)?.redactionRules else { return Redaction() }
+        // Secrets travel in requests (every rule names a request field), but a venue may echo a request
+        // back (an error quoting it), so inbound frames are covered too. They are the bulk of a
+        // session, so an inbound frame is only scanned when it holds one of the rules' markers.
+        let markers: [[UInt8]] = rules.fields.map { Array(($0.when?.equals ?? $0.path.last ?? "").utf8) }
         return Redaction(
-            payload: { _, kind, bytes in kind == .text ? rules.redact(bytes) : bytes },
+            payload: { direction, kind, bytes in
+                guard kind == .text else { return bytes }
+                guard direction == .outbound || markers.contains(where: { bytes.containsBytes($0) }) else { return bytes }
+                return rules.redact(bytes)
+            },
             handshake: { rules.redact($0) }
         )
     }
@@ -140,4 +148,25 @@ private final class StopReasonBox: @unchecked Sendable {
     }
 
     var value: RecordingRun.StopReason? { lock.withLock { reason } }
+}
+
+extension Array where Element == UInt8 {
+    /// True when `needle` occurs in the array: memchr to each candidate first byte, then memcmp.
+    fileprivate func containsBytes(_ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, needle.count <= count else { return false }
+        return withUnsafeBytes { haystack in
+            needle.withUnsafeBytes { needle in
+                let base = haystack.baseAddress!
+                let last = haystack.count - needle.count
+                var offset = 0
+                while offset <= last {
+                    guard let found = memchr(base + offset, Int32(needle[0]), last - offset + 1) else { return false }
+                    offset = base.distance(to: UnsafeRawPointer(found))
+                    if memcmp(found, needle.baseAddress!, needle.count) == 0 { return true }
+                    offset += 1
+                }
+                return false
+            }
+        }
+    }
 }
