@@ -10,6 +10,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
+        // Timing, memory and shell helpers every benchmark uses.
+        .target(name: "BenchSupport"),
         // zlib for the baseline loop (the main package's CZlib is not a product).
         .systemLibrary(name: "BenchZlib", providers: [.apt(["zlib1g-dev"])]),
         // Import throughput against a read-the-bytes baseline measured in the same run.
@@ -26,6 +28,7 @@ let package = Package(
         .executableTarget(
             name: "proxybench",
             dependencies: [
+                "BenchSupport",
                 .product(name: "TapeNet", package: "Tapedeck"),
                 .product(name: "TapeFormat", package: "Tapedeck"),
             ]
@@ -33,7 +36,7 @@ let package = Package(
         // Frames per second through each venue client beside the tape's raw read rate, in one run.
         .executableTarget(
             name: "venuebench",
-            dependencies: [.product(name: "Venues", package: "Tapedeck"), .product(name: "TapeFormat", package: "Tapedeck")]
+            dependencies: ["BenchSupport", .product(name: "Venues", package: "Tapedeck"), .product(name: "TapeFormat", package: "Tapedeck")]
         ),
         // Digitex simulator frames per second to one client, against the exchange core in the same run.
         .executableTarget(
@@ -48,6 +51,7 @@ let package = Package(
         .executableTarget(
             name: "servebench",
             dependencies: [
+                "BenchSupport",
                 .product(name: "TapeNet", package: "Tapedeck"),
                 .product(name: "Serving", package: "Tapedeck"),
                 .product(name: "TapeFormat", package: "Tapedeck"),
@@ -59,6 +63,7 @@ let package = Package(
         .executableTarget(
             name: "replaybench",
             dependencies: [
+                "BenchSupport",
                 .product(name: "Replay", package: "Tapedeck"),
                 .product(name: "TapeFormat", package: "Tapedeck"),
                 .product(name: "TapeCore", package: "Tapedeck"),
@@ -68,6 +73,7 @@ let package = Package(
         .executableTarget(
             name: "tapebench",
             dependencies: [
+                "BenchSupport",
                 "BenchZlib",
                 .product(name: "TapeFormat", package: "Tapedeck"),
                 .product(name: "Samples", package: "Tapedeck"),

@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 import NIOCore
 import NIOPosix
@@ -17,12 +18,6 @@ func option(_ name: String, _ fallback: Int) -> Int {
     let arguments = CommandLine.arguments
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else { return fallback }
     return value
-}
-
-func residentKiB() -> Int {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-    return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
 }
 
 func percentile(_ sorted: [Double], _ p: Double) -> Double {

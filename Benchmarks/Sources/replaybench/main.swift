@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 import Replay
 import Samples
@@ -46,26 +47,6 @@ struct Options {
         }
     }
 }
-
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = ContinuousClock.now
-    try body()
-    let elapsed = start.duration(to: .now)
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-}
-
-func best(of runs: Int, _ body: () throws -> Void) rethrows -> Double {
-    var fastest = Double.infinity
-    for _ in 0..<runs { fastest = min(fastest, try seconds(body)) }
-    return fastest
-}
-
-func format(_ value: Double, _ decimals: Int = 1) -> String { String(format: "%.\(decimals)f", value) }
 
 /// A field of /proc/self/status in kB (VmHWM: peak resident set; RssAnon: current heap and stacks).
 func status(_ field: String) -> Int {

@@ -9,6 +9,7 @@
 // per-connection scripts). Served: a WebSocketClient in the same process connects over loopback
 // to a ReplayServer and counts the Digitex connection's frames until the server's close; with
 // and without permessage-deflate. Each figure is the best of three runs.
+import BenchSupport
 import Foundation
 import NIOCore
 import NIOPosix
@@ -19,19 +20,6 @@ import TapeFormat
 import TapeNet
 
 let frameCount = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 400_000
-
-func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = ContinuousClock.now
-    try body()
-    let elapsed = start.duration(to: .now)
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-}
-
-func best(of runs: Int, _ body: () throws -> Void) rethrows -> Double {
-    var fastest = Double.infinity
-    for _ in 0..<runs { fastest = min(fastest, try seconds(body)) }
-    return fastest
-}
 
 func rate(_ count: Int, _ seconds: Double) -> String {
     String(format: "%10.0f frames/s  (%.3f s)", Double(count) / seconds, seconds)

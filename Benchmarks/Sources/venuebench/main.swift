@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 import TapeCore
 import TapeFormat
@@ -26,13 +27,6 @@ func lines(_ venue: String, _ file: String? = nil) -> [[UInt8]] {
         ((try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? "")
             .split(separator: "\n").map { Array($0.utf8) }
     }
-}
-
-func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = ContinuousClock.now
-    try body()
-    let elapsed = start.duration(to: .now)
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
 func rate(_ count: Int, _ seconds: Double) -> String {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Seconds taken by `body`, on the monotonic clock (benchmarks are the one place that reads it).
-func seconds(_ body: () throws -> Void) rethrows -> Double {
+public func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = ContinuousClock.now
     try body()
     let elapsed = start.duration(to: .now)
@@ -9,7 +9,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 }
 
 /// The best of `runs` timings: the least disturbed by other work on a shared machine.
-func best(of runs: Int, _ body: () throws -> Void) rethrows -> Double {
+public func best(of runs: Int, _ body: () throws -> Void) rethrows -> Double {
     var fastest = Double.infinity
     for _ in 0..<runs {
         fastest = min(fastest, try seconds(body))
@@ -17,13 +17,13 @@ func best(of runs: Int, _ body: () throws -> Void) rethrows -> Double {
     return fastest
 }
 
-func megabytes(_ bytes: Int) -> Double { Double(bytes) / 1e6 }
+public func megabytes(_ bytes: Int) -> Double { Double(bytes) / 1e6 }
 
-func format(_ value: Double, _ decimals: Int = 1) -> String { String(format: "%.\(decimals)f", value) }
+public func format(_ value: Double, _ decimals: Int = 1) -> String { String(format: "%.\(decimals)f", value) }
 
 /// Runs a shell command line and returns its standard output.
 @discardableResult
-func shell(_ command: String) throws -> String {
+public func shell(_ command: String) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
     process.arguments = ["-c", command]
@@ -38,7 +38,14 @@ func shell(_ command: String) throws -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct BenchError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Resident memory of this process now (VmRSS), in KiB.
+public func residentKiB() -> Int {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
 }
