@@ -42,6 +42,7 @@ public final class SimulatorServer<Dialect: SimulatorDialect>: @unchecked Sendab
     public let port: Int
 
     /// Starts listening. `maxMessageSize` bounds a client's message (larger ones close with 1009).
+    /// A client's permessage-deflate offer is accepted (the server's default).
     public static func start(
         dialect: Dialect, host: String = "127.0.0.1", port: Int = 0, tls: ServerTLS? = nil, pacing: MarketPacing = .realTime,
         marketTickMillis: Int64 = 5, maxMessageSize: Int = 1 << 20, group: EventLoopGroup
@@ -95,6 +96,17 @@ public final class SimulatorServer<Dialect: SimulatorDialect>: @unchecked Sendab
     /// Reads the dialect on its loop (tests compare its exchange with a client's state).
     public func inspect<Result: Sendable>(_ body: @escaping @Sendable (Dialect) -> Result) -> EventLoopFuture<Result> {
         loop.submit { body(self.dialect) }
+    }
+
+    /// Changes the dialect on its loop at the current market time and performs what it answers:
+    /// how tests and tools place orders through a stand-in for a venue's REST API, which the
+    /// WebSocket does not carry.
+    @discardableResult
+    public func act(_ body: @escaping @Sendable (inout Dialect, Timestamp) -> [SimulatorAction]) -> EventLoopFuture<Void> {
+        loop.submit {
+            guard !self.stopped else { return }
+            self.perform(body(&self.dialect, self.now))
+        }
     }
 
     /// Market frames sent so far.
