@@ -49,7 +49,7 @@ let package = Package(
             ]
         ),
         // Deterministic synthetic sessions for the demo and the benchmarks.
-        .target(name: "Samples", dependencies: ["TapeCore"]),
+        .target(name: "Samples", dependencies: ["TapeCore", "Venues", "Exchange", "Simulators"]),
         // Venue clients: sans-IO codecs and account state machines, one folder per venue.
         .target(name: "Venues", dependencies: ["TapeCore"]),
         // Matching engine, margin, fees, funding, liquidation, conditional orders and a seeded

@@ -1,5 +1,6 @@
 import Foundation
 import Replay
+import Samples
 import TapeCore
 import Venues
 import TapeFormat
@@ -43,5 +44,68 @@ struct RecordingsTests {
         let same = frames == expected
         #expect(same, "recordings/\(recording.name) is stale: run tools/make-recordings")
         #expect(reader.header.venue == recording.venue.rawValue)
+    }
+}
+
+/// `recordings/<venue>-session.tape`: sessions of our clients with the venue simulators
+/// (`SimulatorSessions`), regenerated like the sequences above.
+@Suite("Committed simulator sessions")
+struct SimulatorSessionRecordingsTests {
+    struct Session: Sendable, CustomTestStringConvertible {
+        var venue: VenueName
+        var make: @Sendable () -> SimulatorSessions.Recording
+        var name: String { "\(venue.rawValue)-session.tape" }
+        var testDescription: String { name }
+    }
+
+    static let all = [
+        Session(venue: .digitex) { SimulatorSessions.digitex() },
+        Session(venue: .qfex) { SimulatorSessions.qfex() },
+    ]
+
+    private func path(_ session: Session) -> String {
+        Fixtures.repositoryRoot.appendingPathComponent("recordings/\(session.name)").path
+    }
+
+    @Test("each session tape holds exactly the frames its script gives", arguments: all)
+    func sessionMatchesScript(_ session: Session) throws {
+        let recording = session.make()
+        if ProcessInfo.processInfo.environment["TAPEDECK_REGENERATE_RECORDINGS"] == "1" {
+            var options = TapeWriter.Options()
+            options.overwrite = true
+            let header = TapeHeader(
+                venue: recording.venue.rawValue, endpoints: recording.endpoints,
+                wallClockStartNanoseconds: recording.wallClockStartNanoseconds, toolVersion: "tapedeck-simulator-session",
+                labels: [
+                    "recorded-from": "the \(recording.venue.rawValue) simulator, seed 7, on virtual time",
+                    "regenerate-with": "tools/make-recordings", "symbols": recording.symbols.joined(separator: ","),
+                ]
+            )
+            let writer = try TapeWriter(path: path(session), header: header, options: options)
+            for frame in recording.frames { try writer.append(frame) }
+            try writer.close()
+        }
+        let reader = try TapeReader(path: path(session))
+        var frames: [Frame] = []
+        try reader.forEachFrame { frames.append($0.frame) }
+        let same = frames == recording.frames
+        #expect(same, "recordings/\(session.name) is stale: run tools/make-recordings")
+    }
+
+    @Test("each session authenticates, trades, reconnects and holds no secret", arguments: all)
+    func sessionContents(_ session: Session) throws {
+        let frames = session.make().frames
+        let kinds = frames.map(\.kind)
+        let opened = frames.filter { $0.kind == .opened }.map(\.connection)
+        let lost = frames.filter { $0.kind == .lost }.map(\.connection)
+        #expect(lost.count == 1 && opened.first == lost.first && opened.last != lost.first, "a connection lost, then a new one")
+        #expect(kinds.contains(.annotation))
+        #expect(kinds.last == .closed)
+        let text = frames.filter { $0.kind == .text || $0.kind == .opened }.map { String(decoding: $0.payload, as: UTF8.self) }.joined(separator: "\n")
+        for secret in SimulatorSessions.secrets {
+            #expect(!text.contains(secret), "\(secret) reached the tape")
+        }
+        let ordered = zip(frames, frames.dropFirst()).allSatisfy { $0.time <= $1.time }
+        #expect(ordered, "frames in time order")
     }
 }

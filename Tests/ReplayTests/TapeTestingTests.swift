@@ -60,3 +60,19 @@ struct TapeTestingTests {
         #expect(throws: TapeAssertionFailure.self) { try second.expectDigest("sha256:0") }
     }
 }
+
+@Suite("Simulator session recordings")
+struct SimulatorSessionReplayTests {
+    static let sessions = ["digitex-session.tape", "qfex-session.tape"]
+
+    @Test("each session replays with no anomaly, with fills and a reconnect, and verifies", arguments: sessions)
+    func replaysAndVerifies(_ name: String) throws {
+        let tape = try ReplayedTape.recording(name)
+        try tape.expectNoAnomalies()
+        try tape.expectInvariantsHold()
+        #expect(!tape.events(ofType: "orderFilled").isEmpty)
+        #expect(tape.events(ofType: "authenticated").count == 2, "authenticated before and after the reconnect")
+        let verified = try Verifier.run(tape: Recordings.path(name))
+        #expect(verified.agrees && verified.outboundCompared > 5)
+    }
+}

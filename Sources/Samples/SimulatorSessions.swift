@@ -1,0 +1,186 @@
+import Exchange
+import Simulators
+import TapeCore
+import Venues
+
+/// Short, realistic sessions of our venue clients with the venue simulators, on virtual time: the
+/// source of `recordings/<venue>-session.tape` (tools/make-recordings). Each one authenticates,
+/// subscribes to market data, trades (orders resting, filling, cancelled), changes leverage, loses
+/// its connection and reconnects, then closes. The frames are those a client-side recorder writes,
+/// already redacted by the venue's rules; the same seed gives the same frames on every machine.
+public enum SimulatorSessions {
+    /// A recorded session: the venue, where the client connected, and the frames.
+    public struct Recording: Sendable {
+        public var venue: VenueName
+        public var endpoints: [String]
+        public var frames: [Frame]
+        /// Unix time at the session's start, for the tape header (the simulator's clock).
+        public var wallClockStartNanoseconds: Int64
+        /// The instruments traded, for the tape header's `symbols` label (replay reads it).
+        public var symbols: [String]
+    }
+
+    /// 2026-11-02T09:30:00Z: the simulated market's wall clock at its time zero.
+    static let utcNanosAtZero: Int64 = 1_793_611_800 * 1_000_000_000
+    /// The credentials the scripts use; the recordings must not contain them.
+    public static let secrets = ["tapedeck-recording-token", "tapedeck-recording-secret"]
+
+    /// Redacts payloads and handshakes by the venue's rules, as `tape record` does.
+    static func redacted(_ frames: [Frame], venue: VenueName) -> [Frame] {
+        let rules = venue.redactionRules
+        return frames.map { frame in
+            var frame = frame
+            switch frame.kind {
+            case .text: frame.payload = rules.redact(frame.payload)
+            case .opened: frame.payload = ConnectionOpened(payload: frame.payload).map { rules.redact($0).payload } ?? frame.payload
+            default: break
+            }
+            return frame
+        }
+    }
+}
+
+// MARK: - Digitex
+
+extension SimulatorSessions {
+    static let digitexURL = "ws://127.0.0.1:7401/"
+
+    /// Digitex: auth, orderbook/trades/index, a resting limit order cancelled, a market order
+    /// filled, a leverage change (orders and contracts re-ided), a conditional order, a dropped
+    /// connection and a reconnect that resynchronises with getTraderStatus, then a close-out.
+    public static func digitex(seed: UInt64 = 7) -> Recording {
+        var market = DigitexSimulator.Configuration().market
+        market.utcNanosAtZero = utcNanosAtZero
+        let simulator = DigitexSimulator(seed: seed, configuration: DigitexSimulator.Configuration(market: market))
+        var session = LoopbackSession<DigitexSimulator, DigitexClient>(dialect: simulator, configuration: .init(seed: seed))
+        let symbol = "BTCUSD-PERP"
+        let client = DigitexClient(configuration: .init(token: secrets[0]))
+        let channels = ["\(symbol)@orderbook_5", "\(symbol)@trades", "\(symbol)@index"]
+
+        func submit(_ command: DigitexCommand, on connection: ConnectionID) {
+            session.perform(on: connection) { client, now in client.submit(command, at: now) }
+        }
+        func order(_ id: String, _ side: Venues.Side, _ quantity: Int64, limit: FixedDecimal? = nil) -> DigitexOrderRequest {
+            DigitexOrderRequest(symbol: symbol, clOrdId: id, type: limit == nil ? .market : .limit,
+                                timeInForce: limit == nil ? .immediateOrCancel : .goodTillCancelled, side: side, price: limit, quantity: FixedDecimal(quantity))
+        }
+        /// A price `ticks` ticks (5 USD each) below the best bid, in USD.
+        func belowBid(_ ticks: Int64) -> FixedDecimal {
+            let bid = session.dialect.market.exchange.bestBidAsk().bid?.units ?? 0
+            return FixedDecimal(bid / 10_000 / 5 * 5 - ticks * 5)
+        }
+
+        let first = ConnectionID(0), second = ConnectionID(1)
+        session.connect(first, client: client, url: digitexURL)
+        session.run(until: .milliseconds(1_200))
+        submit(.subscribe(channels), on: first)
+        session.run(until: .seconds(2))
+        submit(.getTraderStatus(symbol: symbol), on: first)
+        session.run(until: .seconds(3))
+        submit(.placeOrder(order("rec-1", .buy, 5, limit: belowBid(20))), on: first)
+        session.run(until: .seconds(5))
+        submit(.placeOrder(order("rec-2", .buy, 10)), on: first)
+        session.run(until: .seconds(7))
+        submit(.changeLeverageAll(symbol: symbol, leverage: 10), on: first)
+        session.run(until: .seconds(9))
+        submit(.placeConditionalOrder(DigitexConditionalOrderRequest(
+            actionId: "rec-stop-1", triggerPriceType: "LAST_PRICE", condition: .lessOrEqual,
+            triggerPrice: belowBid(40), order: order("rec-3", .sell, 10), mayIncreasePosition: false
+        )), on: first)
+        session.run(until: .seconds(11))
+        submit(.cancelOrder(symbol: symbol, clOrdId: "rec-1"), on: first)
+        session.run(until: .seconds(13))
+        session.drop(first, reason: "connection reset by peer")
+        session.annotate(first, "connection c0 lost: connection reset by peer; reconnecting in 0.5 s (attempt 1)")
+        session.run(until: .milliseconds(13_500))
+        session.connect(second, client: client, url: digitexURL)
+        session.run(until: .milliseconds(13_700))
+        submit(.subscribe(channels), on: second)
+        submit(.getTraderStatus(symbol: symbol), on: second)
+        session.run(until: .seconds(15))
+        submit(.placeOrder(order("rec-4", .sell, 4)), on: second)
+        session.run(until: .seconds(17))
+        submit(.cancelConditionalOrder(symbol: symbol, actionId: nil, allForTrader: true), on: second)
+        submit(.closePosition(symbol: symbol, type: .market, price: nil), on: second)
+        session.run(until: .seconds(19))
+        session.perform(on: second) { _, _ in [.close(CloseInfo(code: 1000, reason: "recording done"))] }
+        session.run(until: .seconds(20))
+        return Recording(venue: .digitex, endpoints: [digitexURL], frames: redacted(session.frames, venue: .digitex),
+                         wallClockStartNanoseconds: utcNanosAtZero + 1_000_000_000, symbols: [symbol])
+    }
+}
+
+// MARK: - QFEX
+
+extension SimulatorSessions {
+    static let qfexTradeURL = "ws://127.0.0.1:7402/"
+    static let qfexMarketURL = "ws://127.0.0.1:7402/mds"
+
+    /// QFEX: a trade socket (HMAC auth, account channels, a limit order modified then cancelled, a
+    /// market order filled, a leverage change) beside a market-data socket (bbo, trades, mark
+    /// price); the trade socket drops and reconnects with a fresh nonce, then closes the position.
+    public static func qfex(seed: UInt64 = 7) -> Recording {
+        var market = QFEXSimulator.Configuration().market
+        market.utcNanosAtZero = utcNanosAtZero
+        let simulator = QFEXSimulator(seed: seed, configuration: QFEXSimulator.Configuration(market: market))
+        var session = LoopbackSession<QFEXSimulator, QFEXClient>(dialect: simulator, configuration: .init(seed: seed))
+        let symbol = "BTC-USD"
+        let instruments = [Instrument(symbol: symbol)]
+
+        func trader(nonce: String, at time: Timestamp) -> QFEXClient {
+            let unixSeconds = (utcNanosAtZero + time.nanoseconds) / 1_000_000_000
+            let credentials = QFEXCredentials.signed(publicKey: secrets[0], secretKey: secrets[1], nonce: nonce, unixSeconds: unixSeconds)
+            return QFEXClient(configuration: .init(credentials: credentials, instruments: instruments))
+        }
+        func submit(_ command: QFEXCommand, on connection: ConnectionID) {
+            session.perform(on: connection) { client, now in client.submit(command, at: now) }
+        }
+        func order(_ id: String, _ side: Venues.Side, _ lots: Int64, limit: FixedDecimal? = nil) -> QFEXOrderRequest {
+            QFEXOrderRequest(symbol: symbol, side: side, orderType: limit == nil ? "MARKET" : "LIMIT", timeInForce: limit == nil ? "IOC" : "GTC",
+                             quantity: FixedDecimal(mantissa: lots, scale: 3), price: limit ?? .zero, clientOrderID: id)
+        }
+        /// A price `dollars` below the best bid, in USD.
+        func belowBid(_ dollars: Int64) -> FixedDecimal {
+            FixedDecimal((session.dialect.market.exchange.bestBidAsk().bid?.units ?? 0) / 100 - dollars)
+        }
+        /// The exchange's id of an order placed with client order id `id`, as the client saw it.
+        func orderID(_ id: String, on connection: ConnectionID) -> String {
+            session.clients[connection]?.account.openOrders.first { $0.clientOrderID == id }?.venueOrderID ?? id
+        }
+
+        let trade = ConnectionID(0), feed = ConnectionID(1), retrade = ConnectionID(2)
+        session.connect(trade, client: trader(nonce: "recording-nonce-1", at: session.now), url: qfexTradeURL)
+        session.connect(feed, client: QFEXClient(configuration: .init(credentials: nil, instruments: instruments)), url: qfexMarketURL, target: "/mds")
+        session.run(until: .milliseconds(1_200))
+        submit(.subscribe(["orders", "positions", "balances", "fills"]), on: trade)
+        submit(.subscribeMarketData(channels: ["bbo", "trade", "mark_price"], symbols: [symbol]), on: feed)
+        session.run(until: .seconds(2))
+        submit(.setUserLeverage(symbol: symbol, leverage: 20), on: trade)
+        session.run(until: .seconds(3))
+        submit(.addOrder(order("rec-1", .buy, 50, limit: belowBid(40))), on: trade)
+        session.run(until: .seconds(5))
+        submit(.modifyOrder(QFEXModifyRequest(orderID: orderID("rec-1", on: trade), symbol: symbol, side: .buy,
+                                              quantity: FixedDecimal(mantissa: 80, scale: 3), price: belowBid(30))), on: trade)
+        session.run(until: .seconds(6))
+        submit(.addOrder(order("rec-2", .buy, 20)), on: trade)
+        session.run(until: .seconds(8))
+        submit(.cancelOrder(symbol: symbol, id: .clientOrderID("rec-1")), on: trade)
+        session.run(until: .seconds(10))
+        session.drop(trade, reason: "connection reset by peer")
+        session.annotate(trade, "connection c0 lost: connection reset by peer; reconnecting in 0.5 s (attempt 1)")
+        session.run(until: .milliseconds(10_500))
+        session.connect(retrade, client: trader(nonce: "recording-nonce-2", at: session.now), url: qfexTradeURL)
+        session.run(until: .milliseconds(10_700))
+        submit(.subscribe(["orders", "positions", "balances", "fills"]), on: retrade)
+        submit(.getUserOrders(limit: nil, offset: nil), on: retrade)
+        session.run(until: .seconds(12))
+        submit(.addOrder(order("rec-3", .sell, 20)), on: retrade)
+        session.run(until: .seconds(14))
+        for connection in [retrade, feed] {
+            session.perform(on: connection) { _, _ in [.close(CloseInfo(code: 1000, reason: "recording done"))] }
+        }
+        session.run(until: .seconds(15))
+        return Recording(venue: .qfex, endpoints: [qfexTradeURL, qfexMarketURL], frames: redacted(session.frames, venue: .qfex),
+                         wallClockStartNanoseconds: utcNanosAtZero + 1_000_000_000, symbols: [symbol])
+    }
+}
