@@ -30,8 +30,10 @@ let package = Package(
         .target(name: "TapeCore"),
         // zlib, as the system provides it (zlib1g-dev on Debian).
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // CRC-32 by carry-less multiplication where the CPU has it (zlib's is the fallback).
+        .target(name: "CFastCRC"),
         // The tape file: writer, reader, block index, recovery.
-        .target(name: "TapeFormat", dependencies: ["TapeCore", "CZlib"]),
+        .target(name: "TapeFormat", dependencies: ["TapeCore", "CZlib", "CFastCRC"]),
         // The WebSocket wire, pure: frame decoding, message assembly, permessage-deflate (RFC 7692).
         .target(name: "WebSocketWire", dependencies: ["TapeCore", "CZlib"]),
         // Importers of foreign captures: hftbacktest, cryptofeed raw, pcap/pcapng of ws:// traffic.
