@@ -38,6 +38,8 @@ struct RoxomHarness {
     mutating func connect(_ connection: ConnectionID, headers: [HTTPHeader], subscriptions: [RoxomChannel] = everything) {
         clients[connection] = RoxomClient(configuration: RoxomClient.Configuration(instruments: instruments, subscriptions: subscriptions))
         apply(simulator.connected(connection, target: "/ws", headers: headers, at: now))
+        // Timers due at once (a refusal) fire before the client hears anything.
+        advance(to: now)
         guard closed[connection] == nil else { return }
         deliver(clients[connection]!.connected(at: now), from: connection)
     }
@@ -152,6 +154,7 @@ struct RoxomSimulatorTests {
         #expect(harness.received[second] == [#"{"event":"error","code":"600010","msg":"Authentication failed","connId":"00000000-0000-7000-8000-000000000003"}"#])
         #expect(harness.closed[second] == CloseInfo(code: 1008, reason: "Authentication failed"))
         #expect(harness.simulator.session(second) == nil)
+        #expect(harness.clients[second]!.account.balances.isEmpty)
 
         harness.connect(third, headers: RoxomHarness.hmac("OTHER", "SECRET"))
         #expect(harness.closed[third]?.code == 1008)

@@ -11,6 +11,8 @@ public struct RoxomSession: Sendable {
     public internal(set) var key: String?
     /// Active subscriptions in the order they were made.
     public internal(set) var subscriptions: [RoxomChannel] = []
+    /// The upgrade headers failed: the 600010 error and the close are on their way; nothing else is read.
+    var refused = false
     /// The last frame of any kind (message, ping, pong) from the client.
     var lastHeard: Timestamp
 

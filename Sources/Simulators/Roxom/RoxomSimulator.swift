@@ -97,11 +97,11 @@ public struct RoxomSimulator: SimulatorDialect {
             break
         case .refused:
             // The venue refuses in the handshake; over an upgraded socket that is the documented
-            // error envelope, then a policy-violation close.
-            return [
-                send(connection, errorEnvelope("600010", "Authentication failed", connID: session.connID)),
-                .close(connection, CloseInfo(code: 1008, reason: "Authentication failed")),
-            ]
+            // error envelope, then a policy-violation close. Both go out from a timer due at once, so
+            // that a driver which reports the upgrade before it can write still delivers them.
+            session.refused = true
+            sessions[connection] = session
+            return [.scheduleTimer(SimulatorTimer(connection, .authenticationDeadline), at: now)]
         case .key(let key):
             session.key = key
             openAccount(key: key, at: now)
@@ -114,7 +114,8 @@ public struct RoxomSimulator: SimulatorDialect {
     public mutating func disconnected(_ connection: ConnectionID, at now: Timestamp) -> [SimulatorAction] {
         guard sessions.removeValue(forKey: connection) != nil else { return [] }
         connections.removeAll { $0 == connection }
-        return [.cancelTimer(SimulatorTimer(connection, .heartbeat)), .cancelTimer(SimulatorTimer(connection, .idle))]
+        return [.cancelTimer(SimulatorTimer(connection, .heartbeat)), .cancelTimer(SimulatorTimer(connection, .idle)),
+                .cancelTimer(SimulatorTimer(connection, .authenticationDeadline))]
     }
 
     public mutating func timerFired(_ timer: SimulatorTimer, at now: Timestamp) -> [SimulatorAction] {
@@ -127,12 +128,16 @@ public struct RoxomSimulator: SimulatorDialect {
             guard due <= now else { return [.scheduleTimer(timer, at: due)] }
             return [.close(timer.connection, CloseInfo(code: 1001, reason: "idle for \(configuration.idleTimeout.nanoseconds / 1_000_000_000) s"))]
         case .authenticationDeadline:
-            return []
+            guard session.refused else { return [] }
+            return [
+                send(timer.connection, errorEnvelope("600010", "Authentication failed", connID: session.connID)),
+                .close(timer.connection, CloseInfo(code: 1008, reason: "Authentication failed")),
+            ]
         }
     }
 
     public mutating func receivedFrame(_ connection: ConnectionID, _ kind: FrameKind, _ payload: [UInt8], at now: Timestamp) -> [SimulatorAction] {
-        guard var session = sessions[connection] else { return [] }
+        guard var session = sessions[connection], !session.refused else { return [] }
         session.lastHeard = now
         sessions[connection] = session
         switch kind {
