@@ -471,6 +471,44 @@ struct RoxomSimulatorTests {
         #expect(deltas > 100)
     }
 
+    @Test("a liquidation by the market closes the position, cancels the resting order and is pushed as such")
+    func liquidation() throws {
+        var harness = RoxomHarness(configuration: keyed)
+        harness.connect(first, headers: RoxomHarness.hmac())
+        harness.act { $0.setLeverage(key: "KEY", leverage: 50, at: $1) }
+        harness.act { $0.placeOrder(key: "KEY", side: .buy, quantity: FixedDecimal("5")!, at: $1) }
+        let bid = try #require(harness.simulator.market.exchange.bestBidAsk().bid)
+        harness.act { $0.placeOrder(key: "KEY", side: .buy, quantity: FixedDecimal("1")!, kind: .limit(FixedDecimal(mantissa: bid.units - 20_000, scale: 2)), at: $1) }
+        let account = try #require(harness.simulator.account(key: "KEY"))
+        let liquidationPrice = try #require(harness.simulator.market.exchange.position(of: account)?.liquidationPrice)
+        // The market takes the mark through the liquidation price (what the generator does in a crash).
+        _ = harness.simulator.market.apply { exchange, now in exchange.updateMarkPrice(Price(units: liquidationPrice.units - 25), at: now) }
+        #expect(harness.simulator.market.exchange.position(of: account)?.quantity == 0)
+        harness.advance(to: harness.now + .milliseconds(100))
+        #expect(harness.frames(first, containing: #""reason":"liquidation""#).count == 1)
+        #expect(harness.frames(first, containing: #""status":"closed""#).count == 1)
+        #expect(harness.frames(first, containing: #""updateType":"liquidation""#).count == 1)
+        #expect(harness.clients[first]!.account.positions.first?.side == .flat)
+        let problems = harness.disagreements(first, key: "KEY")
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test("funding moves the balance with updateType funding and the position's margin")
+    func funding() {
+        var spec = InstrumentSpec.roxomUS500BTC
+        spec.fundingIntervalNanos = 10_000_000_000
+        var configuration = keyed
+        configuration.market = MarketDataConfig(instrument: spec, startPrice: Price(units: 500_000))
+        var harness = RoxomHarness(configuration: configuration)
+        harness.connect(first, headers: RoxomHarness.hmac())
+        harness.act { $0.placeOrder(key: "KEY", side: .buy, quantity: FixedDecimal("20")!, at: $1) }
+        harness.advance(to: .seconds(45))
+        let fundings = harness.frames(first, containing: #""updateType":"funding""#)
+        #expect(fundings.count >= 2)
+        let problems = harness.disagreements(first, key: "KEY")
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
     @Test("the same seed and the same calls give the same frames, byte for byte")
     func determinism() {
         func run() -> [String] {
