@@ -36,9 +36,9 @@ struct SimulateCLITests {
 
     @Test("a venue that is not simulated yet is refused as a bad argument")
     func unknownVenue() throws {
-        let result = try tape("simulate", "--venue", "roxom")
+        let result = try tape("simulate", "--venue", "nowhere")
         #expect(result.status == 64)
-        #expect(result.error.contains("--venue roxom is not simulated"))
+        #expect(result.error.contains("--venue nowhere is not simulated"))
         let credentials = try tape("simulate", "--credentials", "no-colon")
         #expect(credentials.status == 64)
         #expect(credentials.error.contains("write KEY:SECRET"))

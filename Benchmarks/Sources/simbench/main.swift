@@ -7,6 +7,8 @@
 //    `Exchange`, as in exchangebench (baseline).
 // 2. Digitex dialect alone: the market generated and rendered as Digitex frames for one session
 //    subscribed to orderbook_5, trades, ticker and index (no socket).
+// 2b. Roxom dialect alone: the same market rendered as Roxom frames for one anonymous connection
+//    subscribed to depth (snapshot + deltas), level1, trade and ticker (no socket).
 // 3. over a socket: `tape simulate`'s server with the market running as fast as the client reads,
 //    one WebSocket client on loopback counting the frames it receives.
 import Exchange
@@ -85,6 +87,28 @@ func dialectAlone(frames: Int) -> (rate: Double, bytes: Int) {
     return (Double(sent) / seconds(clock.now - start), bytes / max(sent, 1))
 }
 
+func roxomAlone(frames: Int) -> (rate: Double, bytes: Int) {
+    var simulator = RoxomSimulator(seed: 7)
+    let connection = ConnectionID(1)
+    let request = #"{"op":"subscribe","args":[{"channel":"depth","symbol":"US500-BTC"},{"channel":"level1","symbol":"US500-BTC"},{"channel":"trade","symbol":"US500-BTC"},{"channel":"ticker","symbol":"US500-BTC"}]}"#
+    _ = simulator.connected(connection, target: "/ws", headers: [], at: .zero)
+    _ = simulator.receivedFrame(connection, .text, Array(request.utf8), at: .zero)
+    var sent = 0
+    var bytes = 0
+    let clock = ContinuousClock()
+    let start = clock.now
+    while sent < frames {
+        let target = Timestamp(nanoseconds: simulator.marketTime.nanoseconds + 3_600_000_000_000)
+        for action in simulator.advanceMarket(to: target, maxSteps: 64) {
+            if case .send(_, _, let payload) = action {
+                sent += 1
+                bytes += payload.count
+            }
+        }
+    }
+    return (Double(sent) / seconds(clock.now - start), bytes / max(sent, 1))
+}
+
 /// Counts received frames and signals when enough arrived.
 final class Counter: @unchecked Sendable {
     let lock = NSLock()
@@ -129,8 +153,10 @@ func overSocket(frames: Int) throws -> Double {
 let frames = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 300_000 : 300_000
 let core = exchangeCore(operations: 2_000_000)
 let alone = dialectAlone(frames: frames)
+let roxom = roxomAlone(frames: frames)
 let socket = try overSocket(frames: frames)
 print("simbench: Digitex simulator, market data as fast as possible to one client (orderbook_5, trades, ticker, index)")
 print("  exchange core (baseline):        \(Int(core.rate)) order events/s (2,000,000 operations, \(core.events) exchange events)")
 print("  Digitex dialect alone:           \(Int(alone.rate)) frames/s (\(frames) frames, \(alone.bytes) bytes per frame on average)")
+print("  Roxom dialect alone:             \(Int(roxom.rate)) frames/s (\(frames) frames, \(roxom.bytes) bytes per frame on average; depth, level1, trade, ticker)")
 print("  over a ws:// socket to a client: \(Int(socket)) frames/s (\(frames) frames received)")

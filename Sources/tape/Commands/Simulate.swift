@@ -11,16 +11,20 @@ struct Simulate: ParsableCommand {
         discussion: """
             Prints the URL it listens on as the first line of standard output, then serves until \
             Ctrl-C or SIGTERM. The market (other participants, prices, funding) is generated from \
-            --seed; every connection trades against the same simulated exchange. Venues: digitex \
-            and qfex (QFEX: trade socket at /, market data at /mds). roxom, notional and satori \
-            are not simulated yet.
+            --seed; every connection trades against the same simulated exchange. Venues: digitex, \
+            qfex (QFEX: trade socket at /, market data at /mds) and roxom (US500-BTC; orders go \
+            over REST at Roxom, so here every authenticated account trades by itself every ~2 s \
+            and its orders, fills, positions and balance are pushed). notional and satori are \
+            not simulated yet.
             Credentials: with none given, any non-empty token or API key authenticates (each gets \
             its own account); with --credentials, only those (Digitex: the token is KEY; QFEX: \
-            api_key KEY, or HMAC signed with SECRET).
+            api_key KEY, or HMAC signed with SECRET; Roxom: upgrade header X-API-KEY KEY with \
+            X-API-TIMESTAMP and X-API-SIGN, the HMAC of the timestamp by SECRET, or an RSA-sized \
+            base64 X-API-Signature).
             """
     )
 
-    @Option(help: "Venue dialect to speak: digitex or qfex.")
+    @Option(help: "Venue dialect to speak: digitex, qfex or roxom.")
     var venue: String = "digitex"
 
     @Option(help: "Port to listen on (0 picks a free one).")
@@ -39,8 +43,8 @@ struct Simulate: ParsableCommand {
     var credentials: [String] = []
 
     func validate() throws {
-        guard [DigitexSimulator.venue, QFEXSimulator.venue].contains(venue) else {
-            throw ValidationError("--venue \(venue) is not simulated: use digitex or qfex (roxom, notional and satori are not done)")
+        guard [DigitexSimulator.venue, QFEXSimulator.venue, RoxomSimulator.venue].contains(venue) else {
+            throw ValidationError("--venue \(venue) is not simulated: use digitex, qfex or roxom (notional and satori are not done)")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 … 65535") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -61,6 +65,11 @@ struct Simulate: ParsableCommand {
                 market.utcNanosAtZero = utcNow
                 let configuration = QFEXSimulator.Configuration(credentials: accepted, market: market)
                 server = try SimulatorServer.start(dialect: QFEXSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+            } else if venue == RoxomSimulator.venue {
+                var market = RoxomSimulator.Configuration().market
+                market.utcNanosAtZero = utcNow
+                let configuration = RoxomSimulator.Configuration(credentials: accepted, accountActivity: AccountActivity.Configuration(), market: market)
+                server = try SimulatorServer.start(dialect: RoxomSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
             } else {
                 var market = DigitexSimulator.Configuration().market
                 market.utcNanosAtZero = utcNow
