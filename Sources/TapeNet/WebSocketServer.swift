@@ -121,7 +121,6 @@ public final class WebSocketServer<Session: Sendable>: Sendable {
                     )
                     let handler = WebSocketMessageHandler(role: .server, deflate: pending.deflate, behaviour: behaviour) { _ in }
                     let connection = WebSocketConnection(channel: channel, handler: handler, handshake: handshake)
-                    handler.onEvent = accepted(connection, session)
                     // The refusal responder speaks HTTP: once upgraded, frames must not reach it. The
                     // upgrader appended the WebSocket codec, so the message handler goes last.
                     if let responder = pending.responder {
@@ -129,6 +128,9 @@ public final class WebSocketServer<Session: Sendable>: Sendable {
                         pending.responder = nil
                     }
                     try channel.pipeline.syncOperations.addHandler(handler)
+                    // Only now may the session send: what it sends while it is being accepted (a
+                    // greeting, a refusal) needs the handler in the pipeline.
+                    handler.onEvent = accepted(connection, session)
                 })
             }
         )

@@ -46,6 +46,26 @@ struct WebSocketTests {
         try group.syncShutdownGracefully()
     }
 
+    @Test("what a server sends while accepting a connection reaches the client")
+    func greetingOnAccept() throws {
+        let server = try WebSocketServer<Void>.start(
+            host: "127.0.0.1", port: 0, group: group,
+            decide: { _, eventLoop in eventLoop.makeSucceededFuture(.accept(headers: [], session: ())) },
+            accepted: { connection, _ in
+                connection.send(.text, Array("welcome".utf8))
+                return { _ in }
+            }
+        )
+        let log = EventLog()
+        let client = try WebSocketClient.connect(to: WebSocketURL(server.url)!, group: group, onEvent: log.add).wait()
+        #expect(log.waitForMessages(1))
+        #expect(log.messages.first.map { String(decoding: $0.1, as: UTF8.self) } == "welcome")
+        client.close(code: 1000, reason: "done")
+        #expect(log.waitForEnd())
+        try server.close()
+        try group.syncShutdownGracefully()
+    }
+
     @Test("a refused upgrade fails the connect with the server's status")
     func refused() throws {
         let server = try startEchoServer(group: group, refuse: (401, "bad api key"))
