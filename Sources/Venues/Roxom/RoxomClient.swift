@@ -20,8 +20,9 @@ public struct RoxomClient: VenueClient {
     public let configuration: Configuration
     public private(set) var isConnected = false
     private var state = AccountState()
-    /// Subscribe requests sent and not yet acknowledged, oldest first (acks carry no id).
-    private var pendingSubscriptions: [Int64] = []
+    /// Subscribe and unsubscribe requests sent and not yet acknowledged, oldest first (each gets
+    /// one ack, and acks carry no id).
+    private var pendingRequests: [Int64] = []
     private var nextSequence: Int64 = 1
     private var decoder = RoxomDecoder()
     private let symbols: [String]
@@ -35,7 +36,7 @@ public struct RoxomClient: VenueClient {
 
     public func invariantViolations() -> [String] {
         var violations = state.invariantViolations()
-        if !isConnected, !pendingSubscriptions.isEmpty { violations.append("subscriptions pending while disconnected") }
+        if !isConnected, !pendingRequests.isEmpty { violations.append("requests pending while disconnected") }
         return violations
     }
 
@@ -46,8 +47,8 @@ public struct RoxomClient: VenueClient {
     }
 
     public mutating func disconnected(at now: Timestamp) -> [ClientAction] {
-        let actions: [ClientAction] = pendingSubscriptions.map { .emit(.commandUnanswered(.number($0))) }
-        pendingSubscriptions = []
+        let actions: [ClientAction] = pendingRequests.map { .emit(.commandUnanswered(.number($0))) }
+        pendingRequests = []
         isConnected = false
         return actions
     }
@@ -59,7 +60,7 @@ public struct RoxomClient: VenueClient {
 
     public mutating func submit(_ command: RoxomCommand, at now: Timestamp) -> [ClientAction] {
         guard isConnected else { return [.emit(.commandRefused(reason: "not connected: connect before subscribing"))] }
-        if case .subscribe = command { pendingSubscriptions.append(nextSequence) }
+        pendingRequests.append(nextSequence)
         nextSequence += 1
         return [.sendJSON(command.json)]
     }
@@ -67,7 +68,7 @@ public struct RoxomClient: VenueClient {
     public mutating func sentFrame(_ payload: [UInt8], at now: Timestamp) -> [ClientAction] {
         switch RoxomCommand.decode(payload) {
         case .success(let command):
-            if case .subscribe = command { pendingSubscriptions.append(nextSequence) }
+            pendingRequests.append(nextSequence)
             nextSequence += 1
             return []
         case .failure(let failure):
@@ -87,10 +88,10 @@ public struct RoxomClient: VenueClient {
     private mutating func apply(_ message: RoxomMessage, raw: [UInt8]) -> [VenueEvent] {
         switch message {
         case .subscribed:
-            guard !pendingSubscriptions.isEmpty else {
-                return [.anomaly(Anomaly(kind: .answerToUnknownRequest, expected: "no subscription pending", received: "subscribe ack", raw: raw))]
+            guard !pendingRequests.isEmpty else {
+                return [.anomaly(Anomaly(kind: .answerToUnknownRequest, expected: "no request pending", received: "subscribe or unsubscribe ack", raw: raw))]
             }
-            return [.commandAccepted(.number(pendingSubscriptions.removeFirst()))]
+            return [.commandAccepted(.number(pendingRequests.removeFirst()))]
         case .error(let error):
             return error.code == "600010" ? [.authenticationFailed(error)] : [.venueError(error)]
         case .bookSnapshot(let book):

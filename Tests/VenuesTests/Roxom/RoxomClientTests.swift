@@ -125,3 +125,24 @@ struct RoxomClientTests {
         }
     }
 }
+
+@Suite("Roxom client acknowledgements")
+struct RoxomAcknowledgementTests {
+    @Test("a subscribe and an unsubscribe are each accepted by their own ack, in order; a third ack is an anomaly")
+    func unsubscribeAck() {
+        var client = RoxomClient(configuration: .init(instruments: [Instrument(symbol: "US500-BTC")]))
+        _ = client.connected(at: .zero)
+        let channel = RoxomChannel(name: "depth", symbol: "US500-BTC")
+        _ = client.submit(.subscribe([channel]), at: .zero)
+        _ = client.submit(.unsubscribe([channel]), at: .zero)
+        func ack(_ op: String) -> [VenueEvent] {
+            client.receivedFrame(Array(#"{"event":"\#(op)","args":[{"channel":"depth","symbol":"US500-BTC"}]}"#.utf8), at: .zero)
+                .compactMap { if case .emit(let event) = $0 { event } else { nil } }
+        }
+        #expect(ack("subscribe") == [.commandAccepted(.number(1))])
+        #expect(ack("unsubscribe") == [.commandAccepted(.number(2))])
+        let third = ack("unsubscribe")
+        guard case .anomaly(let anomaly) = third.first else { Issue.record("\(third)"); return }
+        #expect(anomaly.kind == .answerToUnknownRequest)
+    }
+}
