@@ -184,3 +184,61 @@ extension SimulatorSessions {
                          wallClockStartNanoseconds: utcNanosAtZero + 1_000_000_000, symbols: [symbol])
     }
 }
+
+// MARK: - Roxom
+
+extension SimulatorSessions {
+    static let roxomURL = "ws://127.0.0.1:7403/ws"
+
+    /// Roxom: HMAC authentication in the upgrade headers, the account channels and the depth book,
+    /// orders placed through the simulator's stand-in for Roxom's REST API (a resting limit order
+    /// later cancelled, market orders filled), a leverage change, a dropped connection and a
+    /// reconnect with fresh headers, then a close.
+    public static func roxom(seed: UInt64 = 7) -> Recording {
+        var market = RoxomSimulator.Configuration().market
+        market.utcNanosAtZero = utcNanosAtZero
+        let simulator = RoxomSimulator(seed: seed, configuration: RoxomSimulator.Configuration(market: market))
+        var session = LoopbackSession<RoxomSimulator, RoxomClient>(dialect: simulator, configuration: .init(seed: seed))
+        let symbol = "US500-BTC", key = secrets[0]
+        let client = RoxomClient(configuration: .init(
+            instruments: [Instrument(symbol: symbol, tickSize: FixedDecimal(mantissa: 25, scale: 2), lotSize: FixedDecimal(mantissa: 1, scale: 1))],
+            subscriptions: [RoxomChannel(name: "orders"), RoxomChannel(name: "balance"), RoxomChannel(name: "positions"),
+                            RoxomChannel(name: "depth", symbol: symbol)]
+        ))
+        func headers() -> [HTTPHeader] {
+            RoxomAuthentication.hmacHeaders(apiKey: key, secret: secrets[1], timestampMillis: (utcNanosAtZero + session.now.nanoseconds) / 1_000_000)
+        }
+        func place(_ side: Venues.Side, tenths: Int64, _ kind: RoxomOrderKind = .market, id: String) {
+            session.act { roxom, now in roxom.placeOrder(key: key, side: side, quantity: FixedDecimal(mantissa: tenths, scale: 1), kind: kind, clientOrderID: id, at: now) }
+        }
+        /// `points` index points below the best bid.
+        func belowBid(_ points: Int64) -> FixedDecimal {
+            FixedDecimal(mantissa: (session.dialect.market.exchange.bestBidAsk().bid?.units ?? 0) - points * 100, scale: 2)
+        }
+
+        let first = ConnectionID(0), second = ConnectionID(1)
+        session.connect(first, client: client, url: roxomURL, target: "/ws", headers: headers())
+        session.run(until: .seconds(2))
+        place(.buy, tenths: 20, .limit(belowBid(5)), id: "rec-1")
+        session.run(until: .seconds(3))
+        place(.buy, tenths: 10, id: "rec-2")
+        session.run(until: .seconds(5))
+        session.act { roxom, now in roxom.setLeverage(key: key, leverage: 20, at: now) }
+        session.run(until: .seconds(6))
+        for id in session.dialect.openOrderIDs(key: key) {
+            session.act { roxom, now in roxom.cancelOrder(key: key, orderID: id, at: now) }
+        }
+        session.run(until: .seconds(8))
+        session.drop(first, reason: "connection reset by peer")
+        session.annotate(first, "connection c0 lost: connection reset by peer; reconnecting in 0.5 s (attempt 1)")
+        session.run(until: .milliseconds(8_500))
+        session.connect(second, client: client, url: roxomURL, target: "/ws", headers: headers())
+        session.run(until: .seconds(10))
+        place(.sell, tenths: 10, id: "rec-3")
+        session.run(until: .seconds(12))
+        session.perform(on: second) { _, _ in [.close(CloseInfo(code: 1000, reason: "recording done"))] }
+        session.run(until: .seconds(13))
+        return Recording(venue: .roxom, endpoints: [roxomURL], frames: redacted(session.frames, venue: .roxom),
+                         wallClockStartNanoseconds: utcNanosAtZero + 1_000_000_000, symbols: [symbol])
+    }
+}

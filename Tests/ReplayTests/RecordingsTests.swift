@@ -61,6 +61,7 @@ struct SimulatorSessionRecordingsTests {
     static let all = [
         Session(venue: .digitex) { SimulatorSessions.digitex() },
         Session(venue: .qfex) { SimulatorSessions.qfex() },
+        Session(venue: .roxom) { SimulatorSessions.roxom() },
     ]
 
     private func path(_ session: Session) -> String {
