@@ -15,6 +15,8 @@ public final class TapeRecorder: @unchecked Sendable {
         public var payloadBytes = 0
         public var openConnections = 0
         public var connections = 0
+        /// Connections re-opened after the venue closed or lost one (`ReconnectingVenueConnection`).
+        public var reconnects = 0
         /// Time of the latest frame on the tape's time line.
         public var lastFrameTime = Timestamp.zero
     }
@@ -67,6 +69,11 @@ public final class TapeRecorder: @unchecked Sendable {
         case .closed, .lost: counters.openConnections -= 1
         case .text, .binary, .ping, .pong, .close, .error, .annotation: break
         }
+    }
+
+    /// Counts a reconnect for the status line and summary.
+    public func noteReconnect() {
+        lock.withLock { counters.reconnects += 1 }
     }
 
     public var snapshot: Counters {
