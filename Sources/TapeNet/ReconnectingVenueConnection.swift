@@ -9,44 +9,15 @@ import Venues
 ///
 /// On the tape a gap reads: the old connection's `close`/`closed`/`lost` frame, an annotation on
 /// the old connection saying what happened and when the next attempt is, an `error` frame on it for
-/// each attempt that failed, then the new socket's `opened` under a new connection id. Each socket
+/// each attempt that failed, then the new socket's `opened` under a new connection id, followed by
+/// an annotation saying how long the gap lasted. Each socket
 /// gets a new client, as it does in replay (one client per connection id), so a tape with a gap
 /// replays to what the live client saw.
 ///
 /// Only the first connection is not retried: when it fails, the URL or credentials are more likely
 /// wrong than the venue down, and the caller hears it at once.
 public final class ReconnectingVenueConnection<Client: VenueClient>: @unchecked Sendable {
-    /// How long to wait before each attempt.
-    public struct Backoff: Sendable {
-        /// The wait before the first attempt after a loss; it doubles with each failed attempt.
-        public var first: Timestamp.Duration
-        /// The longest wait.
-        public var maximum: Timestamp.Duration
-        /// A connection that stayed up this long starts the next gap's waits from `first` again.
-        public var stableAfter: Timestamp.Duration
-        /// Failed attempts in a row before giving up (nil: never give up).
-        public var attemptsMax: Int?
-
-        public init(first: Timestamp.Duration = .milliseconds(500), maximum: Timestamp.Duration = .seconds(30),
-                    stableAfter: Timestamp.Duration = .seconds(30), attemptsMax: Int? = nil) {
-            precondition(first.nanoseconds > 0 && maximum >= first, "backoff: first must be positive and at most maximum")
-            self.first = first
-            self.maximum = maximum
-            self.stableAfter = stableAfter
-            self.attemptsMax = attemptsMax
-        }
-
-        /// The wait before the attempt that follows `failures` failed ones: first × 2^failures, capped
-        /// at maximum. No jitter: one recorder reconnects to one venue, there is no herd to spread.
-        public func delay(afterFailures failures: Int) -> Timestamp.Duration {
-            var delay = first.nanoseconds
-            for _ in 0..<min(failures, 62) {
-                delay *= 2
-                if delay >= maximum.nanoseconds { return maximum }
-            }
-            return Timestamp.Duration(nanoseconds: min(delay, maximum.nanoseconds))
-        }
-    }
+    public typealias Backoff = ReconnectBackoff
 
     private let loop: EventLoop
     private let url: WebSocketURL
@@ -70,7 +41,9 @@ public final class ReconnectingVenueConnection<Client: VenueClient>: @unchecked 
     /// The socket of the connection that was lost: the gap's annotations and errors go on it.
     private var lostSocket: VenueTape.Socket?
     private var openedAt = NIODeadline.now()
+    private var lostAt = NIODeadline.now()
     private var failures = 0
+    private var gapFailures = 0
     private var retry: Scheduled<Void>?
     private var connecting = false
     private var stopping = false
@@ -165,6 +138,9 @@ public final class ReconnectingVenueConnection<Client: VenueClient>: @unchecked 
             if number > 1 {
                 reconnectCount += 1
                 tape?.recorder.noteReconnect()
+                let waited = Self.seconds(Timestamp.Duration(nanoseconds: (NIODeadline.now() - lostAt).nanoseconds))
+                lostSocket = socket
+                note(.annotation, "reconnected to \(redactedURL) \(waited) after the loss, after \(gapFailures) failed attempt(s)")
             }
             if stopping {
                 live.close()
@@ -176,7 +152,11 @@ public final class ReconnectingVenueConnection<Client: VenueClient>: @unchecked 
             live.perform(setUp)
         }.flatMapError { [self] error in
             connecting = false
-            if number > 1 { failed(error) }
+            if number > 1 {
+                failed(error)
+            } else {
+                finish()  // nothing to reconnect: the caller hears the error
+            }
             return loop.makeFailedFuture(error)
         }
     }
@@ -190,6 +170,8 @@ public final class ReconnectingVenueConnection<Client: VenueClient>: @unchecked 
         }
         if NIODeadline.now() - openedAt >= .nanoseconds(backoff.stableAfter.nanoseconds) { failures = 0 }
         lostSocket = socket
+        lostAt = .now()
+        gapFailures = 0
         let delay = backoff.delay(afterFailures: failures)
         note(.annotation, "connection \(how); reconnecting to \(redactedURL) in \(Self.seconds(delay)) (attempt \(failures + 1))")
         schedule(after: delay)
@@ -197,6 +179,7 @@ public final class ReconnectingVenueConnection<Client: VenueClient>: @unchecked 
 
     private func failed(_ error: Error) {
         failures += 1
+        gapFailures += 1
         if let limit = backoff.attemptsMax, failures >= limit {
             note(.error, "reconnect attempt \(failures) to \(redactedURL) failed: \(error); giving up after \(limit) attempts")
             finish()
@@ -235,5 +218,37 @@ public final class ReconnectingVenueConnection<Client: VenueClient>: @unchecked 
     private static func seconds(_ duration: Timestamp.Duration) -> String {
         let milliseconds = duration.nanoseconds / 1_000_000
         return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(Double(milliseconds) / 1000) s"
+    }
+}
+
+/// How long to wait before each attempt.
+public struct ReconnectBackoff: Sendable {
+    /// The wait before the first attempt after a loss; it doubles with each failed attempt.
+    public var first: Timestamp.Duration
+    /// The longest wait.
+    public var maximum: Timestamp.Duration
+    /// A connection that stayed up this long starts the next gap's waits from `first` again.
+    public var stableAfter: Timestamp.Duration
+    /// Failed attempts in a row before giving up (nil: never give up).
+    public var attemptsMax: Int?
+
+    public init(first: Timestamp.Duration = .milliseconds(500), maximum: Timestamp.Duration = .seconds(30),
+                stableAfter: Timestamp.Duration = .seconds(30), attemptsMax: Int? = nil) {
+        precondition(first.nanoseconds > 0 && maximum >= first, "backoff: first must be positive and at most maximum")
+        self.first = first
+        self.maximum = maximum
+        self.stableAfter = stableAfter
+        self.attemptsMax = attemptsMax
+    }
+
+    /// The wait before the attempt that follows `failures` failed ones: first × 2^failures, capped
+    /// at maximum. No jitter: one recorder reconnects to one venue, there is no herd to spread.
+    public func delay(afterFailures failures: Int) -> Timestamp.Duration {
+        var delay = first.nanoseconds
+        for _ in 0..<min(failures, 62) {
+            delay *= 2
+            if delay >= maximum.nanoseconds { return maximum }
+        }
+        return Timestamp.Duration(nanoseconds: min(delay, maximum.nanoseconds))
     }
 }

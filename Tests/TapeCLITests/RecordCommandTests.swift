@@ -34,6 +34,71 @@ struct RecordCommandTests {
         #expect(replay.output.contains("bookSnapshot"))
     }
 
+    @Test("records QFEX's trading and market-data sockets from the simulator, each its own connection, HMAC secret redacted")
+    func recordQFEXBothSockets() throws {
+        let simulator = try RunningTape("simulate", "--venue", "qfex", "--port", "0", "--seed", "4", "--credentials", "PUBKEY-77:SECRET-KEY-77")
+        let url = try #require(simulator.firstLine())
+        let folder = try CLIFolder()
+        setenv("TAPETESTQ_API_KEY", "PUBKEY-77", 1)
+        setenv("TAPETESTQ_SECRET", "SECRET-KEY-77", 1)
+        let recorded = try tape("record", "--venue", "qfex", "--url", url, "-o", folder.path("q.tape"),
+                                "--credentials-env", "TAPETESTQ", "--max-frames", "80", "--duration", "60")
+        #expect(recorded.status == 0, "\(recorded.error)")
+        #expect(recorded.error.contains("\(url)/mds"), "\(recorded.error)")
+        simulator.signal(SIGTERM)
+        #expect(simulator.wait() == 0)
+
+        let reader = try TapeReader(path: folder.path("q.tape"))
+        #expect(reader.header.endpoints == [url, url + "/mds"])
+        var frames: [Frame] = []
+        try reader.forEachFrame { frames.append($0.frame) }
+        let opened = frames.filter { $0.kind == .opened }.compactMap { ConnectionOpened(payload: $0.payload) }
+        #expect(opened.map(\.url) == [url + "/", url + "/mds"])
+        let market = frames.filter { $0.connection == ConnectionID(1) && $0.kind == .text }.map { String(decoding: $0.payload, as: UTF8.self) }
+        #expect(market.contains { $0.contains("level2") })
+        let trading = frames.filter { $0.connection == ConnectionID(0) && $0.kind == .text }.map { String(decoding: $0.payload, as: UTF8.self) }
+        #expect(trading.first?.contains("auth") == true)
+        let everything = String(decoding: frames.flatMap(\.payload), as: UTF8.self)
+        #expect(!everything.contains("SECRET-KEY-77"))
+
+        let replay = try tape("replay", folder.path("q.tape"))
+        #expect(replay.status == 0, "\(replay.error)")
+        #expect(replay.output.contains("authenticated"))
+        #expect(replay.output.contains("bookSnapshot"))
+    }
+
+    @Test("when the venue goes away it reconnects with backoff, notes the gap on the tape, and the tape replays with the old connection marked reconnected")
+    func reconnectsThroughAnOutage() throws {
+        var simulator = try RunningTape("simulate", "--venue", "digitex", "--port", "0", "--seed", "3")
+        let url = try #require(simulator.firstLine())
+        let port = try #require(url.split(separator: ":").last.map(String.init))
+        let folder = try CLIFolder()
+        setenv("TAPETESTR_TOKEN", "reconnecting-trader", 1)
+        let recorder = try RunningTape("record", "--venue", "digitex", "--url", url, "-o", folder.path("g.tape"),
+                                       "--credentials-env", "TAPETESTR", "--duration", "60")
+        #expect(recorder.waitForErrorLine(containing: "recording digitex from") != nil)
+        simulator.signal(SIGTERM)
+        #expect(simulator.wait() == 0)
+        #expect(recorder.waitForErrorLine(containing: "reconnecting to \(url)/ in 0.5 s (attempt 1)") != nil)
+        simulator = try RunningTape("simulate", "--venue", "digitex", "--port", port, "--seed", "3")
+        #expect(simulator.firstLine() == url)
+        #expect(recorder.waitForErrorLine(containing: "reconnected to \(url)/") != nil)
+        recorder.signal(SIGINT)
+        #expect(recorder.wait() == 0, "\(recorder.standardError)")
+        #expect(recorder.standardOutput.contains("2 connection(s), 1 reconnect(s); stopped by Ctrl-C"), "\(recorder.standardOutput)")
+        simulator.signal(SIGTERM)
+        #expect(simulator.wait() == 0)
+
+        var frames: [Frame] = []
+        try TapeReader(path: folder.path("g.tape")).forEachFrame { frames.append($0.frame) }
+        #expect(frames.filter { $0.kind == .opened }.map(\.connection) == [ConnectionID(0), ConnectionID(1)])
+        let gap = frames.filter { $0.connection == ConnectionID(0) }.map(\.kind).drop { $0 != .closed }
+        #expect(gap.first == .closed && gap.dropFirst().first == .annotation)
+        let replay = try tape("replay", folder.path("g.tape"))
+        #expect(replay.status == 0, "\(replay.error)")
+        #expect(replay.output.contains("c0 digitex (disconnected, reconnected as c1)"), "\(replay.output)")
+    }
+
     @Test("a venue it cannot drive is refused, naming the proxy as the way to record it")
     func unsupportedVenue() throws {
         let result = try tape("record", "--venue", "roxom", "--url", "ws://127.0.0.1:1", "-o", "/tmp/never.tape")

@@ -116,6 +116,8 @@ struct ReconnectingVenueConnectionTests {
         #expect(annotation.contains("closed by the venue (code 1012, \"service restart\"); reconnecting to ws://127.0.0.1:"), "\(annotation)")
         #expect(annotation.contains("in 0.02 s (attempt 1)"))
         #expect(second.first?.kind == .opened)
+        let resumed = second.first { $0.kind == .annotation }.map { String(decoding: $0.payload, as: UTF8.self) } ?? ""
+        #expect(resumed.contains("after the loss, after 0 failed attempt(s)"), "\(resumed)")
         let secondSent = second.filter { $0.direction == .outbound && $0.kind == .text }.map { String(decoding: $0.payload, as: UTF8.self) }
         #expect(secondSent.first?.contains(#""method":"auth""#) == true)
         #expect(secondSent.dropFirst().first?.contains(#""method":"subscribe""#) == true)

@@ -118,7 +118,8 @@ final class RecordingRun {
         let onDisk = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
         let ratio = onDisk > 0 ? String(format: "%.1fx", Double(counters.payloadBytes) / Double(onDisk)) : "-"
         let age = Double((recorder.now - counters.lastFrameTime).nanoseconds) / 1e9
-        return "connections \(counters.openConnections) open / \(counters.connections) | frames in \(counters.framesIn) out \(counters.framesOut) | \(counters.payloadBytes) B payload, \(onDisk) B on disk (\(ratio)) | last frame \(String(format: "%.1f", age)) s ago"
+        let reconnects = counters.reconnects > 0 ? " (\(counters.reconnects) reconnects)" : ""
+        return "connections \(counters.openConnections) open / \(counters.connections)\(reconnects) | frames in \(counters.framesIn) out \(counters.framesOut) | \(counters.payloadBytes) B payload, \(onDisk) B on disk (\(ratio)) | last frame \(String(format: "%.1f", age)) s ago"
     }
 
     private func summary(_ reason: StopReason) -> String {
@@ -132,7 +133,7 @@ final class RecordingRun {
         }
         return """
             recorded \(counters.framesIn + counters.framesOut) frames (\(counters.framesIn) in, \(counters.framesOut) out), \
-            \(counters.payloadBytes) payload bytes, \(counters.connections) connection(s); \(why)
+            \(counters.payloadBytes) payload bytes, \(counters.connections) connection(s)\(counters.reconnects > 0 ? ", \(counters.reconnects) reconnect(s)" : ""); \(why)
             tape: \(output)
             """
     }
