@@ -103,6 +103,9 @@ public final class LiveVenueConnection<Client: VenueClient>: @unchecked Sendable
             early.append(event)
             return
         }
+        // A peer may not send after its close frame (RFC 6455 §5.5.1); what the socket still
+        // delivers after the end is dropped, so the end is the last frame of this connection.
+        guard !ended else { return }
         switch event {
         case .received(let kind, let payload):
             record?(.inbound, kind, payload)
@@ -115,7 +118,6 @@ public final class LiveVenueConnection<Client: VenueClient>: @unchecked Sendable
             guard kind == .text else { return }
             apply(client.receivedFrame(payload, at: now))
         case .closed, .lost:
-            guard !ended else { return }
             let how: String
             if case .lost(let reason) = event {
                 record?(.inbound, .lost, Array(reason.utf8))

@@ -99,6 +99,45 @@ struct RecordCommandTests {
         #expect(replay.output.contains("c0 digitex (disconnected, reconnected as c1)"), "\(replay.output)")
     }
 
+    @Test("--rotate-size splits the recording into parts that each check with gzip -t and replay on their own, frames adding up to the summary's")
+    func rotatesBySize() throws {
+        let simulator = try RunningTape("simulate", "--venue", "digitex", "--port", "0", "--seed", "6")
+        let url = try #require(simulator.firstLine())
+        let folder = try CLIFolder()
+        setenv("TAPETESTS_TOKEN", "rotating-trader", 1)
+        let recorded = try tape("record", "--venue", "digitex", "--url", url, "-o", folder.path("s.tape"), "--credentials-env", "TAPETESTS",
+                                "--rotate-size", "2K", "--duration", "3")
+        #expect(recorded.status == 0, "\(recorded.error)")
+        simulator.signal(SIGTERM)
+        #expect(simulator.wait() == 0)
+        let parts = [folder.path("s.tape")] + (1...9).map { folder.path(String(format: "s.%04d.tape", $0)) }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+        #expect(parts.count >= 2, "\(recorded.output)")
+        #expect(recorded.output.contains("tapes (\(parts.count) parts): \(parts.joined(separator: " "))"), "\(recorded.output)")
+        var frames = 0
+        for part in parts {
+            #expect(try gzipChecks(part), "gzip -t \(part)")
+            try TapeReader(path: part).forEachFrame { entry in
+                let continued = entry.frame.kind == .opened && String(decoding: entry.frame.payload, as: UTF8.self).contains("x-tapedeck-continued-from")
+                if !continued { frames += 1 }
+            }
+            let replay = try tape("replay", part)
+            #expect(replay.status == 0, "\(part): \(replay.error)")
+            #expect(replay.output.contains("c0 digitex"), "\(part)")
+        }
+        #expect(recorded.output.contains("recorded \(frames) frames"), "\(recorded.output) vs \(frames)")
+    }
+
+    @Test("bad rotation flags are refused with what to write instead")
+    func badRotationFlags() throws {
+        let size = try tape("record", "--venue", "digitex", "--url", "ws://127.0.0.1:1", "-o", "/tmp/never.tape", "--rotate-size", "12X")
+        #expect(size.status == 64)
+        #expect(size.error.contains("--rotate-size takes a positive size like 1048576, 512K, 64M or 2G, not '12X'"))
+        let every = try tape("proxy", "--upstream", "ws://127.0.0.1:1", "-o", "/tmp/never.tape", "--rotate-every", "0m")
+        #expect(every.status == 64)
+        #expect(every.error.contains("--rotate-every takes a positive duration"))
+    }
+
     @Test("a venue it cannot drive is refused, naming the proxy as the way to record it")
     func unsupportedVenue() throws {
         let result = try tape("record", "--venue", "roxom", "--url", "ws://127.0.0.1:1", "-o", "/tmp/never.tape")
@@ -125,4 +164,14 @@ struct RecordCommandTests {
         }
         #expect(result.output.contains("invariants  hold"))
     }
+}
+
+/// True when `gzip -t` accepts the file: a tape is a valid gzip stream.
+func gzipChecks(_ path: String) throws -> Bool {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["gzip", "-t", path]
+    try process.run()
+    process.waitUntilExit()
+    return process.terminationStatus == 0
 }

@@ -111,7 +111,7 @@ struct ReconnectingVenueConnectionTests {
         let first = tape.filter { $0.connection == ConnectionID(0) }.map(\.kind)
         let second = tape.filter { $0.connection == ConnectionID(1) }
         #expect(first.first == .opened)
-        #expect(first.suffix(3) == [.close, .closed, .annotation])
+        #expect(first.suffix(3) == [.close, .closed, .annotation], "\(tape.filter { $0.connection == ConnectionID(0) }.suffix(6).map { "\($0.direction) \($0.kind) \(String(decoding: $0.payload.prefix(80), as: UTF8.self))" })")
         let annotation = tape.last { $0.connection == ConnectionID(0) }.map { String(decoding: $0.payload, as: UTF8.self) } ?? ""
         #expect(annotation.contains("closed by the venue (code 1012, \"service restart\"); reconnecting to ws://127.0.0.1:"), "\(annotation)")
         #expect(annotation.contains("in 0.02 s (attempt 1)"))

@@ -83,7 +83,7 @@ struct Record: ParsableCommand {
                 venue: venue, endpoints: endpoints, wallClockStartNanoseconds: wallClockNow(),
                 labels: ["recorded-by": "tape record", "symbols": subscribedSymbols.joined(separator: ",")]
             )
-            let run = try RecordingRun(output: recording.output, header: header, logFlushes: recording.logFlushes)
+            let run = try RecordingRun(header: header, options: recording)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             defer { try? group.syncShutdownGracefully() }
             let session: VenueRecording
