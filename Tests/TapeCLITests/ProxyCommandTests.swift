@@ -201,6 +201,10 @@ final class RunningTape {
     private(set) var standardError = ""
 
     convenience init(_ arguments: String...) throws {
+        try self.init(arguments)
+    }
+
+    convenience init(_ arguments: [String]) throws {
         let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [products, products.deletingLastPathComponent()].map { $0.appendingPathComponent("tape") }
         guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {

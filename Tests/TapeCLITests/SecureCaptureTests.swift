@@ -54,16 +54,17 @@ struct SecureCaptureTests {
         #expect(tape.contains { $0.kind == .text && $0.direction == .inbound })
     }
 
-    @Test("tape proxy serves wss:// and forwards to a wss:// simulator, recording both directions", arguments: ["digitex", "qfex"])
-    func proxyOverTLS(venue: String) throws {
+    @Test("tape proxy forwards to every simulator and records both directions, over ws:// and over wss:// (served and upstream)",
+          arguments: ["digitex", "qfex"], [false, true])
+    func proxyToSimulators(venue: String, secure: Bool) throws {
         let folder = try CLIFolder()
         let (certificate, key) = try makeCertificate(in: folder)
-        let simulator = try RunningTape("simulate", "--venue", venue, "--port", "0", "--tls-cert", certificate, "--tls-key", key)
+        let tls = secure ? ["--tls-cert", certificate, "--tls-key", key] : []
+        let simulator = try RunningTape(["simulate", "--venue", venue, "--port", "0"] + tls)
         let upstream = try #require(simulator.firstLine())
-        let proxy = try RunningTape("proxy", "--upstream", upstream, "--venue", venue, "-o", folder.path("p.tape"), "--ca-file", certificate,
-                                    "--tls-cert", certificate, "--tls-key", key)
+        let proxy = try RunningTape(["proxy", "--upstream", upstream, "--venue", venue, "-o", folder.path("p.tape"), "--ca-file", certificate] + tls)
         let url = try #require(proxy.firstLine())
-        #expect(url.hasPrefix("wss://127.0.0.1:"))
+        #expect(url.hasPrefix(secure ? "wss://127.0.0.1:" : "ws://127.0.0.1:"))
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }

@@ -43,7 +43,7 @@ struct Record: ParsableCommand {
     @Option(help: "Market-data channels (repeatable), for venues with a market-data socket; per-venue defaults.")
     var marketChannels: [String] = []
 
-    @Option(help: "Prefix of the environment variables that hold the credentials (default: the venue's name in capitals).")
+    @Option(help: "Prefix of the environment variables that hold the credentials (default: the venue's name in capitals); \(VenueRecording.Venue.allCases.map { "\($0.rawValue) reads \($0.recordable.credentialsHelp)" }.joined(separator: ", ")).")
     var credentialsEnv: String?
 
     @Option(help: "Stop after this many frames.")
