@@ -67,36 +67,44 @@ struct RecordCommandTests {
         #expect(replay.output.contains("bookSnapshot"))
     }
 
-    @Test("when the venue goes away it reconnects with backoff, notes the gap on the tape, and the tape replays with the old connection marked reconnected")
-    func reconnectsThroughAnOutage() throws {
-        var simulator = try RunningTape("simulate", "--venue", "digitex", "--port", "0", "--seed", "3")
+    @Test("when the venue goes away every socket reconnects with backoff, the gap is noted on the tape, and the tape replays with the old connections marked reconnected",
+          arguments: ["digitex", "qfex"])
+    func reconnectsThroughAnOutage(venue: String) throws {
+        var simulator = try RunningTape("simulate", "--venue", venue, "--port", "0", "--seed", "3")
         let url = try #require(simulator.firstLine())
         let port = try #require(url.split(separator: ":").last.map(String.init))
         let folder = try CLIFolder()
         setenv("TAPETESTR_TOKEN", "reconnecting-trader", 1)
-        let recorder = try RunningTape("record", "--venue", "digitex", "--url", url, "-o", folder.path("g.tape"),
+        setenv("TAPETESTR_API_KEY", "reconnecting-key", 1)
+        setenv("TAPETESTR_SECRET", "reconnecting-secret", 1)
+        let sockets = venue == "qfex" ? 2 : 1
+        let recorder = try RunningTape("record", "--venue", venue, "--url", url, "-o", folder.path("g.tape"),
                                        "--credentials-env", "TAPETESTR", "--duration", "60")
-        #expect(recorder.waitForErrorLine(containing: "recording digitex from") != nil)
+        #expect(recorder.waitForErrorLine(containing: "recording \(venue) from") != nil)
         simulator.signal(SIGTERM)
         #expect(simulator.wait() == 0)
         #expect(recorder.waitForErrorLine(containing: "reconnecting to \(url)/ in 0.5 s (attempt 1)") != nil)
-        simulator = try RunningTape("simulate", "--venue", "digitex", "--port", port, "--seed", "3")
+        simulator = try RunningTape("simulate", "--venue", venue, "--port", port, "--seed", "3")
         #expect(simulator.firstLine() == url)
-        #expect(recorder.waitForErrorLine(containing: "reconnected to \(url)/") != nil)
+        for _ in 0..<sockets { #expect(recorder.waitForErrorLine(containing: "reconnected to \(url)/") != nil) }
         recorder.signal(SIGINT)
         #expect(recorder.wait() == 0, "\(recorder.standardError)")
-        #expect(recorder.standardOutput.contains("2 connection(s), 1 reconnect(s); stopped by Ctrl-C"), "\(recorder.standardOutput)")
+        #expect(recorder.standardOutput.contains("\(2 * sockets) connection(s), \(sockets) reconnect(s); stopped by Ctrl-C"), "\(recorder.standardOutput)")
         simulator.signal(SIGTERM)
         #expect(simulator.wait() == 0)
 
         var frames: [Frame] = []
         try TapeReader(path: folder.path("g.tape")).forEachFrame { frames.append($0.frame) }
-        #expect(frames.filter { $0.kind == .opened }.map(\.connection) == [ConnectionID(0), ConnectionID(1)])
-        let gap = frames.filter { $0.connection == ConnectionID(0) }.map(\.kind).drop { $0 != .closed }
-        #expect(gap.first == .closed && gap.dropFirst().first == .annotation)
+        #expect(frames.filter { $0.kind == .opened }.map(\.connection) == (0..<(2 * sockets)).map { ConnectionID(UInt32($0)) })
+        for old in 0..<sockets {
+            let gap = frames.filter { $0.connection == ConnectionID(UInt32(old)) }.map(\.kind).drop { $0 != .closed }
+            #expect(gap.first == .closed && gap.dropFirst().first == .annotation, "c\(old): \(Array(gap.prefix(3)))")
+        }
         let replay = try tape("replay", folder.path("g.tape"))
         #expect(replay.status == 0, "\(replay.error)")
-        #expect(replay.output.contains("c0 digitex (disconnected, reconnected as c1)"), "\(replay.output)")
+        let replaced = replay.output.components(separatedBy: "(disconnected, reconnected as c").count - 1
+        #expect(replaced == sockets, "\(replay.output)")
+        #expect(replay.output.contains("c0 \(venue) (disconnected, reconnected as c"), "\(replay.output)")
     }
 
     @Test("--rotate-size splits the recording into parts that each check with gzip -t and replay on their own, frames adding up to the summary's")
