@@ -119,4 +119,12 @@ final class OnceFlag: @unchecked Sendable {
     private var value = false
     func set() { lock.withLock { value = true } }
     var isSet: Bool { lock.withLock { value } }
+
+    /// Sets the flag; true only for the call that set it first.
+    func setFirst() -> Bool {
+        lock.withLock {
+            defer { value = true }
+            return !value
+        }
+    }
 }

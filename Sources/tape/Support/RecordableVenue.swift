@@ -51,8 +51,8 @@ struct RecordableVenue {
     }
 
     /// An open socket as the command holds it, whatever its client.
-    struct OpenSocket {
-        var close: () -> Void
+    struct OpenSocket: Sendable {
+        var close: @Sendable () -> Void
         var closed: EventLoopFuture<Void>
         /// Places a Digitex order on it (the demo's trades); nil for other venues.
         var placeDigitexOrder: (@Sendable (DigitexOrderRequest) -> Void)?

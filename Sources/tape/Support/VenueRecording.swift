@@ -56,7 +56,10 @@ final class VenueRecording {
     /// Completes when any socket has ended for good.
     func anyClosed(on loop: EventLoop) -> EventLoopFuture<Void> {
         let promise = loop.makePromise(of: Void.self)
-        for socket in open { socket.closed.whenComplete { _ in promise.succeed() } }
+        let first = OnceFlag()
+        for socket in open {
+            socket.closed.whenComplete { _ in if first.setFirst() { promise.succeed() } }
+        }
         return promise.futureResult
     }
 
