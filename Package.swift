@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "TapeFormatTests", dependencies: ["TapeFormat", "Samples"]),
         .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire", "Samples"]),
         .testTarget(name: "InteropTests", dependencies: ["Interop", "TapeCore", "CZlib", "WebSocketWire", "Samples"]),
-        .testTarget(name: "TapeNetTests", dependencies: ["TapeNet", "Samples", "Simulators", "Venues", "Exchange"]),
+        .testTarget(name: "TapeNetTests", dependencies: ["TapeNet", "Samples", "Simulators", "Venues", "Exchange", "Replay"]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "TapeCore"]),
         .testTarget(name: "VenuesTests", dependencies: ["Venues", "TapeCore"]),
         .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "Venues", "Exchange", "TapeCore"]),

@@ -21,6 +21,10 @@ public struct ReplaySession: Sendable {
         var id: ConnectionID
         var venue: VenueName
         var client: any VenueClient
+        /// The URL of its `opened` frame.
+        var url: String?
+        /// The connection that reconnected to the same URL after this one ended.
+        var replacedBy: ConnectionID?
     }
 
     struct TimerKey: Hashable, Sendable {
@@ -78,7 +82,8 @@ public struct ReplaySession: Sendable {
         ReplayState(
             time: clock.now, framesApplied: framesApplied,
             connections: connections.sorted { $0.id < $1.id }.map {
-                ReplayState.Connection(id: $0.id, venue: $0.venue.rawValue, isConnected: $0.client.isConnected, account: $0.client.account)
+                ReplayState.Connection(id: $0.id, venue: $0.venue.rawValue, isConnected: $0.client.isConnected, account: $0.client.account,
+                                       replacedBy: $0.replacedBy)
             }
         )
     }
@@ -173,12 +178,22 @@ public struct ReplaySession: Sendable {
     private mutating func connectionIndex(for frame: Frame) -> Int {
         if let index = connections.firstIndex(where: { $0.id == frame.connection }) { return index }
         var venue = self.venue
-        if frame.kind == .opened, let opened = ConnectionOpened(payload: frame.payload), let named = VenueName(url: opened.url) {
+        let opened = frame.kind == .opened ? ConnectionOpened(payload: frame.payload) : nil
+        if let opened, let named = VenueName(url: opened.url) {
             venue = named
+        }
+        // A recorder that reconnects opens a new connection to the same URL after the old one
+        // ended (docs/CAPTURE.md): the old one's account is history, the new one's is current.
+        if let url = opened?.url {
+            for index in connections.indices
+            where connections[index].url == url && connections[index].replacedBy == nil && !connections[index].client.isConnected {
+                connections[index].replacedBy = frame.connection
+            }
         }
         let symbols = venue == self.venue ? self.symbols : venue.defaultSymbols
         connections.append(Connection(id: frame.connection, venue: venue,
-                                      client: venue.makeClient(symbols: symbols, notionalUser: notionalUser, drives: drives)))
+                                      client: venue.makeClient(symbols: symbols, notionalUser: notionalUser, drives: drives),
+                                      url: opened?.url))
         return connections.count - 1
     }
 

@@ -9,6 +9,9 @@ public struct ReplayState: Equatable, Sendable {
         public var venue: String
         public var isConnected: Bool
         public var account: AccountState
+        /// The connection that reconnected to the same URL after this one ended: this one's account
+        /// is history, left out of `positions`, `balances` and the other totals.
+        public var replacedBy: ConnectionID? = nil
     }
 
     public var time: Timestamp
@@ -16,11 +19,14 @@ public struct ReplayState: Equatable, Sendable {
     /// By connection id.
     public var connections: [Connection]
 
-    /// Every connection's positions, by connection then symbol.
-    public var positions: [Position] { connections.flatMap(\.account.positions) }
-    public var balances: [Balance] { connections.flatMap(\.account.balances) }
-    public var openOrders: [Order] { connections.flatMap(\.account.openOrders) }
-    public var conditionalOrders: [ConditionalOrder] { connections.flatMap(\.account.conditionalOrders) }
+    /// The connections not replaced by a reconnect.
+    public var current: [Connection] { connections.filter { $0.replacedBy == nil } }
+
+    /// Every current connection's positions, by connection then symbol.
+    public var positions: [Position] { current.flatMap(\.account.positions) }
+    public var balances: [Balance] { current.flatMap(\.account.balances) }
+    public var openOrders: [Order] { current.flatMap(\.account.openOrders) }
+    public var conditionalOrders: [ConditionalOrder] { current.flatMap(\.account.conditionalOrders) }
 
     /// The first position in `symbol` that is not flat, else the first in `symbol`.
     public func position(_ symbol: String) -> Position? {
@@ -38,6 +44,8 @@ public struct ReplayState: Equatable, Sendable {
             CanonicalJSON.appendDigits(Int64(connection.id.rawValue), to: &bytes)
             field("venue", connection.venue, &bytes)
             field("connected", connection.isConnected, &bytes)
+            // Only when set, so that digests of tapes without reconnects stay as they were.
+            if let replacedBy = connection.replacedBy { field("replacedBy", Int64(replacedBy.rawValue), &bytes) }
             field("tradingAvailable", connection.account.tradingAvailable, &bytes)
             field("openOrders", connection.account.openOrders, &bytes)
             field("positions", connection.account.positions, &bytes)
@@ -61,7 +69,8 @@ public struct ReplayState: Equatable, Sendable {
         var lines: [String] = []
         for connection in connections {
             let account = connection.account
-            lines.append("\(connection.id) \(connection.venue)\(connection.isConnected ? "" : " (disconnected)")\(account.tradingAvailable ? ", trading available" : "")")
+            let replaced = connection.replacedBy.map { ", reconnected as \($0)" } ?? ""
+            lines.append("\(connection.id) \(connection.venue)\(connection.isConnected ? "" : " (disconnected\(replaced))")\(account.tradingAvailable ? ", trading available" : "")")
             let positions = account.positions
             lines.append("  positions    " + (positions.isEmpty ? "none" : ""))
             for position in positions { lines.append("    " + StateText.position(position)) }

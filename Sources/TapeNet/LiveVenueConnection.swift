@@ -18,13 +18,18 @@ public final class LiveVenueConnection<Client: VenueClient>: @unchecked Sendable
     /// recorder writes to a tape.
     private let record: (@Sendable (Direction, FrameKind, [UInt8]) -> Void)?
     private var ended = false
+    /// The venue's close frame, if it sent one.
+    private var closeReceived: CloseInfo?
+    /// Hears how the socket ended (after its closed/lost frame is recorded): a reconnecting owner's cue.
+    private let onEnd: (@Sendable (String) -> Void)?
 
     private init(client: Client, loop: EventLoop, onEvent: @escaping @Sendable (VenueEvent) -> Void,
-                 record: (@Sendable (Direction, FrameKind, [UInt8]) -> Void)?) {
+                 record: (@Sendable (Direction, FrameKind, [UInt8]) -> Void)?, onEnd: (@Sendable (String) -> Void)? = nil) {
         self.client = client
         self.loop = loop
         self.onEvent = onEvent
         self.record = record
+        self.onEnd = onEnd
         self.startUptimeNanos = NIODeadline.now().uptimeNanoseconds
     }
 
@@ -35,8 +40,17 @@ public final class LiveVenueConnection<Client: VenueClient>: @unchecked Sendable
         group: EventLoopGroup, record: (@Sendable (Direction, FrameKind, [UInt8]) -> Void)? = nil,
         onEvent: @escaping @Sendable (VenueEvent) -> Void
     ) -> EventLoopFuture<LiveVenueConnection> {
+        connect(to: url, client: client, headers: headers, tls: tls, group: group, record: record, onEvent: onEvent, onEnd: nil)
+    }
+
+    /// `connect`, with `onEnd` told (on the loop) how the socket ended, whoever ended it.
+    static func connect(
+        to url: WebSocketURL, client: Client, headers: [HTTPHeader], tls: ClientTLS, group: EventLoopGroup,
+        record: (@Sendable (Direction, FrameKind, [UInt8]) -> Void)?, onEvent: @escaping @Sendable (VenueEvent) -> Void,
+        onEnd: (@Sendable (String) -> Void)?
+    ) -> EventLoopFuture<LiveVenueConnection> {
         let loop = group.next()
-        let live = LiveVenueConnection(client: client, loop: loop, onEvent: onEvent, record: record)
+        let live = LiveVenueConnection(client: client, loop: loop, onEvent: onEvent, record: record, onEnd: onEnd)
         return WebSocketClient.connect(to: url, headers: headers, tls: tls, group: loop) { event in
             live.received(event)
         }.map { connection in
@@ -89,9 +103,13 @@ public final class LiveVenueConnection<Client: VenueClient>: @unchecked Sendable
             early.append(event)
             return
         }
+        // A peer may not send after its close frame (RFC 6455 §5.5.1); what the socket still
+        // delivers after the end is dropped, so the end is the last frame of this connection.
+        guard !ended else { return }
         switch event {
         case .received(let kind, let payload):
             record?(.inbound, kind, payload)
+            if kind == .close { closeReceived = CloseInfo(payload: payload) }
             if kind == .ping {
                 // WebSocket-level heartbeats are the socket's to answer (RFC 6455 §5.5.3).
                 record?(.outbound, .pong, payload)
@@ -100,16 +118,23 @@ public final class LiveVenueConnection<Client: VenueClient>: @unchecked Sendable
             guard kind == .text else { return }
             apply(client.receivedFrame(payload, at: now))
         case .closed, .lost:
-            guard !ended else { return }
+            let how: String
             if case .lost(let reason) = event {
                 record?(.inbound, .lost, Array(reason.utf8))
+                how = "lost (\(reason))"
             } else {
                 record?(.inbound, .closed, [])
+                if let info = closeReceived {
+                    how = "closed by the venue (code \(info.code.map(String.init) ?? "none")\(info.reason.isEmpty ? "" : ", \"\(info.reason)\""))"
+                } else {
+                    how = "closed"
+                }
             }
             ended = true
             apply(client.disconnected(at: now))
             for (_, timer) in timers { timer.cancel() }
             timers = [:]
+            onEnd?(how)
         }
     }
 

@@ -194,10 +194,17 @@ final class RunningTape {
     private let output = Pipe()
     private let error = Pipe()
     private var bufferedOutput = Data()
+    private var bufferedError = Data()
+    /// Standard error read so far by `nextErrorLine`.
+    private var consumedError = ""
     private(set) var standardOutput = ""
     private(set) var standardError = ""
 
     convenience init(_ arguments: String...) throws {
+        try self.init(arguments)
+    }
+
+    convenience init(_ arguments: [String]) throws {
         let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [products, products.deletingLastPathComponent()].map { $0.appendingPathComponent("tape") }
         guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
@@ -245,6 +252,29 @@ final class RunningTape {
         }
     }
 
+    /// The next line the process prints on standard error (blocks until it is printed or the process ends).
+    func nextErrorLine() -> String? {
+        while true {
+            if let newline = bufferedError.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: bufferedError[..<newline], as: UTF8.self)
+                bufferedError.removeSubrange(...newline)
+                consumedError += line + "\n"
+                return line
+            }
+            let chunk = error.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }
+            bufferedError.append(chunk)
+        }
+    }
+
+    /// Reads standard error until a line contains `text`; nil if the process ends first.
+    func waitForErrorLine(containing text: String) -> String? {
+        while let line = nextErrorLine() {
+            if line.contains(text) { return line }
+        }
+        return nil
+    }
+
     func signal(_ number: Int32) {
         kill(process.processIdentifier, number)
     }
@@ -253,7 +283,8 @@ final class RunningTape {
     func wait() -> Int32 {
         defer { watchdog?.cancel() }
         bufferedOutput.append(output.fileHandleForReading.readDataToEndOfFile())
-        standardError = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        bufferedError.append(error.fileHandleForReading.readDataToEndOfFile())
+        standardError = consumedError + String(decoding: bufferedError, as: UTF8.self)
         process.waitUntilExit()
         standardOutput = String(decoding: bufferedOutput, as: UTF8.self)
         return process.terminationStatus

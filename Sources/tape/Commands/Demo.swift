@@ -58,16 +58,15 @@ struct Demo: ParsableCommand {
         )
         let run = try RecordingRun(output: output, header: header)
         let session = try VenueRecording.start(
-            venue: .digitex, url: WebSocketURL(simulator.url)!, credentials: .init(token: "demo-token"),
-            channels: VenueRecording.defaultChannels(.digitex, symbols: ["BTCUSD-PERP"]), symbols: ["BTCUSD-PERP"],
-            tls: ClientTLS(), recorder: run.recorder, redaction: RecordingRun.redaction(venue: "digitex", disabled: false),
+            venue: .digitex, request: .init(url: WebSocketURL(simulator.url)!, credentials: .init(token: "demo-token"), symbols: ["BTCUSD-PERP"]),
+            tls: ClientTLS(), tape: VenueTape(recorder: run.recorder, redaction: RecordingRun.redaction(venue: "digitex", disabled: false)),
             group: group
         )
         printLine("2. recording \(String(format: "%g", seconds)) s of it to \(output), trading as we go")
         scheduleDemoTrades(session)
         let reason = run.waitUntilStopped(duration: seconds)
         session.close()
-        _ = try? session.closed.wait()
+        _ = try? session.closed(on: group.next()).wait()
         try run.finish(reason)
     }
 

@@ -50,7 +50,7 @@ struct Proxy: ParsableCommand {
                 venue: venue, endpoints: [redaction.url(upstream)], wallClockStartNanoseconds: wallClockNow(),
                 labels: ["recorded-by": "tape proxy"]
             )
-            let run = try RecordingRun(output: recording.output, header: header, logFlushes: recording.logFlushes)
+            let run = try RecordingRun(header: header, options: recording)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
             defer { try? group.syncShutdownGracefully() }
             let proxy: RecordingProxy

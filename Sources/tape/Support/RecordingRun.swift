@@ -18,7 +18,8 @@ final class RecordingRun {
 
     /// - Parameter logFlushes: print a line on stdout each time a block is on disk (scripts and
     ///   tests wait on it to know what a crash can no longer lose).
-    init(output: String, header: TapeHeader, logFlushes: Bool = false) throws {
+    ///   - rotation: when to start a new part (none by default).
+    init(output: String, header: TapeHeader, logFlushes: Bool = false, rotation: TapeRecorder.Rotation = .init()) throws {
         self.output = output
         // A file size limit must fail a write (EFBIG, reported) rather than kill the recorder.
         signal(SIGXFSZ, SIG_IGN)
@@ -29,8 +30,7 @@ final class RecordingRun {
                 FileHandle.standardOutput.write(Data("flushed frames \(block.firstFrame)-\(last)\n".utf8))
             }
         }
-        let writer = try TapeWriter(path: output, header: header, options: options)
-        recorder = TapeRecorder(writer: writer)
+        recorder = try TapeRecorder(path: output, header: header, options: options, rotation: rotation)
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -66,6 +66,11 @@ final class RecordingRun {
             },
             handshake: { rules.redact($0) }
         )
+    }
+
+    /// `RecordingRun` for the shared options of `record` and `proxy`.
+    convenience init(header: TapeHeader, options: RecordingOptions) throws {
+        try self.init(output: options.output, header: header, logFlushes: options.logFlushes, rotation: options.rotation)
     }
 
     /// Blocks until Ctrl-C, SIGTERM, the duration, or a write failure; shows a status line on a terminal.
@@ -115,10 +120,13 @@ final class RecordingRun {
 
     private func statusLine() -> String {
         let counters = recorder.snapshot
-        let onDisk = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+        let parts = recorder.parts
+        let onDisk = parts.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
         let ratio = onDisk > 0 ? String(format: "%.1fx", Double(counters.payloadBytes) / Double(onDisk)) : "-"
         let age = Double((recorder.now - counters.lastFrameTime).nanoseconds) / 1e9
-        return "connections \(counters.openConnections) open / \(counters.connections) | frames in \(counters.framesIn) out \(counters.framesOut) | \(counters.payloadBytes) B payload, \(onDisk) B on disk (\(ratio)) | last frame \(String(format: "%.1f", age)) s ago"
+        let reconnects = counters.reconnects > 0 ? " (\(counters.reconnects) reconnects)" : ""
+        let part = parts.count > 1 ? " | part \(parts.count)" : ""
+        return "connections \(counters.openConnections) open / \(counters.connections)\(reconnects) | frames in \(counters.framesIn) out \(counters.framesOut) | \(counters.payloadBytes) B payload, \(onDisk) B on disk (\(ratio)) | last frame \(String(format: "%.1f", age)) s ago\(part)"
     }
 
     private func summary(_ reason: StopReason) -> String {
@@ -130,10 +138,12 @@ final class RecordingRun {
         case .done: why = "done"
         case .failed(let error): why = "FAILED: \(error)"
         }
+        let parts = recorder.parts
+        let tapes = parts.count == 1 ? "tape: \(output)" : "tapes (\(parts.count) parts): " + parts.joined(separator: " ")
         return """
             recorded \(counters.framesIn + counters.framesOut) frames (\(counters.framesIn) in, \(counters.framesOut) out), \
-            \(counters.payloadBytes) payload bytes, \(counters.connections) connection(s); \(why)
-            tape: \(output)
+            \(counters.payloadBytes) payload bytes, \(counters.connections) connection(s)\(counters.reconnects > 0 ? ", \(counters.reconnects) reconnect(s)" : ""); \(why)
+            \(tapes)
             """
     }
 }

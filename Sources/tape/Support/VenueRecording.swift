@@ -5,60 +5,90 @@ import TapeFormat
 import TapeNet
 import Venues
 
-/// A venue client driven live over a socket, with every frame recorded (redacted) on a tape.
-/// `tape record` and `tape demo` use it; Digitex and QFEX are the venues it can drive so far.
+/// A venue driven live over its sockets (trading, and market data where the venue splits them),
+/// every frame recorded (redacted) on one tape, each socket reconnecting with backoff when the venue
+/// drops it. `tape record` and `tape demo` use it; what differs per venue is in `RecordableVenue`.
 final class VenueRecording {
     enum Venue: String, CaseIterable {
         case digitex, qfex
+
+        var recordable: RecordableVenue {
+            switch self {
+            case .digitex: .digitex
+            case .qfex: .qfex
+            }
+        }
     }
 
-    private let closeConnection: () -> Void
-    private let closedFuture: EventLoopFuture<Void>
-    /// Places an order (Digitex only; the demo's trades).
-    let placeOrder: (@Sendable (DigitexOrderRequest) -> Void)?
-
-    private init(close: @escaping () -> Void, closed: EventLoopFuture<Void>, placeOrder: (@Sendable (DigitexOrderRequest) -> Void)?) {
-        closeConnection = close
-        closedFuture = closed
-        self.placeOrder = placeOrder
+    /// What the user asked for; nil fields take the venue's defaults.
+    struct Request {
+        var url: WebSocketURL
+        var credentials: Credentials
+        var symbols: [String]?
+        var channels: [String]?
+        /// The market-data socket's URL, for venues that have one (nil: next to `url`).
+        var marketURL: WebSocketURL?
+        var marketChannels: [String]?
+        /// False: record the trading socket only.
+        var marketData = true
     }
 
-    func close() { closeConnection() }
-    var closed: EventLoopFuture<Void> { closedFuture }
+    /// The sockets opened, by name ("trading", "market data"), with their URLs.
+    let sockets: [(name: String, url: WebSocketURL)]
+    private let open: [RecordableVenue.OpenSocket]
 
-    /// Connects, authenticates with the credentials given, subscribes to `channels`, and records.
+    private init(sockets: [(name: String, url: WebSocketURL)], open: [RecordableVenue.OpenSocket]) {
+        self.sockets = sockets
+        self.open = open
+    }
+
+    /// Places an order on the trading socket (Digitex only; the demo's trades).
+    var placeOrder: (@Sendable (DigitexOrderRequest) -> Void)? { open.first?.placeDigitexOrder }
+
+    /// Closes every socket (no more reconnects).
+    func close() { open.forEach { $0.close() } }
+
+    /// Completes when every socket is closed (by `close`, or given up on).
+    func closed(on loop: EventLoop) -> EventLoopFuture<Void> {
+        EventLoopFuture.andAllComplete(open.map(\.closed), on: loop)
+    }
+
+    /// Completes when any socket has ended for good.
+    func anyClosed(on loop: EventLoop) -> EventLoopFuture<Void> {
+        let promise = loop.makePromise(of: Void.self)
+        let first = OnceFlag()
+        for socket in open {
+            socket.closed.whenComplete { _ in if first.setFirst() { promise.succeed() } }
+        }
+        return promise.futureResult
+    }
+
+    /// Connects every socket of the venue (authenticating and subscribing) and records them on
+    /// `tape`. Throws when a first connection fails (already open sockets are closed).
     static func start(
-        venue: Venue, url: WebSocketURL, credentials: Credentials, channels: [String], symbols: [String],
-        tls: ClientTLS, recorder: TapeRecorder, redaction: Redaction, group: EventLoopGroup,
-        onEvent: @escaping @Sendable (VenueEvent) -> Void = { _ in }
+        venue: Venue, request: Request, tls: ClientTLS, tape: VenueTape, group: EventLoopGroup,
+        backoff: ReconnectBackoff = ReconnectBackoff(), onEvent: @escaping @Sendable (VenueEvent) -> Void = { _ in },
+        onNote: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> VenueRecording {
-        let connection = recorder.newConnection()
-        let record: @Sendable (Direction, FrameKind, [UInt8]) -> Void = { direction, kind, payload in
-            let redacted = kind == .opened
-                ? (ConnectionOpened(payload: payload).map { redaction.opened($0).payload } ?? payload)
-                : redaction.payload(direction, kind, payload)
-            // A failed write shows in recorder.failure, which the run loop reports and stops on.
-            try? recorder.record(direction, connection, kind, redacted)
-        }
-        let instruments = symbols.map { Instrument(symbol: $0) }
-        switch venue {
-        case .digitex:
-            let client = DigitexClient(configuration: .init(token: credentials.token, instruments: instruments))
-            let live = try LiveVenueConnection.connect(to: url, client: client, tls: tls, group: group, record: record, onEvent: onEvent).wait()
-            live.perform { $0.submit(.subscribe(channels), at: $1) }
-            return VenueRecording(close: { live.close() }, closed: live.closed) { order in
-                live.perform { $0.submit(.placeOrder(order), at: $1) }
+        let recordable = venue.recordable
+        let symbols = request.symbols ?? recordable.defaultSymbols
+        var context = RecordableVenue.Context(
+            url: request.url, credentials: request.credentials, channels: request.channels ?? recordable.defaultChannels(symbols),
+            symbols: symbols, tls: tls, tape: tape, group: group, backoff: backoff, onEvent: onEvent, onNote: onNote)
+        var sockets = [(name: "trading", url: request.url)]
+        var open = [try recordable.openTrading(context).wait()]
+        if request.marketData, let market = recordable.marketData {
+            context.url = request.marketURL ?? market.defaultURL(request.url)
+            context.channels = request.marketChannels ?? market.defaultChannels
+            sockets.append((name: "market data", url: context.url))
+            do {
+                open.append(try market.open(context).wait())
+            } catch {
+                open.forEach { $0.close() }
+                throw error
             }
-        case .qfex:
-            let signed = credentials.apiKey.map { key in
-                QFEXCredentials.signed(publicKey: key, secretKey: credentials.secret ?? "", nonce: UUID().uuidString,
-                                       unixSeconds: Int64(Date().timeIntervalSince1970))
-            }
-            let client = QFEXClient(configuration: .init(credentials: signed, instruments: instruments))
-            let live = try LiveVenueConnection.connect(to: url, client: client, tls: tls, group: group, record: record, onEvent: onEvent).wait()
-            live.perform { $0.submit(.subscribe(channels), at: $1) }
-            return VenueRecording(close: { live.close() }, closed: live.closed, placeOrder: nil)
         }
+        return VenueRecording(sockets: sockets, open: open)
     }
 
     /// Credentials come from the environment, never from the command line (argv is visible to
@@ -74,20 +104,6 @@ final class VenueRecording {
                 token: environment["\(prefix)_TOKEN"], apiKey: environment["\(prefix)_API_KEY"],
                 secret: environment["\(prefix)_SECRET"]
             )
-        }
-    }
-
-    static func defaultChannels(_ venue: Venue, symbols: [String]) -> [String] {
-        switch venue {
-        case .digitex: symbols.flatMap { ["\($0)@orderbook_5", "\($0)@trades", "\($0)@index"] }
-        case .qfex: ["orders", "positions", "balances", "fills"]
-        }
-    }
-
-    static func defaultSymbols(_ venue: Venue) -> [String] {
-        switch venue {
-        case .digitex: ["BTCUSD-PERP"]
-        case .qfex: ["BTC-USD"]
         }
     }
 }

@@ -1,0 +1,131 @@
+import Foundation
+import NIOCore
+import TapeCore
+import TapeNet
+import Venues
+
+/// Everything `tape record` must know to drive one venue: how to build its client from the
+/// credentials, what to subscribe to by default, and which sockets to open. Adding a venue to
+/// `tape record` is one of these and a case in `VenueRecording.Venue`.
+struct RecordableVenue {
+    /// Symbols subscribed to when the user names none.
+    var defaultSymbols: [String]
+    /// Trading-socket channels subscribed to when the user names none, for the symbols chosen.
+    var defaultChannels: (_ symbols: [String]) -> [String]
+    /// The environment variables read, for --help (PREFIX is --credentials-env).
+    var credentialsHelp: String
+    /// Opens the trading (or only) socket: authenticates and subscribes to `channels`.
+    var openTrading: (Context) -> EventLoopFuture<OpenSocket>
+    /// The market-data socket, for venues that split trading and market data.
+    var marketData: MarketData?
+
+    struct MarketData {
+        /// The market-data URL next to a trading URL (used unless --market-url says otherwise).
+        var defaultURL: (_ trading: WebSocketURL) -> WebSocketURL
+        var defaultChannels: [String]
+        /// Opens the market-data socket and subscribes to `channels` for `symbols`.
+        var open: (Context) -> EventLoopFuture<OpenSocket>
+    }
+
+    /// What opening a socket needs: the user's choices and the recording's plumbing.
+    struct Context {
+        var url: WebSocketURL
+        var credentials: VenueRecording.Credentials
+        var channels: [String]
+        var symbols: [String]
+        var tls: ClientTLS
+        var tape: VenueTape
+        var group: EventLoopGroup
+        var backoff: ReconnectBackoff
+        var onEvent: @Sendable (VenueEvent) -> Void
+        var onNote: @Sendable (String) -> Void
+
+        /// A socket kept open (reconnecting) for a client made by `makeClient`, set up by `setUp`.
+        func open<Client: VenueClient>(
+            _ makeClient: @escaping @Sendable () -> Client, setUp: @escaping @Sendable (inout Client, Timestamp) -> [ClientAction]
+        ) -> EventLoopFuture<ReconnectingVenueConnection<Client>> {
+            ReconnectingVenueConnection.connect(
+                to: url, tls: tls, backoff: backoff, tape: tape, group: group, makeClient: makeClient, setUp: setUp,
+                onEvent: onEvent, onNote: onNote)
+        }
+    }
+
+    /// An open socket as the command holds it, whatever its client.
+    struct OpenSocket: Sendable {
+        var close: @Sendable () -> Void
+        var closed: EventLoopFuture<Void>
+        /// Places a Digitex order on it (the demo's trades); nil for other venues.
+        var placeDigitexOrder: (@Sendable (DigitexOrderRequest) -> Void)?
+
+        init<Client>(_ connection: ReconnectingVenueConnection<Client>, placeDigitexOrder: (@Sendable (DigitexOrderRequest) -> Void)? = nil) {
+            close = { connection.close() }
+            closed = connection.closed
+            self.placeDigitexOrder = placeDigitexOrder
+        }
+    }
+}
+
+extension RecordableVenue {
+    /// Digitex: one socket for everything; the token authenticates (`auth` command).
+    static var digitex: RecordableVenue {
+        RecordableVenue(
+            defaultSymbols: ["BTCUSD-PERP"],
+            defaultChannels: { symbols in symbols.flatMap { ["\($0)@orderbook_5", "\($0)@trades", "\($0)@index"] } },
+            credentialsHelp: "PREFIX_TOKEN",
+            openTrading: { context in
+                let configuration = DigitexClient.Configuration(token: context.credentials.token, instruments: context.symbols.map { Instrument(symbol: $0) })
+                let channels = context.channels
+                return context.open({ DigitexClient(configuration: configuration) }, setUp: { $0.submit(.subscribe(channels), at: $1) })
+                    .map { connection in
+                        OpenSocket(connection) { order in connection.perform { $0.submit(.placeOrder(order), at: $1) } }
+                    }
+            },
+            marketData: nil
+        )
+    }
+
+    /// QFEX: a trading socket (auth signed with the API key and secret; orders, positions,
+    /// balances, fills) and a public market-data socket (wss://mds.qfex.com: books, trades,
+    /// funding, mark price).
+    static var qfex: RecordableVenue {
+        RecordableVenue(
+            defaultSymbols: ["BTC-USD"],
+            defaultChannels: { _ in ["orders", "positions", "balances", "fills"] },
+            credentialsHelp: "PREFIX_API_KEY and PREFIX_SECRET",
+            openTrading: { context in
+                let credentials = context.credentials
+                let instruments = context.symbols.map { Instrument(symbol: $0) }
+                let channels = context.channels
+                // Each socket signs afresh: a nonce and a time of its own (the venue refuses a replayed signature).
+                let makeClient: @Sendable () -> QFEXClient = {
+                    let signed = credentials.apiKey.map { key in
+                        QFEXCredentials.signed(publicKey: key, secretKey: credentials.secret ?? "", nonce: UUID().uuidString,
+                                               unixSeconds: Int64(Date().timeIntervalSince1970))
+                    }
+                    return QFEXClient(configuration: .init(credentials: signed, instruments: instruments))
+                }
+                return context.open(makeClient, setUp: { $0.submit(.subscribe(channels), at: $1) }).map { OpenSocket($0) }
+            },
+            marketData: MarketData(
+                // wss://trade.qfex.com → wss://mds.qfex.com; elsewhere (a simulator) the same server's /mds.
+                defaultURL: { trading in
+                    var url = trading
+                    if url.host.hasPrefix("trade.") {
+                        url.host = "mds." + url.host.dropFirst("trade.".count)
+                    } else {
+                        url.target = "/mds"
+                    }
+                    return url
+                },
+                defaultChannels: ["level2", "trade", "funding", "mark_price"],
+                open: { context in
+                    let instruments = context.symbols.map { Instrument(symbol: $0) }
+                    let (channels, symbols) = (context.channels, context.symbols)
+                    return context.open({ QFEXClient(configuration: .init(credentials: nil, instruments: instruments)) },
+                                        setUp: { $0.submit(.subscribeMarketData(channels: channels, symbols: symbols), at: $1) })
+                        .map { OpenSocket($0) }
+                }
+            )
+        )
+    }
+}
