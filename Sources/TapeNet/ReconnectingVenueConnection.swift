@@ -21,7 +21,8 @@ public final class ReconnectingVenueConnection<Client: VenueClient>: @unchecked 
 
     private let loop: EventLoop
     private let url: WebSocketURL
-    private let headers: [HTTPHeader]
+    /// The upgrade headers of each attempt (made afresh: a signature may carry the time).
+    private let makeHeaders: @Sendable () -> [HTTPHeader]
     private let tls: ClientTLS
     private let backoff: Backoff
     private let tape: VenueTape?
@@ -50,12 +51,12 @@ public final class ReconnectingVenueConnection<Client: VenueClient>: @unchecked 
     private var finished = false
     private var reconnectCount = 0
 
-    private init(loop: EventLoop, url: WebSocketURL, headers: [HTTPHeader], tls: ClientTLS, backoff: Backoff, tape: VenueTape?,
+    private init(loop: EventLoop, url: WebSocketURL, makeHeaders: @escaping @Sendable () -> [HTTPHeader], tls: ClientTLS, backoff: Backoff, tape: VenueTape?,
                  makeClient: @escaping @Sendable () -> Client, setUp: @escaping @Sendable (inout Client, Timestamp) -> [ClientAction],
                  onEvent: @escaping @Sendable (VenueEvent) -> Void, onNote: @escaping @Sendable (String) -> Void) {
         self.loop = loop
         self.url = url
-        self.headers = headers
+        self.makeHeaders = makeHeaders
         self.tls = tls
         self.backoff = backoff
         self.tape = tape
@@ -81,8 +82,20 @@ public final class ReconnectingVenueConnection<Client: VenueClient>: @unchecked 
         setUp: @escaping @Sendable (inout Client, Timestamp) -> [ClientAction] = { _, _ in [] },
         onEvent: @escaping @Sendable (VenueEvent) -> Void = { _ in }, onNote: @escaping @Sendable (String) -> Void = { _ in }
     ) -> EventLoopFuture<ReconnectingVenueConnection> {
+        connect(to: url, makeHeaders: { headers }, tls: tls, backoff: backoff, tape: tape, group: group, makeClient: makeClient,
+                setUp: setUp, onEvent: onEvent, onNote: onNote)
+    }
+
+    /// Like `connect(to:headers:…)`, with upgrade headers made for each attempt (Roxom signs the
+    /// handshake with the time).
+    public static func connect(
+        to url: WebSocketURL, makeHeaders: @escaping @Sendable () -> [HTTPHeader], tls: ClientTLS = ClientTLS(), backoff: Backoff = Backoff(),
+        tape: VenueTape?, group: EventLoopGroup, makeClient: @escaping @Sendable () -> Client,
+        setUp: @escaping @Sendable (inout Client, Timestamp) -> [ClientAction] = { _, _ in [] },
+        onEvent: @escaping @Sendable (VenueEvent) -> Void = { _ in }, onNote: @escaping @Sendable (String) -> Void = { _ in }
+    ) -> EventLoopFuture<ReconnectingVenueConnection> {
         let loop = group.next()
-        let connection = ReconnectingVenueConnection(loop: loop, url: url, headers: headers, tls: tls, backoff: backoff, tape: tape,
+        let connection = ReconnectingVenueConnection(loop: loop, url: url, makeHeaders: makeHeaders, tls: tls, backoff: backoff, tape: tape,
                                                      makeClient: makeClient, setUp: setUp, onEvent: onEvent, onNote: onNote)
         return loop.flatSubmit { connection.open().map { connection } }
     }
@@ -129,7 +142,7 @@ public final class ReconnectingVenueConnection<Client: VenueClient>: @unchecked 
         let socket = tape?.newSocket()
         connecting = true
         let future = LiveVenueConnection.connect(
-            to: url, client: makeClient(), headers: headers, tls: tls, group: loop, record: socket?.sink, onEvent: onEvent,
+            to: url, client: makeClient(), headers: makeHeaders(), tls: tls, group: loop, record: socket?.sink, onEvent: onEvent,
             onEnd: { [self] how in loop.execute { self.ended(attempt: number, socket: socket, how: how) } }
         )
         return future.map { [self] live in

@@ -11,14 +11,16 @@ struct Record: ParsableCommand {
         abstract: "Record a session that Tapedeck drives itself: connect, authenticate, subscribe, record.",
         discussion: """
             Credentials come from the environment, never from arguments: with --credentials-env \
-            DIGITEX, Digitex reads DIGITEX_TOKEN; QFEX reads PREFIX_API_KEY and PREFIX_SECRET. \
+            DIGITEX, Digitex reads DIGITEX_TOKEN; QFEX and Roxom read PREFIX_API_KEY and PREFIX_SECRET \
+            (Roxom signs the upgrade request with them). \
             Secrets are redacted on the tape by the venue's rules. Venues that split trading and \
             market data get both sockets on one tape, each its own connection (QFEX: the market-data \
             URL is wss://mds.* next to wss://trade.*, else the same server's /mds; see --market-url). \
             A socket the venue closes or loses is reopened with backoff (0.5 s doubling to 30 s), \
             authenticated and subscribed again, and the gap is noted on the tape. Stops on Ctrl-C, \
             SIGTERM, --duration or --max-frames, closing the tape cleanly. Venues driven so far: \
-            digitex, qfex (record any other venue through 'tape proxy'). See docs/CAPTURE.md.
+            \(VenueRecording.Venue.allCases.map(\.rawValue).joined(separator: ", ")) (record any other \
+            venue through 'tape proxy'). See docs/CAPTURE.md.
             """
     )
 

@@ -40,12 +40,14 @@ struct RecordableVenue {
         var onEvent: @Sendable (VenueEvent) -> Void
         var onNote: @Sendable (String) -> Void
 
-        /// A socket kept open (reconnecting) for a client made by `makeClient`, set up by `setUp`.
+        /// A socket kept open (reconnecting) for a client made by `makeClient`, set up by `setUp`;
+        /// `headers` are made for each attempt (a venue may sign the handshake).
         func open<Client: VenueClient>(
-            _ makeClient: @escaping @Sendable () -> Client, setUp: @escaping @Sendable (inout Client, Timestamp) -> [ClientAction]
+            _ makeClient: @escaping @Sendable () -> Client, headers: @escaping @Sendable () -> [HTTPHeader] = { [] },
+            setUp: @escaping @Sendable (inout Client, Timestamp) -> [ClientAction]
         ) -> EventLoopFuture<ReconnectingVenueConnection<Client>> {
             ReconnectingVenueConnection.connect(
-                to: url, tls: tls, backoff: backoff, tape: tape, group: group, makeClient: makeClient, setUp: setUp,
+                to: url, makeHeaders: headers, tls: tls, backoff: backoff, tape: tape, group: group, makeClient: makeClient, setUp: setUp,
                 onEvent: onEvent, onNote: onNote)
         }
     }
@@ -127,5 +129,44 @@ extension RecordableVenue {
                 }
             )
         )
+    }
+}
+
+extension RecordableVenue {
+    /// Roxom: one socket; the API key and secret sign the upgrade request (HMAC of the time in
+    /// ms, made afresh for each socket); private pushes come to any authenticated socket, and the
+    /// depth book per symbol.
+    static var roxom: RecordableVenue {
+        RecordableVenue(
+            defaultSymbols: ["US500-BTC"],
+            defaultChannels: { symbols in ["orders", "balance", "positions"] + symbols.map { "depth.\($0)" } },
+            credentialsHelp: "PREFIX_API_KEY and PREFIX_SECRET",
+            openTrading: { context in
+                let credentials = context.credentials
+                let client = RoxomClient(configuration: .init(
+                    instruments: context.symbols.map { Instrument(symbol: $0) },
+                    subscriptions: context.channels.map(RoxomChannel.init(channelArgument:))
+                ))
+                let headers: @Sendable () -> [HTTPHeader] = {
+                    guard let key = credentials.apiKey else { return [] }
+                    return RoxomAuthentication.hmacHeaders(apiKey: key, secret: credentials.secret ?? "",
+                                                           timestampMillis: Int64(Date().timeIntervalSince1970 * 1_000))
+                }
+                // The client subscribes on connect (its configuration), on every socket.
+                return context.open({ client }, headers: headers, setUp: { _, _ in [] }).map { OpenSocket($0) }
+            },
+            marketData: nil
+        )
+    }
+}
+
+extension RoxomChannel {
+    /// `depth.US500-BTC` → depth for that symbol; `orders` → the account channel.
+    init(channelArgument text: String) {
+        if let dot = text.firstIndex(of: ".") {
+            self.init(name: String(text[..<dot]), symbol: String(text[text.index(after: dot)...]))
+        } else {
+            self.init(name: text)
+        }
     }
 }

@@ -10,12 +10,13 @@ import Venues
 /// drops it. `tape record` and `tape demo` use it; what differs per venue is in `RecordableVenue`.
 final class VenueRecording {
     enum Venue: String, CaseIterable {
-        case digitex, qfex
+        case digitex, qfex, roxom
 
         var recordable: RecordableVenue {
             switch self {
             case .digitex: .digitex
             case .qfex: .qfex
+            case .roxom: .roxom
             }
         }
     }
