@@ -67,6 +67,9 @@ struct NotionalAccount: Sendable {
     /// The last `accountSummary` (without `time`) and `activeAssetData` sent, to push only changes.
     var lastSummary: [UInt8] = []
     var lastAssetData: [UInt8] = []
+    /// What those were computed from: unchanged inputs need no rendering.
+    var lastFigures: NotionalSimulator.Figures?
+    var lastAssetInputs: NotionalSimulator.AssetInputs?
     var activity: AccountActivity?
 }
 

@@ -199,18 +199,26 @@ extension NotionalSimulator {
         for index in accounts.indices {
             let user = accounts[index].user
             if subscribed("accountSummary", user: user) {
-                let (body, comparable) = summary(index)
-                if comparable != accounts[index].lastSummary {
-                    accounts[index].lastSummary = comparable
-                    actions += push(message("accountSummary", .object([("user", .string(user)), ("summary", body)])), type: "accountSummary", user: user)
+                let figures = figures(index)
+                if figures != accounts[index].lastFigures {
+                    accounts[index].lastFigures = figures
+                    let (body, comparable) = summary(figures)
+                    if comparable != accounts[index].lastSummary {
+                        accounts[index].lastSummary = comparable
+                        actions += push(message("accountSummary", .object([("user", .string(user)), ("summary", body)])), type: "accountSummary", user: user)
+                    }
                 }
             }
             if subscribed("activeAssetData", user: user) {
-                let data = assetData(index)
-                let bytes = data.bytes
-                if bytes != accounts[index].lastAssetData {
-                    accounts[index].lastAssetData = bytes
-                    actions += push(message("activeAssetData", data), type: "activeAssetData", user: user, coin: coin)
+                let inputs = assetInputs(index)
+                if inputs != accounts[index].lastAssetInputs {
+                    accounts[index].lastAssetInputs = inputs
+                    let data = assetData(index, inputs)
+                    let bytes = data.bytes
+                    if bytes != accounts[index].lastAssetData {
+                        accounts[index].lastAssetData = bytes
+                        actions += push(message("activeAssetData", data), type: "activeAssetData", user: user, coin: coin)
+                    }
                 }
             }
         }

@@ -141,7 +141,9 @@ extension NotionalSimulator {
         let user = accounts[index].user
         switch subscription.type {
         case "accountSummary":
-            let (body, comparable) = summary(index)
+            let figures = figures(index)
+            let (body, comparable) = summary(figures)
+            accounts[index].lastFigures = figures
             accounts[index].lastSummary = comparable
             return [send(connection, message("accountSummary", .object([("user", .string(user)), ("summary", body)])))]
         case "userFills":
@@ -153,7 +155,9 @@ extension NotionalSimulator {
             guard !open.isEmpty else { return [] }
             return [send(connection, message("orderUpdates", .array(open.map { orderUpdate($0, status: "open") })))]
         case "activeAssetData":
-            let data = assetData(index)
+            let inputs = assetInputs(index)
+            let data = assetData(index, inputs)
+            accounts[index].lastAssetInputs = inputs
             accounts[index].lastAssetData = data.bytes
             return [send(connection, message("activeAssetData", data))]
         default:

@@ -5,8 +5,9 @@ import Venues
 /// The account as `accountSummary` (both documented schemas) and `activeAssetData` show it, read
 /// from the exchange; and the number formats the documents' examples use.
 extension NotionalSimulator {
-    /// What the summary is computed from, in exchange units.
-    private struct Figures {
+    /// What the summary is computed from, in exchange units: when these are unchanged, so is the
+    /// summary (comparing them is much cheaper than rendering it after every market step).
+    struct Figures: Hashable, Sendable {
         var balance: Int64
         var available: Int64
         var marginUsed: Int64
@@ -16,7 +17,7 @@ extension NotionalSimulator {
         var position: PositionSnapshot?
     }
 
-    private func figures(_ index: Int) -> Figures {
+    func figures(_ index: Int) -> Figures {
         let account = AccountID(accounts[index].account)
         let money = market.exchange.account(account)
         let snapshot = market.exchange.position(of: account)
@@ -40,7 +41,10 @@ extension NotionalSimulator {
 
     /// The summary object, and its bytes without `time` (to push only when something changed).
     func summary(_ index: Int) -> (JSONOutput, [UInt8]) {
-        let f = figures(index)
+        summary(figures(index))
+    }
+
+    func summary(_ f: Figures) -> (JSONOutput, [UInt8]) {
         let accountValue = f.balance + f.unrealized
         switch configuration.summarySchema {
         case .v1Numbers:
@@ -105,15 +109,30 @@ extension NotionalSimulator {
         position.liquidationPrice.units > 0 ? .string(Self.price(position.liquidationPrice.units)) : .null
     }
 
+    /// What `activeAssetData` is computed from: leverage, available cash, mark, position.
+    struct AssetInputs: Hashable, Sendable {
+        var leverage: Int64
+        var available: Int64
+        var mark: Int64
+        var quantity: Int64
+    }
+
+    func assetInputs(_ index: Int) -> AssetInputs {
+        let account = AccountID(accounts[index].account)
+        let snapshot = market.exchange.position(of: account)
+        return AssetInputs(leverage: snapshot?.leverage ?? configuration.market.instrument.defaultLeverage,
+                           available: max(market.exchange.account(account)?.available.minor ?? 0, 0), mark: markUnits(or: 0),
+                           quantity: snapshot?.quantity ?? 0)
+    }
+
     /// `activeAssetData`: leverage, and how much the account can still buy and sell at the mark.
     func assetData(_ index: Int) -> JSONOutput {
-        let account = AccountID(accounts[index].account)
+        assetData(index, assetInputs(index))
+    }
+
+    func assetData(_ index: Int, _ inputs: AssetInputs) -> JSONOutput {
         let spec = configuration.market.instrument
-        let snapshot = market.exchange.position(of: account)
-        let leverage = snapshot?.leverage ?? spec.defaultLeverage
-        let available = max(market.exchange.account(account)?.available.minor ?? 0, 0)
-        let mark = markUnits(or: 0)
-        let quantity = snapshot?.quantity ?? 0
+        let (leverage, available, mark, quantity) = (inputs.leverage, inputs.available, inputs.mark, inputs.quantity)
         let buying = available * leverage
         let lots = mark > 0 ? buying / (mark * spec.cashPerPriceUnitPerLot) : 0
         return .object([
