@@ -71,6 +71,8 @@ struct NotionalAccount: Sendable {
     var lastFigures: NotionalSimulator.Figures?
     var lastAssetInputs: NotionalSimulator.AssetInputs?
     var activity: AccountActivity?
+    /// Subscriptions watching this account, by channel type.
+    var watchers: [String: Int] = [:]
 }
 
 /// The wire side of an order the exchange holds.

@@ -132,12 +132,24 @@ extension NotionalSimulator {
         var actions: [SimulatorAction] = []
         var steps = 0
         while market.now < now && steps < maxSteps {
-            _ = market.next()
+            let funding = market.exchange.prices().nextFunding
+            let events = market.next()
             steps += 1
             guard !accounts.isEmpty else { continue }
             actions += reconcile()
             actions += stepActivities()
-            actions += refreshed()
+            // Accounts change by our own orders (refreshed as they are rendered), by fills of resting
+            // orders (reconcile refreshes), and otherwise only with the mark (PnL, liquidation) or funding.
+            let moved = events.contains {
+                switch $0 {
+                case .markPrice, .fundingRate, .liquidation: true
+                case .bookSnapshot, .bookDelta, .trade, .ticker, .indexPrice: false
+                }
+            }
+            if moved || market.exchange.prices().nextFunding != funding {
+                observeAccounts()  // a liquidation moves positions without our orders
+                actions += refreshed()
+            }
         }
         return actions
     }

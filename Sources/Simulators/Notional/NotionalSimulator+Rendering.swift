@@ -125,6 +125,7 @@ extension NotionalSimulator {
     /// by comparing with the exchange: the core reports the generator's trades to the generator only.
     mutating func reconcile() -> [SimulatorAction] {
         var actions: [SimulatorAction] = []
+        var changed = false
         let spec = configuration.market.instrument
         for index in accounts.indices where !accounts[index].orders.isEmpty {
             let account = AccountID(accounts[index].account)
@@ -135,6 +136,7 @@ extension NotionalSimulator {
             for order in accounts[index].orders {
                 let remaining = market.exchange.order(OrderID(order.oid))?.remaining.lots ?? 0
                 guard remaining != order.remaining else { continue }
+                changed = true
                 let lots = order.remaining - remaining
                 let signed = order.isBuy ? lots : -lots
                 if remaining == 0, unexplained == 0 || (unexplained > 0) != (signed > 0) {
@@ -152,8 +154,9 @@ extension NotionalSimulator {
                                 crossed: false, fee: fee, closedPnl: Cash(minor: realized), startPosition: quantity - signed)
             }
         }
+        guard changed else { return actions }
         observeAccounts()
-        return actions
+        return actions + refreshed()
     }
 
     /// The exchange's average-cost rule (docs/EXCHANGE.md): realised PnL of a fill, updating size and basis.
@@ -198,7 +201,7 @@ extension NotionalSimulator {
         var actions: [SimulatorAction] = []
         for index in accounts.indices {
             let user = accounts[index].user
-            if subscribed("accountSummary", user: user) {
+            if subscribed("accountSummary", account: index) {
                 let figures = figures(index)
                 if figures != accounts[index].lastFigures {
                     accounts[index].lastFigures = figures
@@ -209,7 +212,7 @@ extension NotionalSimulator {
                     }
                 }
             }
-            if subscribed("activeAssetData", user: user) {
+            if subscribed("activeAssetData", account: index) {
                 let inputs = assetInputs(index)
                 if inputs != accounts[index].lastAssetInputs {
                     accounts[index].lastAssetInputs = inputs

@@ -98,6 +98,7 @@ extension NotionalSimulator {
         var actions = [send(connection, response("subscribe", subscription))]
         guard let user = subscription.user else { return actions }
         let index = openAccount(user)
+        count(subscription, +1)
         actions += snapshot(subscription, account: index, to: connection)
         return actions
     }
@@ -107,6 +108,7 @@ extension NotionalSimulator {
             return [error(connection, "Not subscribed: \(describe(subscription))")]
         }
         sessions[connection]?.subscriptions.remove(at: index)
+        count(subscription, -1)
         return [send(connection, response("unsubscribe", subscription))]
     }
 

@@ -112,8 +112,9 @@ public struct NotionalSimulator: SimulatorDialect {
     }
 
     public mutating func disconnected(_ connection: ConnectionID, at now: Timestamp) -> [SimulatorAction] {
-        guard sessions.removeValue(forKey: connection) != nil else { return [] }
+        guard let session = sessions.removeValue(forKey: connection) else { return [] }
         connections.removeAll { $0 == connection }
+        for subscription in session.subscriptions { count(subscription, -1) }
         return [.cancelTimer(SimulatorTimer(connection, .idle))]
     }
 
@@ -171,8 +172,17 @@ public struct NotionalSimulator: SimulatorDialect {
         return actions
     }
 
-    func subscribed(_ type: String, user: String) -> Bool {
-        connections.contains { sessions[$0]?.wants(type, user: user) ?? false }
+    /// Whether any connection watches this account on this channel (counted, not searched: it is
+    /// asked for every account after every market step).
+    func subscribed(_ type: String, account index: Int) -> Bool {
+        accounts[index].watchers[type, default: 0] > 0
+    }
+
+    /// Counts a subscription made (+1) or gone (−1) on the account it watches.
+    mutating func count(_ subscription: NotionalSubscription, _ change: Int) {
+        guard let user = subscription.user, let index = accountByUser[user] else { return }
+        accounts[index].watchers[subscription.type, default: 0] += change
+        assert(accounts[index].watchers[subscription.type, default: 0] >= 0, "more unsubscriptions than subscriptions of \(user)")
     }
 
     var utcMillisNow: Int64 { (configuration.market.utcNanosAtZero + market.now.nanoseconds) / 1_000_000 }
