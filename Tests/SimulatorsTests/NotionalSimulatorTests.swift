@@ -20,6 +20,8 @@ struct NotionalHarness {
     var closed: [ConnectionID: CloseInfo] = [:]
     var timers: [SimulatorTimer: Timestamp] = [:]
     var now = Timestamp.seconds(1)
+    /// When `advanceKeepingAlive` last pinged.
+    var pingedAt = Timestamp.seconds(1)
 
     init(seed: UInt64 = 7, configuration: NotionalSimulator.Configuration = NotionalSimulator.Configuration()) {
         simulator = NotionalSimulator(seed: seed, configuration: configuration)
@@ -61,6 +63,20 @@ struct NotionalHarness {
         }
         now = time
         apply(simulator.advanceMarket(to: time, maxSteps: 1_000_000))
+    }
+
+    /// `advance(to:)` with every open connection pinging every 30 s, as live clients do, so that
+    /// the 60 s idle timeout does not close them.
+    mutating func advanceKeepingAlive(to time: Timestamp) {
+        while pingedAt + .seconds(30) < time {
+            pingedAt = pingedAt + .seconds(30)
+            advance(to: max(now, pingedAt))
+            let open = Set(Array(clients.keys) + Array(received.keys)).filter { closed[$0] == nil }.sorted()
+            for connection in open {
+                if clients[connection] != nil { submit(.ping, on: connection) } else { sendRaw(#"{"method":"ping"}"#, on: connection) }
+            }
+        }
+        advance(to: time)
     }
 
     mutating func deliver(_ actions: [ClientAction], from connection: ConnectionID) {
@@ -338,8 +354,9 @@ struct NotionalSimulatorTests {
         var second: Int64 = 2
         while second < 600, harness.frames(two, channel: "userFills").count < 2 {
             second += 5
-            harness.advance(to: .seconds(second))
+            harness.advanceKeepingAlive(to: .seconds(second))
         }
+        #expect(harness.closed.isEmpty)
         let makerFills = harness.frames(two, channel: "userFills").dropFirst().filter { $0.contains(#""crossed":false"#) }
         #expect(!makerFills.isEmpty)
         #expect(harness.disagreements(one, user: alice) == [])
@@ -469,5 +486,26 @@ struct NotionalSimulatorTests {
         harness.submit(.ping, on: two)
         #expect(harness.last(two) == #"{"channel":"pong"}"#)
         #expect(harness.disagreements(two, user: bob) == [])
+    }
+
+    @Test("funding reaches an open position: cumFunding and the balance move, and the client agrees with the exchange")
+    func funding() throws {
+        var instrument = NotionalSimulator.instrument
+        instrument.fundingIntervalNanos = 60_000_000_000
+        let market = MarketDataConfig(instrument: instrument, startPrice: Price(units: 9_845_000))
+        var harness = NotionalHarness(seed: 3, configuration: NotionalSimulator.Configuration(market: market))
+        harness.connect(one, user: alice)
+        harness.advance(to: .seconds(2))
+        harness.act { $0.placeOrder(user: alice, isBuy: true, size: FixedDecimal("0.5")!, limitPrice: nil, at: $1) }
+        let account = try #require(harness.simulator.account(user: alice))
+        let before = try #require(harness.simulator.market.exchange.account(account)).balance
+        harness.advanceKeepingAlive(to: .seconds(185))
+        #expect(harness.closed.isEmpty)
+        let position = try #require(harness.simulator.market.exchange.position(of: account))
+        #expect(position.funding != .zero, "three funding times passed with an open position")
+        #expect(try #require(harness.simulator.market.exchange.account(account)).balance != before)
+        let paid = NotionalSimulator.money(-position.funding.minor)
+        #expect(harness.frames(one, channel: "accountSummary").last?.contains(#""cumFunding":{"allTime":"\#(paid)","#) == true)
+        #expect(harness.disagreements(one, user: alice) == [])
     }
 }
