@@ -508,4 +508,35 @@ struct NotionalSimulatorTests {
         #expect(harness.frames(one, channel: "accountSummary").last?.contains(#""cumFunding":{"allTime":"\#(paid)","#) == true)
         #expect(harness.disagreements(one, user: alice) == [])
     }
+
+    @Test("a liquidation cancels resting orders as liquidatedCanceled, not as fills, and the summary shows the position gone")
+    func liquidation() throws {
+        var harness = NotionalHarness(seed: 5)
+        harness.connect(one, user: alice)
+        harness.connectRaw(two)
+        harness.sendRaw(#"{"method":"subscribe","subscription":{"type":"orderUpdates","user":"\#(alice)"}}"#, on: two)
+        harness.sendRaw(#"{"method":"subscribe","subscription":{"type":"userFills","user":"\#(alice)"}}"#, on: two)
+        harness.advance(to: .seconds(2))
+        harness.act { $0.placeOrder(user: alice, isBuy: true, size: FixedDecimal("0.5")!, limitPrice: nil, at: $1) }
+        let (bid, ask) = harness.simulator.market.exchange.bestBidAsk()
+        let above = FixedDecimal(mantissa: try #require(ask).units + 100_000, scale: 2), below = FixedDecimal(mantissa: try #require(bid).units - 100_000, scale: 2)
+        harness.act { $0.placeOrder(user: alice, isBuy: false, size: FixedDecimal("0.1")!, limitPrice: above, at: $1) }
+        harness.act { $0.placeOrder(user: alice, isBuy: true, size: FixedDecimal("0.1")!, limitPrice: below, at: $1) }
+        #expect(harness.simulator.openOrderIDs(user: alice).count == 2)
+        let fillsBefore = harness.frames(two, channel: "userFills").count
+        // The mark falls through the liquidation price (driven here; the generator's market rarely does it).
+        let account = try #require(harness.simulator.account(user: alice))
+        let liquidation = try #require(harness.simulator.market.exchange.position(of: account)).liquidationPrice
+        let result = harness.simulator.market.apply { exchange, now in exchange.updateMarkPrice(Price(units: liquidation.units - 5_000), at: now) }
+        let positions = result.market.compactMap { if case .liquidation(_, let position, _) = $0 { position } else { nil } }
+        #expect(positions.contains(500))
+        harness.apply(harness.simulator.reconcile(liquidated: positions))
+        let updates = harness.frames(two, channel: "orderUpdates").suffix(2)
+        #expect(updates.count == 2 && updates.allSatisfy { $0.contains(#""status":"liquidatedCanceled""#) })
+        #expect(harness.frames(two, channel: "userFills").count == fillsBefore)
+        #expect(harness.openFromUpdates(two) == [])
+        harness.advanceKeepingAlive(to: .seconds(5))
+        #expect(harness.clients[one]!.account.positions.allSatisfy { $0.side == .flat })
+        #expect(harness.disagreements(one, user: alice) == [])
+    }
 }

@@ -136,7 +136,8 @@ extension NotionalSimulator {
             let events = market.next()
             steps += 1
             guard !accounts.isEmpty else { continue }
-            actions += reconcile()
+            let liquidated = events.compactMap { if case .liquidation(_, let position, _) = $0 { position } else { nil } }
+            actions += reconcile(liquidated: liquidated)
             actions += stepActivities()
             // Accounts change by our own orders (refreshed as they are rendered), by fills of resting
             // orders (reconcile refreshes), and otherwise only with the mark (PnL, liquidation) or funding.

@@ -123,7 +123,9 @@ extension NotionalSimulator {
 
     /// Resting orders that the generated market filled (at their price, as makers) or removed, found
     /// by comparing with the exchange: the core reports the generator's trades to the generator only.
-    mutating func reconcile() -> [SimulatorAction] {
+    /// `liquidated` are the positions (signed lots) the step liquidated: an account whose observed
+    /// position is one of them and is now flat lost its orders to the liquidation, not to fills.
+    mutating func reconcile(liquidated: [Int64] = []) -> [SimulatorAction] {
         var actions: [SimulatorAction] = []
         var changed = false
         let spec = configuration.market.instrument
@@ -133,13 +135,14 @@ extension NotionalSimulator {
             var unexplained = position - accounts[index].observedPosition
             var quantity = accounts[index].observedPosition
             var basis = accounts[index].observedBasis
+            let wiped = position == 0 && quantity != 0 && liquidated.contains(quantity)
             for order in accounts[index].orders {
                 let remaining = market.exchange.order(OrderID(order.oid))?.remaining.lots ?? 0
                 guard remaining != order.remaining else { continue }
                 changed = true
                 let lots = order.remaining - remaining
                 let signed = order.isBuy ? lots : -lots
-                if remaining == 0, unexplained == 0 || (unexplained > 0) != (signed > 0) {
+                if remaining == 0, wiped || unexplained == 0 || (unexplained > 0) != (signed > 0) {
                     // Gone without a matching position change: cancelled by the exchange (a liquidation).
                     if let at = accounts[index].orders.firstIndex(where: { $0.oid == order.oid }) { accounts[index].orders.remove(at: at) }
                     actions += push(message("orderUpdates", .array([orderUpdate(order, status: "liquidatedCanceled")])),
