@@ -1,4 +1,5 @@
 import Exchange
+import Foundation
 @testable import Simulators
 import TapeCore
 import Testing
@@ -538,5 +539,67 @@ struct NotionalSimulatorTests {
         harness.advanceKeepingAlive(to: .seconds(5))
         #expect(harness.clients[one]!.account.positions.allSatisfy { $0.side == .flat })
         #expect(harness.disagreements(one, user: alice) == [])
+    }
+
+    /// The example lines in `shared/venues/notional/docs_examples.jsonl` (next to the repository).
+    private func examples() throws -> [String] {
+        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+            folder = folder.deletingLastPathComponent()
+        }
+        let file = folder.deletingLastPathComponent().appendingPathComponent("shared/venues/notional/docs_examples.jsonl")
+        return try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    /// Every member path in document order with its literal kind (s string, n number, b bool; null
+    /// counts as a string, as the examples' `liquidationPx: null` stands for a price); arrays by their
+    /// first element; object keys that are data (`positions` map keys) kept, as the example's are.
+    private func shape(_ text: String) -> [String] {
+        var scanner = JSONScanner()
+        guard let document = try? scanner.scan(Array(text.utf8)) else { return ["not JSON"] }
+        var paths: [String] = []
+        func walk(_ value: JSONValue, _ path: String) {
+            if value.isObject {
+                for member in value.members { walk(member.value, path + "." + member.key) }
+            } else if value.isArray {
+                if let first = value.elements.first { walk(first, path + "[]") } else { paths.append(path + "[]") }
+            } else {
+                paths.append(path + ":" + (value.isNumber ? "n" : value.bool != nil ? "b" : "s"))
+            }
+        }
+        document.withRoot { walk($0, "") }
+        return paths
+    }
+
+    @Test("the documents' example requests get the documents' answers: exact where they can be, the same shape otherwise")
+    func documentedExamples() throws {
+        let lines = try examples()
+        try #require(lines.count == 8)
+        for schema in [NotionalAccountSummary.Schema.v1Numbers, .v2Strings] {
+            var harness = NotionalHarness(configuration: NotionalSimulator.Configuration(summarySchema: schema))
+            // Another connection opens the example address's account and a long position first.
+            harness.connectRaw(two)
+            harness.sendRaw(lines[0], on: two)
+            harness.advance(to: .seconds(2))
+            harness.act { $0.placeOrder(user: documented, isBuy: true, size: FixedDecimal("0.1")!, limitPrice: nil, at: $1) }
+            harness.connectRaw(one)
+            harness.sendRaw(lines[0], on: one)
+            let answers = harness.received[one] ?? []
+            #expect(answers.first == lines[1])
+            let summary = try #require(answers.dropFirst().first)
+            let expected = shape(schema == .v1Numbers ? lines[2] : lines[3])
+            let produced = shape(summary)
+            let same = produced == expected
+            #expect(same, "\(schema): \(produced.filter { !expected.contains($0) }) instead of \(expected.filter { !produced.contains($0) })")
+            harness.sendRaw(lines[4], on: one)
+            #expect(harness.last(one) == lines[5])
+            harness.sendRaw("{", on: one)
+            #expect(harness.last(one) == lines[6])
+            let before = harness.received[one]?.count ?? 0
+            harness.sendRaw(lines[7], on: one)
+            let fills = (harness.received[one] ?? []).dropFirst(before)
+            #expect(fills.first == lines[1].replacingOccurrences(of: "accountSummary", with: "userFills"))
+            #expect(fills.dropFirst().first?.hasPrefix(#"{"channel":"userFills","data":{"isSnapshot":true,"user":"\#(documented)","fills":[{"coin":"BTC","px":"#) == true)
+        }
     }
 }
