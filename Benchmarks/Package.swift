@@ -47,6 +47,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Notional simulator steps per second with watched self-trading accounts, against the bare generator.
+        .executableTarget(
+            name: "notionalsimbench",
+            dependencies: [
+                "BenchSupport", .product(name: "Simulators", package: "Tapedeck"), .product(name: "Exchange", package: "Tapedeck"),
+                .product(name: "TapeCore", package: "Tapedeck"),
+            ]
+        ),
         // Frames per second `tape serve` delivers to one client, against the raw read rate of the tape.
         .executableTarget(
             name: "servebench",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Exchange
 import Foundation
+import NIOCore
 import NIOPosix
 import Simulators
 import TapeNet
@@ -12,19 +13,23 @@ struct Simulate: ParsableCommand {
             Prints the URL it listens on as the first line of standard output, then serves until \
             Ctrl-C or SIGTERM. The market (other participants, prices, funding) is generated from \
             --seed; every connection trades against the same simulated exchange. Venues: digitex, \
-            qfex (QFEX: trade socket at /, market data at /mds) and roxom (US500-BTC; orders go \
-            over REST at Roxom, so here every authenticated account trades by itself every ~2 s \
-            and its orders, fills, positions and balance are pushed). notional and satori are \
-            not simulated yet.
+            qfex (QFEX: trade socket at /, market data at /mds), roxom (US500-BTC) and notional \
+            (BTC). satori is not simulated yet.
+            Roxom and Notional take orders over REST, which is not simulated: every account that \
+            authenticates (Roxom) or address that subscribes (Notional) trades by itself every ~2 s \
+            (market and limit orders, cancels; a seeded AccountActivity), so its orders, fills, \
+            positions and balances move for any bot that connects.
             Credentials: with none given, any non-empty token or API key authenticates (each gets \
             its own account); with --credentials, only those (Digitex: the token is KEY; QFEX: \
             api_key KEY, or HMAC signed with SECRET; Roxom: upgrade header X-API-KEY KEY with \
             X-API-TIMESTAMP and X-API-SIGN, the HMAC of the timestamp by SECRET, or an RSA-sized \
-            base64 X-API-Signature).
+            base64 X-API-Signature; Notional: ignored, it has no authentication).
             """
     )
 
-    @Option(help: "Venue dialect to speak: digitex, qfex or roxom.")
+    static let venues = [DigitexSimulator.venue, QFEXSimulator.venue, RoxomSimulator.venue, NotionalSimulator.venue]
+
+    @Option(help: "Venue dialect to speak: \(Self.venues.joined(separator: ", ")).")
     var venue: String = "digitex"
 
     @Option(help: "Port to listen on (0 picks a free one).")
@@ -43,8 +48,8 @@ struct Simulate: ParsableCommand {
     var credentials: [String] = []
 
     func validate() throws {
-        guard [DigitexSimulator.venue, QFEXSimulator.venue, RoxomSimulator.venue].contains(venue) else {
-            throw ValidationError("--venue \(venue) is not simulated: use digitex, qfex or roxom (notional and satori are not done)")
+        guard Self.venues.contains(venue) else {
+            throw ValidationError("--venue \(venue) is not simulated: use one of \(Self.venues.joined(separator: ", ")) (satori is not done)")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 … 65535") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -60,22 +65,7 @@ struct Simulate: ParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server: any SimulatorHost
         do {
-            if venue == QFEXSimulator.venue {
-                var market = QFEXSimulator.Configuration().market
-                market.utcNanosAtZero = utcNow
-                let configuration = QFEXSimulator.Configuration(credentials: accepted, market: market)
-                server = try SimulatorServer.start(dialect: QFEXSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
-            } else if venue == RoxomSimulator.venue {
-                var market = RoxomSimulator.Configuration().market
-                market.utcNanosAtZero = utcNow
-                let configuration = RoxomSimulator.Configuration(credentials: accepted, accountActivity: AccountActivity.Configuration(), market: market)
-                server = try SimulatorServer.start(dialect: RoxomSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
-            } else {
-                var market = DigitexSimulator.Configuration().market
-                market.utcNanosAtZero = utcNow
-                let configuration = DigitexSimulator.Configuration(credentials: accepted, market: market)
-                server = try SimulatorServer.start(dialect: DigitexSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
-            }
+            server = try startServer(utcNow: utcNow, credentials: accepted, tls: tls, group: group)
         } catch {
             printError("cannot start the \(venue) simulator on port \(port): \(error); choose another port or check the TLS files")
             throw Exit.failure
@@ -97,5 +87,33 @@ struct Simulate: ParsableCommand {
         sources.forEach { $0.cancel() }
         server.close()
         try? group.syncShutdownGracefully()
+    }
+
+    /// The chosen venue's dialect on a server; its market's wall clock starts at `utcNow`.
+    private func startServer(utcNow: Int64, credentials: [SimulatorCredentials], tls: ServerTLS?, group: EventLoopGroup) throws -> any SimulatorHost {
+        // Venues whose orders go over REST: every account trades by itself (see the discussion).
+        let activity = AccountActivity.Configuration()
+        switch venue {
+        case QFEXSimulator.venue:
+            var market = QFEXSimulator.Configuration().market
+            market.utcNanosAtZero = utcNow
+            let configuration = QFEXSimulator.Configuration(credentials: credentials, market: market)
+            return try SimulatorServer.start(dialect: QFEXSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+        case RoxomSimulator.venue:
+            var market = RoxomSimulator.Configuration().market
+            market.utcNanosAtZero = utcNow
+            let configuration = RoxomSimulator.Configuration(credentials: credentials, accountActivity: activity, market: market)
+            return try SimulatorServer.start(dialect: RoxomSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+        case NotionalSimulator.venue:
+            var market = NotionalSimulator.Configuration().market
+            market.utcNanosAtZero = utcNow
+            let configuration = NotionalSimulator.Configuration(accountActivity: activity, market: market)
+            return try SimulatorServer.start(dialect: NotionalSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+        default:
+            var market = DigitexSimulator.Configuration().market
+            market.utcNanosAtZero = utcNow
+            let configuration = DigitexSimulator.Configuration(credentials: credentials, market: market)
+            return try SimulatorServer.start(dialect: DigitexSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+        }
     }
 }

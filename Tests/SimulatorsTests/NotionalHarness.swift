@@ -1,0 +1,161 @@
+import Exchange
+@testable import Simulators
+import TapeCore
+import Venues
+
+/// `NotionalClient`s connected to a `NotionalSimulator` without sockets (as `QFEXHarness`).
+struct NotionalHarness {
+    var simulator: NotionalSimulator
+    var clients: [ConnectionID: NotionalClient] = [:]
+    var events: [ConnectionID: [VenueEvent]] = [:]
+    var received: [ConnectionID: [String]] = [:]
+    var closed: [ConnectionID: CloseInfo] = [:]
+    var timers: [SimulatorTimer: Timestamp] = [:]
+    var now = Timestamp.seconds(1)
+    /// When `advanceKeepingAlive` last pinged.
+    var pingedAt = Timestamp.seconds(1)
+
+    init(seed: UInt64 = 7, configuration: NotionalSimulator.Configuration = NotionalSimulator.Configuration()) {
+        simulator = NotionalSimulator(seed: seed, configuration: configuration)
+    }
+
+    /// Connects a client for `user`; it subscribes to `channels` at once (its `drivesConnection`).
+    mutating func connect(_ connection: ConnectionID, user: String, channels: [String] = ["accountSummary"]) {
+        clients[connection] = NotionalClient(configuration: NotionalClient.Configuration(user: user, coins: ["BTC"], channels: channels))
+        apply(simulator.connected(connection, target: "/ws", headers: [], at: now))
+        deliver(clients[connection]!.connected(at: now), from: connection)
+    }
+
+    /// Connects without a client: raw frames only.
+    mutating func connectRaw(_ connection: ConnectionID) {
+        apply(simulator.connected(connection, target: "/ws", headers: [], at: now))
+    }
+
+    mutating func submit(_ command: NotionalCommand, on connection: ConnectionID) {
+        deliver(clients[connection]!.submit(command, at: now), from: connection)
+    }
+
+    mutating func sendRaw(_ text: String, on connection: ConnectionID) {
+        apply(simulator.receivedFrame(connection, .text, Array(text.utf8), at: now))
+    }
+
+    /// Calls an order-entry method as a test would through `SimulatorServer.act`.
+    mutating func act(_ body: (inout NotionalSimulator, Timestamp) -> [SimulatorAction]) {
+        apply(body(&simulator, now))
+    }
+
+    /// Runs the market and the simulator's timers up to `time`; clients' own heartbeats are not
+    /// driven (their timers are the driver's), so `ping` goes through `submit`.
+    mutating func advance(to time: Timestamp) {
+        while let (timer, due) = timers.filter({ $0.value <= time }).min(by: { ($0.value, $0.key.description) < ($1.value, $1.key.description) }) {
+            now = max(now, due)
+            apply(simulator.advanceMarket(to: now, maxSteps: 1_000_000))
+            timers.removeValue(forKey: timer)
+            apply(simulator.timerFired(timer, at: now))
+        }
+        now = time
+        apply(simulator.advanceMarket(to: time, maxSteps: 1_000_000))
+    }
+
+    /// `advance(to:)` with every open connection pinging every 30 s, as live clients do, so that
+    /// the 60 s idle timeout does not close them.
+    mutating func advanceKeepingAlive(to time: Timestamp) {
+        while pingedAt + .seconds(30) < time {
+            pingedAt = pingedAt + .seconds(30)
+            advance(to: max(now, pingedAt))
+            let open = Set(Array(clients.keys) + Array(received.keys)).filter { closed[$0] == nil }.sorted()
+            for connection in open {
+                if clients[connection] != nil { submit(.ping, on: connection) } else { sendRaw(#"{"method":"ping"}"#, on: connection) }
+            }
+        }
+        advance(to: time)
+    }
+
+    mutating func deliver(_ actions: [ClientAction], from connection: ConnectionID) {
+        for action in actions {
+            switch action {
+            case .send(let kind, let bytes): apply(simulator.receivedFrame(connection, kind, bytes, at: now))
+            case .emit(let event): events[connection, default: []].append(event)
+            case .scheduleTimer, .cancelTimer, .close: continue
+            }
+        }
+    }
+
+    mutating func apply(_ actions: [SimulatorAction]) {
+        for action in actions {
+            switch action {
+            case .send(let connection, let kind, let bytes):
+                guard closed[connection] == nil else { continue }
+                received[connection, default: []].append(String(decoding: bytes, as: UTF8.self))
+                guard kind == .text, var client = clients[connection] else { continue }
+                let reply = client.receivedFrame(bytes, at: now)
+                clients[connection] = client
+                deliver(reply, from: connection)
+            case .close(let connection, let info):
+                closed[connection] = info
+                apply(simulator.disconnected(connection, at: now))
+            case .scheduleTimer(let timer, let time):
+                timers[timer] = time
+            case .cancelTimer(let timer):
+                timers.removeValue(forKey: timer)
+            }
+        }
+    }
+
+    func last(_ connection: ConnectionID) -> String { received[connection]?.last ?? "" }
+
+    func frames(_ connection: ConnectionID, channel: String) -> [String] {
+        (received[connection] ?? []).filter { $0.hasPrefix(#"{"channel":"\#(channel)""#) }
+    }
+
+    /// Where the client's account and the exchange's disagree: balance (total and available),
+    /// position (size, side, entry, leverage) and the simulator's view of open orders.
+    func disagreements(_ connection: ConnectionID, user: String) -> [String] {
+        guard let client = clients[connection], let account = simulator.account(user: user),
+              let money = simulator.market.exchange.account(account),
+              let position = simulator.market.exchange.position(of: account) else { return ["no account for \(user)"] }
+        var problems: [String] = []
+        let state = client.account
+        let balance = FixedDecimal(mantissa: money.balance.minor, scale: 8)
+        if state.balances.first?.total != balance { problems.append("balance: client \(String(describing: state.balances.first?.total)), exchange \(balance)") }
+        let available = FixedDecimal(mantissa: money.available.minor, scale: 8)
+        if state.balances.first?.available != available { problems.append("available: client \(String(describing: state.balances.first?.available)), exchange \(available)") }
+        let clientPosition = state.positions.first
+        let size = clientPosition.map { ($0.side == .short ? -1 : 1) * ($0.size.mantissa(atScale: 3) ?? 0) } ?? 0
+        if size != position.quantity { problems.append("position: client \(size), exchange \(position.quantity)") }
+        if position.quantity != 0 {
+            let entry = FixedDecimal(mantissa: position.averageEntryPrice.units, scale: 2)
+            if clientPosition?.entryPrice != entry { problems.append("entry: client \(String(describing: clientPosition?.entryPrice)), exchange \(entry)") }
+            if clientPosition?.leverage != FixedDecimal(position.leverage) { problems.append("leverage") }
+        }
+        let open = simulator.market.exchange.openOrders(of: account).map(\.id.rawValue).sorted()
+        if open != simulator.openOrderIDs(user: user).sorted() { problems.append("open orders: simulator \(simulator.openOrderIDs(user: user)), exchange \(open)") }
+        return problems + client.invariantViolations()
+    }
+
+    /// The oids that the `orderUpdates` stream of a connection leaves open.
+    func openFromUpdates(_ connection: ConnectionID) -> [UInt64] {
+        var open: [UInt64] = []
+        var scanner = JSONScanner()
+        for frame in frames(connection, channel: "orderUpdates") {
+            guard let document = try? scanner.scan(Array(frame.utf8)) else { continue }
+            document.withRoot { root in
+                for update in root["data"]?.elements ?? [] {
+                    guard let oid = update["order"]?["oid"]?.int64, let status = update["status"]?.string else { continue }
+                    open.removeAll { $0 == UInt64(oid) }
+                    if status == "open" { open.append(UInt64(oid)) }
+                }
+            }
+        }
+        return open.sorted()
+    }
+
+    func unexpected(_ connection: ConnectionID) -> [VenueEvent] {
+        (events[connection] ?? []).filter {
+            switch $0 {
+            case .anomaly, .unrecognised, .commandRejected, .commandUnanswered, .venueError: true
+            default: false
+            }
+        }
+    }
+}
