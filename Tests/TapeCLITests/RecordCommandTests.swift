@@ -148,7 +148,8 @@ struct RecordCommandTests {
 
     @Test("a venue it cannot drive is refused, naming the proxy as the way to record it")
     func unsupportedVenue() throws {
-        let result = try tape("record", "--venue", "roxom", "--url", "ws://127.0.0.1:1", "-o", "/tmp/never.tape")
+        let folder = try CLIFolder()
+        let result = try tape("record", "--venue", "nowhere", "--url", "ws://127.0.0.1:1", "-o", folder.path("never.tape"))
         #expect(result.status == 64)
         #expect(result.error.contains("tape proxy"))
     }
