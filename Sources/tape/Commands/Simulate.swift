@@ -11,16 +11,19 @@ struct Simulate: ParsableCommand {
         discussion: """
             Prints the URL it listens on as the first line of standard output, then serves until \
             Ctrl-C or SIGTERM. The market (other participants, prices, funding) is generated from \
-            --seed; every connection trades against the same simulated exchange. Venues: digitex \
-            and qfex (QFEX: trade socket at /, market data at /mds). roxom, notional and satori \
-            are not simulated yet.
+            --seed; every connection trades against the same simulated exchange. Venues: digitex, \
+            qfex (QFEX: trade socket at /, market data at /mds) and satori. roxom and notional are \
+            not simulated yet.
+            Satori takes orders over REST, which is not served: every account that subscribed \
+            trades by itself (market and limit orders, cancels), so its pushes move.
             Credentials: with none given, any non-empty token or API key authenticates (each gets \
             its own account); with --credentials, only those (Digitex: the token is KEY; QFEX: \
-            api_key KEY, or HMAC signed with SECRET).
+            api_key KEY, or HMAC signed with SECRET; Satori: apiKey KEY, signature checked for \
+            shape only, timestamp within 60 s).
             """
     )
 
-    @Option(help: "Venue dialect to speak: digitex or qfex.")
+    @Option(help: "Venue dialect to speak: digitex, qfex or satori.")
     var venue: String = "digitex"
 
     @Option(help: "Port to listen on (0 picks a free one).")
@@ -39,8 +42,8 @@ struct Simulate: ParsableCommand {
     var credentials: [String] = []
 
     func validate() throws {
-        guard [DigitexSimulator.venue, QFEXSimulator.venue].contains(venue) else {
-            throw ValidationError("--venue \(venue) is not simulated: use digitex or qfex (roxom, notional and satori are not done)")
+        guard [DigitexSimulator.venue, QFEXSimulator.venue, SatoriSimulator.venue].contains(venue) else {
+            throw ValidationError("--venue \(venue) is not simulated: use digitex, qfex or satori (roxom and notional are not done)")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 … 65535") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -56,7 +59,12 @@ struct Simulate: ParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server: any SimulatorHost
         do {
-            if venue == QFEXSimulator.venue {
+            if venue == SatoriSimulator.venue {
+                var market = SatoriSimulator.Configuration().market
+                market.utcNanosAtZero = utcNow
+                let configuration = SatoriSimulator.Configuration(credentials: accepted, accountActivity: AccountActivity.Configuration(), market: market)
+                server = try SimulatorServer.start(dialect: SatoriSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+            } else if venue == QFEXSimulator.venue {
                 var market = QFEXSimulator.Configuration().market
                 market.utcNanosAtZero = utcNow
                 let configuration = QFEXSimulator.Configuration(credentials: accepted, market: market)
