@@ -77,8 +77,15 @@ struct SatoriSimulatorTests {
         signType.signType = .string("3")
         harness.subscribe(signType, on: alice)
         #expect(harness.last(alice).contains("invalid signType"))
+        for extreme in [Int64.min, Int64.max, -9_000_000_000_000] {
+            var odd = good
+            odd.timestampMillis = extreme
+            harness.subscribe(odd, on: alice)
+            // Int64.min does not even read back as a timestamp ("bad value for timestamp").
+            #expect(harness.last(alice).contains("timestamp") && harness.last(alice).hasSuffix(#""success":false}"#))
+        }
         let refused = rejections(harness.events[alice] ?? [])
-        #expect(refused.count == 5)
+        #expect(refused.count == 8)
         #expect(harness.simulator.account(key: "mallory") == nil)
         #expect(harness.simulator.session(alice)?.subscriptions.isEmpty == true)
         harness.subscribe(good, on: alice)
@@ -129,6 +136,32 @@ struct SatoriSimulatorTests {
         harness.sendRaw(subscribeText(event: "api_position", millis: now), on: raw)
         #expect(harness.last(raw) == #"{"event":"api_position_res","method":"SUBSCRIBE","msg":"subscribe success: api_position","pair":"ETH-USD","success":true}"#)
         #expect(harness.closed[raw] == nil)
+    }
+
+    @Test("accounts are capped: a new key beyond maxAccounts is refused, known keys still subscribe")
+    func accountCap() {
+        var configuration = satoriConfiguration()
+        configuration.maxAccounts = 2
+        var harness = SatoriHarness(configuration: configuration)
+        harness.connect(alice, key: nil)
+        for key in ["k1", "k2", "k3", "k1"] {
+            harness.subscribe(satoriSubscriptions(key: key, at: harness.now, events: ["api_position"])[0], on: alice)
+        }
+        let answers = harness.received[alice] ?? []
+        #expect(answers.count == 4)
+        #expect(answers.dropFirst(2).first?.contains("too many accounts: this simulator holds at most 2") == true)
+        #expect(answers.last?.contains("subscribe success") == true)
+        #expect(harness.simulator.account(key: "k3") == nil)
+    }
+
+    @Test("garbage counts against the rate limit like requests")
+    func garbageIsRateLimited() {
+        var harness = SatoriHarness()
+        harness.connectRaw(raw)
+        for _ in 0..<20 { harness.sendRaw("{oops", on: raw) }
+        #expect(harness.last(raw).hasPrefix(#"{"event":"error","msg":"bad request: "#))
+        harness.sendRaw("{oops", on: raw)
+        #expect(harness.last(raw) == #"{"event":"error","msg":"too many requests: at most 20 per second; slow down","success":false}"#)
     }
 
     @Test("more than 20 requests in a second are refused on that connection only, and accepted again a second later")

@@ -14,6 +14,10 @@ extension SatoriSimulator {
 
     mutating func request(_ payload: [UInt8], connection: ConnectionID, at now: Timestamp) -> [SimulatorAction] {
         guard var session = sessions[connection] else { return [] }
+        // Every message counts against the rate limit, readable or not.
+        let admitted = session.admit(at: now, limit: configuration.requestsPerSecond)
+        sessions[connection] = session
+        let tooMany = "too many requests: at most \(configuration.requestsPerSecond) per second; slow down"
         var scanner = JSONScanner()
         let peek: Peek?
         do {
@@ -25,19 +29,17 @@ extension SatoriSimulator {
                 return peek
             }
         } catch {
-            return [send(connection, errorEnvelope("bad request: \(error.description); send one JSON object per message"))]
+            return [send(connection, errorEnvelope(admitted ? "bad request: \(error.description); send one JSON object per message" : tooMany))]
         }
-        guard let peek else { return [send(connection, errorEnvelope("bad request: not a JSON object; send {\"method\":\"SUBSCRIBE\",…}"))] }
+        guard let peek else {
+            return [send(connection, errorEnvelope(admitted ? "bad request: not a JSON object; send {\"method\":\"SUBSCRIBE\",…}" : tooMany))]
+        }
         let event = peek.event ?? "error"
         let method = peek.method ?? ""
         func refuse(_ message: String) -> [SimulatorAction] {
             [send(connection, answer(event: event, method: method, success: false, message: message, echo: peek.echo, period: peek.period))]
         }
-        guard session.admit(at: now, limit: configuration.requestsPerSecond) else {
-            sessions[connection] = session
-            return refuse("too many requests: at most \(configuration.requestsPerSecond) per second; slow down")
-        }
-        sessions[connection] = session
+        guard admitted else { return refuse(tooMany) }
         guard peek.method == "SUBSCRIBE" else { return refuse("unknown method \(peek.method ?? "(none)"): only SUBSCRIBE is served") }
         let subscription: SatoriSubscription
         switch SatoriSubscription.decode(payload) {
@@ -60,6 +62,9 @@ extension SatoriSimulator {
             echo = ("symbol", symbol)
         }
         if let problem = authenticationProblem(subscription, at: now) { return refuse("subscribe failed: \(problem)") }
+        guard traderByKey[subscription.apiKey] != nil || traders.count < configuration.maxAccounts else {
+            return refuse("subscribe failed: too many accounts: this simulator holds at most \(configuration.maxAccounts); reuse an apiKey")
+        }
         let entry = SatoriSession.Subscription(
             event: kind, key: subscription.apiKey, echoName: echo.name, echoValue: echo.value, period: kind == .trade ? subscription.period : nil)
         if !session.subscriptions.contains(entry) {
@@ -106,9 +111,11 @@ extension SatoriSimulator {
         guard signature.count == 132, signature.starts(with: "0x".utf8), hex, v.elementsEqual("1b".utf8) || v.elementsEqual("1c".utf8) else {
             return "invalid signature: sign the ms timestamp with secp256k1 and send 0x and 65 bytes in hex"
         }
-        let requested = subscription.timestampMillis.multipliedReportingOverflow(by: 1_000_000)
-        let serverNanos = utcNanosAtZero + now.nanoseconds
-        guard !requested.overflow, abs(requested.partialValue - serverNanos) <= configuration.timestampWindow.nanoseconds else {
+        // In milliseconds, so that no timestamp a client sends can overflow the comparison.
+        let serverMillis = (utcNanosAtZero + now.nanoseconds) / 1_000_000
+        let windowMillis = configuration.timestampWindow.nanoseconds / 1_000_000
+        let requested = subscription.timestampMillis
+        guard requested >= serverMillis - windowMillis, requested <= serverMillis + windowMillis else {
             return "timestamp expired: sign the current UTC time in ms (within \(Int64(configuration.timestampWindow.seconds)) s of the server's)"
         }
         return nil

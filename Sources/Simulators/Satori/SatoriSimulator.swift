@@ -39,6 +39,8 @@ public struct SatoriSimulator: SimulatorDialect {
         public var requestsPerSecond: Int
         /// Distinct subscriptions per connection.
         public var maxSubscriptions: Int
+        /// Accounts (apiKeys) the simulator opens at most; later keys are refused.
+        public var maxAccounts: Int
         /// When set, every account that subscribed trades by itself (`tape simulate` turns it on).
         public var accountActivity: AccountActivity.Configuration?
         public var market: MarketDataConfig
@@ -47,10 +49,10 @@ public struct SatoriSimulator: SimulatorDialect {
             credentials: [SimulatorCredentials] = [], deposit: Cash = Cash(units: 1_000_000),
             timestampWindow: Timestamp.Duration = .seconds(60), heartbeatInterval: Timestamp.Duration = .seconds(30),
             idleTimeout: Timestamp.Duration = .seconds(90), requestsPerSecond: Int = 20, maxSubscriptions: Int = 32,
-            accountActivity: AccountActivity.Configuration? = nil,
+            maxAccounts: Int = 1_000, accountActivity: AccountActivity.Configuration? = nil,
             market: MarketDataConfig = MarketDataConfig(instrument: SatoriSimulator.instrument, startPrice: Price(units: 2_300_000))
         ) {
-            precondition(requestsPerSecond > 0 && maxSubscriptions > 0, "SatoriSimulator: limits must be positive")
+            precondition(requestsPerSecond > 0 && maxSubscriptions > 0 && maxAccounts > 0, "SatoriSimulator: limits must be positive")
             self.pair = market.instrument.symbol
             self.credentials = credentials
             self.deposit = deposit
@@ -59,6 +61,7 @@ public struct SatoriSimulator: SimulatorDialect {
             self.idleTimeout = idleTimeout
             self.requestsPerSecond = requestsPerSecond
             self.maxSubscriptions = maxSubscriptions
+            self.maxAccounts = maxAccounts
             self.accountActivity = accountActivity
             self.market = market
         }
