@@ -291,10 +291,10 @@ struct SatoriSimulatorTests {
         harness.act { $0.placeOrder(key: "alice", side: .buy, quantity: FixedDecimal(1), at: $1) }
         harness.act { $0.placeOrder(key: "alice", side: .buy, quantity: FixedDecimal("0.1")!, price: FixedDecimal(1500), at: $1) }
         harness.act { simulator, _ in simulator.run { exchange, now in exchange.updateMarkPrice(Price(units: 1_000_000), at: now) } }
-        #expect(harness.frames(alice, containing: #""changeType":"LIQUIDATE""#).count == 1)
+        #expect(harness.frames(alice, containing: #""changeType":"LIQUIDATE","contractPairId":1,"currentQuantity":"1","direction":"LONG""#).count == 1)
         #expect(harness.frames(alice, containing: #""changeType":"CANCELED""#).count == 1)
         let events = harness.events[alice] ?? []
-        #expect(events.contains { if case .positionLiquidated = $0 { true } else { false } })
+        #expect(events.contains { if case .positionLiquidated(let lost) = $0 { lost.positionSide == .long && lost.quantity == FixedDecimal(1) } else { false } })
         #expect(harness.clients[alice]!.account.positions.allSatisfy { $0.side == .flat })
         #expect(harness.disagreements(alice, key: "alice").isEmpty, "\(harness.disagreements(alice, key: "alice"))")
     }

@@ -168,8 +168,9 @@ extension SatoriSimulator {
         guard lots != before else { return [] }
         var actions: [SimulatorAction] = []
         if before != 0, lots == 0 || (lots > 0) != (before > 0) {
-            actions += push(.position, positionData(trader, change: liquidated && lots == 0 ? "LIQUIDATE" : "CLOSE", snapshot: nil, operate: before.magnitude),
-                            trader: trader)
+            let liquidation = liquidated && lots == 0
+            actions += push(.position, positionData(trader, change: liquidation ? "LIQUIDATE" : "CLOSE", snapshot: nil, operate: before.magnitude,
+                                                    showsSize: liquidation), trader: trader)
             traders[trader].positionLots = 0
             traders[trader].positionID = 0
         }
@@ -189,8 +190,9 @@ extension SatoriSimulator {
         return actions
     }
 
-    /// An `api_position` data object; without a snapshot, the position just closed (size 0).
-    func positionData(_ trader: Int, change: String, snapshot: PositionSnapshot?, operate: UInt64) -> JSONOutput {
+    /// An `api_position` data object; without a snapshot, the position just closed: size 0, or
+    /// with `showsSize` (LIQUIDATE) the size that was taken over, so that the push says what was lost.
+    func positionData(_ trader: Int, change: String, snapshot: PositionSnapshot?, operate: UInt64, showsSize: Bool = false) -> JSONOutput {
         let lots = traders[trader].positionLots
         let size = lots.magnitude
         let closing = traders[trader].orders.filter { $0.isClose && $0.isBuy == (lots < 0) }.reduce(Int64(0)) { $0 + $1.lots - $1.dealtLots }
@@ -201,7 +203,7 @@ extension SatoriSimulator {
         return .object([
             ("canClosedQuantity", .string(Self.quantity(open ? max(0, Int64(size) - closing) : 0).description)),
             ("changeType", .string(change)), ("contractPairId", .int(1)),
-            ("currentQuantity", .string(Self.quantity(open ? Int64(size) : 0).description)),
+            ("currentQuantity", .string(Self.quantity(open || showsSize ? Int64(size) : 0).description)),
             ("direction", .string(lots > 0 ? "LONG" : "SHORT")),
             ("marginAmount", Self.amount(margin)), ("marginCallAmount", Self.amount(maintenance)),
             ("openingPrice", .string(traders[trader].openingPrice.description)),
