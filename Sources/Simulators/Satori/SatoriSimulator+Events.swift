@@ -63,7 +63,22 @@ extension SatoriSimulator {
     mutating func render(_ events: [ExchangeEvent]) -> [SimulatorAction] {
         var actions: [SimulatorAction] = []
         var liquidated: [Int] = []
+        // Only accounts that an event names can have changed (trades name both sides; funding,
+        // liquidation, leverage and expiries name theirs).
+        var touched: [Int] = []
+        func touch(_ account: AccountID) {
+            if let trader = traderIndex(account), !touched.contains(trader) { touched.append(trader) }
+        }
         for event in events {
+            switch event {
+            case .orderAccepted(let snapshot), .orderCancelled(let snapshot, _), .orderAmended(let snapshot, _): touch(snapshot.account)
+            case .rejected(let rejection): touch(rejection.account)
+            case .trade(let trade): touch(trade.takerAccount); touch(trade.makerAccount)
+            case .leverageChanged(let account, _, _): touch(account)
+            case .funding(let payment): touch(payment.account)
+            case .liquidation(let liquidation): touch(liquidation.account)
+            case .markPrice, .indexPrice, .triggerAccepted, .triggerFired, .triggerCancelled: break
+            }
             switch event {
             case .orderAccepted(let snapshot):
                 guard let trader = traderIndex(snapshot.account), var order = traders[trader].pending.removeValue(forKey: snapshot.clientTag) else { continue }
@@ -94,7 +109,7 @@ extension SatoriSimulator {
                 continue
             }
         }
-        for trader in traders.indices {
+        for trader in touched.sorted() {
             for index in traders[trader].orders.indices where !traders[trader].orders[index].rested {
                 guard market.exchange.order(OrderID(traders[trader].orders[index].exchangeID)) != nil else { continue }
                 traders[trader].orders[index].rested = true
@@ -115,7 +130,8 @@ extension SatoriSimulator {
             return nil
         }
         let spec = configuration.market.instrument
-        for trader in traders.indices {
+        // A flat account without orders is changed by nothing the market does.
+        for trader in traders.indices where !traders[trader].orders.isEmpty || traders[trader].positionLots != 0 {
             let account = AccountID(traders[trader].account)
             let position = market.exchange.position(of: account)?.quantity ?? 0
             let before = traders[trader].positionLots
