@@ -11,6 +11,7 @@
 //    subscribed to depth (snapshot + deltas), level1, trade and ticker (no socket).
 // 3. over a socket: `tape simulate`'s server with the market running as fast as the client reads,
 //    one WebSocket client on loopback counting the frames it receives.
+// 4. Satori dialect alone: api_trade plus the pushes of one account trading by itself (no socket).
 import Exchange
 import Foundation
 import NIOCore
@@ -109,6 +110,37 @@ func roxomAlone(frames: Int) -> (rate: Double, bytes: Int) {
     return (Double(sent) / seconds(clock.now - start), bytes / max(sent, 1))
 }
 
+/// The Satori dialect alone: one connection subscribed to every event of one key whose account
+/// trades by itself (AccountActivity every ~100 ms), the market generated as fast as it renders.
+func satoriAlone(frames: Int) -> (rate: Double, bytes: Int) {
+    var market = SatoriSimulator.Configuration().market
+    market.utcNanosAtZero = 1_725_868_800 * 1_000_000_000
+    let configuration = SatoriSimulator.Configuration(accountActivity: AccountActivity.Configuration(interval: .milliseconds(100)), market: market)
+    var simulator = SatoriSimulator(seed: 7, configuration: configuration)
+    let connection = ConnectionID(1)
+    _ = simulator.connected(connection, target: "/", headers: [], at: .zero)
+    let signature = "0x" + String(repeating: "ab", count: 64) + "1b"
+    for (event, scope) in [("api_account", #""symbol":"USD""#), ("api_position", #""pair":"ETH-USD""#), ("api_entrust", #""pair":"ETH-USD""#),
+                           ("api_trade", #""pair":"ETH-USD","period":"1MIN""#)] {
+        let request = #"{\#(scope),"method":"SUBSCRIBE","event":"\#(event)","apiKey":"bench","signature":"\#(signature)","timestamp":1725868800000,"signType":"2"}"#
+        _ = simulator.receivedFrame(connection, .text, Array(request.utf8), at: .zero)
+    }
+    var sent = 0
+    var bytes = 0
+    let clock = ContinuousClock()
+    let start = clock.now
+    while sent < frames {
+        let target = Timestamp(nanoseconds: simulator.marketTime.nanoseconds + 3_600_000_000_000)
+        for action in simulator.advanceMarket(to: target, maxSteps: 64) {
+            if case .send(_, _, let payload) = action {
+                sent += 1
+                bytes += payload.count
+            }
+        }
+    }
+    return (Double(sent) / seconds(clock.now - start), bytes / max(sent, 1))
+}
+
 /// Counts received frames and signals when enough arrived.
 final class Counter: @unchecked Sendable {
     let lock = NSLock()
@@ -155,8 +187,10 @@ let core = exchangeCore(operations: 2_000_000)
 let alone = dialectAlone(frames: frames)
 let roxom = roxomAlone(frames: frames)
 let socket = try overSocket(frames: frames)
+let satori = satoriAlone(frames: frames)
 print("simbench: Digitex simulator, market data as fast as possible to one client (orderbook_5, trades, ticker, index)")
 print("  exchange core (baseline):        \(Int(core.rate)) order events/s (2,000,000 operations, \(core.events) exchange events)")
 print("  Digitex dialect alone:           \(Int(alone.rate)) frames/s (\(frames) frames, \(alone.bytes) bytes per frame on average)")
 print("  Roxom dialect alone:             \(Int(roxom.rate)) frames/s (\(frames) frames, \(roxom.bytes) bytes per frame on average; depth, level1, trade, ticker)")
 print("  over a ws:// socket to a client: \(Int(socket)) frames/s (\(frames) frames received)")
+print("  Satori dialect alone:            \(Int(satori.rate)) frames/s (\(frames) frames: api_trade and a self-trading account's pushes, \(satori.bytes) bytes per frame)")

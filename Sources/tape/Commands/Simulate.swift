@@ -13,21 +13,23 @@ struct Simulate: ParsableCommand {
             Prints the URL it listens on as the first line of standard output, then serves until \
             Ctrl-C or SIGTERM. The market (other participants, prices, funding) is generated from \
             --seed; every connection trades against the same simulated exchange. Venues: digitex, \
-            qfex (QFEX: trade socket at /, market data at /mds), roxom (US500-BTC) and notional \
-            (BTC). satori is not simulated yet.
-            Roxom and Notional take orders over REST, which is not simulated: every account that \
-            authenticates (Roxom) or address that subscribes (Notional) trades by itself every ~2 s \
-            (market and limit orders, cancels; a seeded AccountActivity), so its orders, fills, \
-            positions and balances move for any bot that connects.
+            qfex (QFEX: trade socket at /, market data at /mds), roxom (US500-BTC), notional (BTC) \
+            and satori (ETH-USD).
+            Roxom, Notional and Satori take orders over REST, which is not simulated: every account \
+            that authenticates (Roxom), address that subscribes (Notional) or key that subscribes \
+            (Satori) trades by itself every ~2 s (market and limit orders, cancels; a seeded \
+            AccountActivity), so its orders, fills, positions and balances move for any bot that \
+            connects.
             Credentials: with none given, any non-empty token or API key authenticates (each gets \
             its own account); with --credentials, only those (Digitex: the token is KEY; QFEX: \
             api_key KEY, or HMAC signed with SECRET; Roxom: upgrade header X-API-KEY KEY with \
             X-API-TIMESTAMP and X-API-SIGN, the HMAC of the timestamp by SECRET, or an RSA-sized \
-            base64 X-API-Signature; Notional: ignored, it has no authentication).
+            base64 X-API-Signature; Satori: apiKey KEY, the signature checked for shape only, the \
+            timestamp within 60 s; Notional: ignored, it has no authentication).
             """
     )
 
-    static let venues = [DigitexSimulator.venue, QFEXSimulator.venue, RoxomSimulator.venue, NotionalSimulator.venue]
+    static let venues = [DigitexSimulator.venue, QFEXSimulator.venue, RoxomSimulator.venue, NotionalSimulator.venue, SatoriSimulator.venue]
 
     @Option(help: "Venue dialect to speak: \(Self.venues.joined(separator: ", ")).")
     var venue: String = "digitex"
@@ -49,7 +51,7 @@ struct Simulate: ParsableCommand {
 
     func validate() throws {
         guard Self.venues.contains(venue) else {
-            throw ValidationError("--venue \(venue) is not simulated: use one of \(Self.venues.joined(separator: ", ")) (satori is not done)")
+            throw ValidationError("--venue \(venue) is not simulated: use one of \(Self.venues.joined(separator: ", "))")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 … 65535") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -109,6 +111,11 @@ struct Simulate: ParsableCommand {
             market.utcNanosAtZero = utcNow
             let configuration = NotionalSimulator.Configuration(accountActivity: activity, market: market)
             return try SimulatorServer.start(dialect: NotionalSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+        case SatoriSimulator.venue:
+            var market = SatoriSimulator.Configuration().market
+            market.utcNanosAtZero = utcNow
+            let configuration = SatoriSimulator.Configuration(credentials: credentials, accountActivity: activity, market: market)
+            return try SimulatorServer.start(dialect: SatoriSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
         default:
             var market = DigitexSimulator.Configuration().market
             market.utcNanosAtZero = utcNow
