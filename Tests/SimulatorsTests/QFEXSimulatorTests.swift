@@ -179,6 +179,22 @@ struct QFEXSimulatorTests {
         #expect(rejected == 2)
     }
 
+    @Test("quantities, prices and leverage with more decimals than the contract takes are refused, not a crash")
+    func tooManyDecimals() {
+        var harness = QFEXHarness()
+        harness.connect(trade1, path: "/", credentials: .apiKey("bob"))
+        harness.submit(.addOrder(QFEXOrderRequest(symbol: "BTC-USD", side: .buy, orderType: "LIMIT", timeInForce: "GTC",
+                                                  quantity: FixedDecimal("0.0001")!, price: 100)), on: trade1)
+        #expect(harness.last(trade1).contains("REJECTED") || harness.last(trade1).contains("INVALID"))
+        harness.submit(.addOrder(QFEXOrderRequest(symbol: "BTC-USD", side: .buy, orderType: "LIMIT", timeInForce: "GTC",
+                                                  quantity: 1, price: FixedDecimal("100.001")!)), on: trade1)
+        #expect(harness.last(trade1).contains("REJECTED") || harness.last(trade1).contains("INVALID"))
+        harness.submit(.setUserLeverage(symbol: "BTC-USD", leverage: FixedDecimal("2.5")!), on: trade1)
+        #expect(harness.last(trade1).contains(#"{"ack_response":false}"#))
+        harness.submit(.cancelOrder(symbol: "BTC-USD", id: .orderID("missing")), on: trade1)
+        #expect(harness.last(trade1).contains(#""status":"NO_SUCH_ORDER""#), "the simulator still answers")
+    }
+
     @Test("the market-data socket publishes bbo, level2, trades and prices in the docs' shapes")
     func marketData() {
         var harness = QFEXHarness()

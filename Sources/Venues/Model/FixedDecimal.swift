@@ -110,9 +110,14 @@ public struct FixedDecimal: Hashable, Comparable, Sendable, CustomStringConverti
     }
     public var isNegative: Bool { mantissa < 0 }
 
-    /// The mantissa re-expressed at a larger scale; nil when it does not fit.
+    /// The mantissa at `target` digits after the point, exactly; nil when it does not fit: the
+    /// value has more significant digits than that (`1.25` at scale 1; `1.20` is 12), or widening
+    /// overflows. Venue input with too many decimals is thus refused, never rounded.
     public func mantissa(atScale target: UInt8) -> Int64? {
-        precondition(target >= scale, "cannot lower scale \(scale) to \(target) without rounding")
+        if target < scale {
+            let exact = normalized
+            return exact.scale <= target ? exact.mantissa(atScale: target) : nil
+        }
         var value = mantissa
         for _ in 0..<(target - scale) {
             let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)

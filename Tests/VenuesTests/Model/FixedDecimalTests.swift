@@ -53,4 +53,13 @@ struct FixedDecimalRescalingTests {
         #expect(FixedDecimal("12")?.mantissa(truncatedToScale: 3) == 12_000)
         #expect(FixedDecimal(mantissa: .max, scale: 0).mantissa(truncatedToScale: 1) == nil)
     }
+
+    @Test("an exact mantissa at fewer digits exists only when the dropped digits are zeros")
+    func exactAtFewerDigits() {
+        #expect(FixedDecimal("1.20")?.mantissa(atScale: 1) == 12)
+        #expect(FixedDecimal("3.000")?.mantissa(atScale: 0) == 3)
+        #expect(FixedDecimal("0.0001")?.mantissa(atScale: 3) == nil)
+        #expect(FixedDecimal("1.25")?.mantissa(atScale: 1) == nil)
+        #expect(FixedDecimal("1.25")?.mantissa(atScale: 4) == 12_500)
+    }
 }
