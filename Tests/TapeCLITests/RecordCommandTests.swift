@@ -154,6 +154,16 @@ struct RecordCommandTests {
         #expect(result.error.contains("tape proxy"))
     }
 
+    @Test("missing venue credentials are refused before anything is written, naming the variable to set",
+          arguments: [("notional", "NOCREDS_ADDRESS"), ("satori", "NOCREDS_API_KEY")])
+    func missingCredentials(venue: String, variable: String) throws {
+        let folder = try CLIFolder()
+        let result = try tape("record", "--venue", venue, "--url", "ws://127.0.0.1:1", "--credentials-env", "NOCREDS", "-o", folder.path("n.tape"))
+        #expect(result.status == 64)
+        #expect(result.error.contains("\(variable) is not set"), "\(result.error)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("n.tape")))
+    }
+
     @Test("an unreachable venue fails with one line and leaves a readable, empty tape")
     func unreachable() throws {
         let folder = try CLIFolder()

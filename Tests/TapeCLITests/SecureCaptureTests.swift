@@ -20,6 +20,16 @@ private func makeCertificate(in folder: CLIFolder) throws -> (certificate: Strin
     return (certificate, key)
 }
 
+/// A Satori signer for the simulator (which checks the signature's shape only): prints a fixed
+/// 65-byte signature for the timestamp it is given, refusing anything that is not one.
+private func makeSigner(in folder: CLIFolder) throws -> String {
+    let path = folder.path("signer.sh")
+    let script = "#!/bin/sh\ncase \"$1\" in *[!0-9]*|\"\") exit 3;; esac\necho 0x\(String(repeating: "ab", count: 64))1b\n"
+    try script.write(toFile: path, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+    return path
+}
+
 private func frames(_ path: String) throws -> [Frame] {
     var frames: [Frame] = []
     try TapeReader(path: path).forEachFrame { frames.append($0.frame) }
@@ -29,7 +39,8 @@ private func frames(_ path: String) throws -> [Frame] {
 /// `tape record` and `tape proxy` against `tape simulate` over wss://, every simulator, and proxy rotation.
 @Suite("capture over wss:// and rotation")
 struct SecureCaptureTests {
-    @Test("tape record over wss:// trusts the simulator's certificate with --ca-file, for digitex and qfex (both sockets)", arguments: ["digitex", "qfex"])
+    @Test("tape record over wss:// trusts the simulator's certificate with --ca-file, for every venue (qfex: both sockets)",
+          arguments: ["digitex", "qfex", "roxom", "notional", "satori"])
     func recordOverTLS(venue: String) throws {
         let folder = try CLIFolder()
         let (certificate, key) = try makeCertificate(in: folder)
@@ -39,23 +50,31 @@ struct SecureCaptureTests {
         setenv("TAPETESTW_TOKEN", "secure-trader", 1)
         setenv("TAPETESTW_API_KEY", "secure-key", 1)
         setenv("TAPETESTW_SECRET", "secure-secret", 1)
+        setenv("TAPETESTW_ADDRESS", "0x742d35cc6634c0532925a3b844bc9e7595f0beb0", 1)
+        setenv("TAPETESTW_SIGNER", try makeSigner(in: folder), 1)
+        // Roxom's and Satori's own traffic is the account's: a few frames, so stop on time as well.
         let recorded = try tape("record", "--venue", venue, "--url", url, "-o", folder.path("w.tape"), "--ca-file", certificate,
-                                "--credentials-env", "TAPETESTW", "--max-frames", "30", "--duration", "60")
+                                "--credentials-env", "TAPETESTW", "--max-frames", "30", "--duration", venue == "digitex" || venue == "qfex" ? "60" : "5")
         #expect(recorded.status == 0, "\(recorded.error)")
-        let untrusted = try tape("record", "--venue", venue, "--url", url, "-o", folder.path("untrusted.tape"), "--duration", "5")
+        let untrusted = try tape("record", "--venue", venue, "--url", url, "-o", folder.path("untrusted.tape"), "--duration", "5",
+                                 "--credentials-env", "TAPETESTW")
         #expect(untrusted.status == 1)
         #expect(untrusted.error.contains("cannot connect"), "\(untrusted.error)")
         simulator.signal(SIGTERM)
         #expect(simulator.wait() == 0)
 
-        let tape = try frames(folder.path("w.tape"))
-        let urls = tape.filter { $0.kind == .opened }.compactMap { ConnectionOpened(payload: $0.payload)?.url }
+        let recording = try frames(folder.path("w.tape"))
+        let urls = recording.filter { $0.kind == .opened }.compactMap { ConnectionOpened(payload: $0.payload)?.url }
         #expect(urls == (venue == "qfex" ? [url + "/", url + "/mds"] : [url + "/"]))
-        #expect(tape.contains { $0.kind == .text && $0.direction == .inbound })
+        #expect(recording.contains { $0.kind == .text && $0.direction == .inbound })
+        let text = String(decoding: recording.flatMap(\.payload), as: UTF8.self)
+        #expect(!text.contains("secure-trader") && !text.contains("secure-key") && !text.contains("secure-secret"), "a credential reached the tape")
+        let replayed = try tape("replay", folder.path("w.tape"))
+        #expect(replayed.status == 0 && replayed.output.contains("anomalies   0"), "\(replayed.output)")
     }
 
     @Test("tape proxy forwards to every simulator and records both directions, over ws:// and over wss:// (served and upstream)",
-          arguments: ["digitex", "qfex"], [false, true])
+          arguments: ["digitex", "qfex", "roxom", "notional", "satori"], [false, true])
     func proxyToSimulators(venue: String, secure: Bool) throws {
         let folder = try CLIFolder()
         let (certificate, key) = try makeCertificate(in: folder)
@@ -71,9 +90,15 @@ struct SecureCaptureTests {
         let received = Inbox()
         let client = try WebSocketClient.connect(to: WebSocketURL(url)!, tls: ClientTLS(caFile: certificate), group: group,
                                                  onEvent: received.add).wait()
-        let request = venue == "qfex"
-            ? #"{"type":"auth","params":{"api_key":"PROXIED-KEY-1"}}"#
-            : #"{"id":1,"method":"auth","params":{"type":"token","value":"PROXIED-TOKEN-1"}}"#
+        // A first request each venue answers: an authentication where it has one, else a
+        // subscription (Roxom's market data) or a ping.
+        let request = switch venue {
+        case "qfex": #"{"type":"auth","params":{"api_key":"PROXIED-KEY-1"}}"#
+        case "roxom": #"{"op":"subscribe","args":[{"channel":"depth","symbol":"US500-BTC"}]}"#
+        case "notional": #"{"method":"ping"}"#
+        case "satori": "ping"
+        default: #"{"id":1,"method":"auth","params":{"type":"token","value":"PROXIED-TOKEN-1"}}"#
+        }
         client.send(.text, Array(request.utf8))
         #expect(received.wait(for: 1))
         client.close()

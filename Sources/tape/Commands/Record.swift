@@ -12,7 +12,10 @@ struct Record: ParsableCommand {
         discussion: """
             Credentials come from the environment, never from arguments: with --credentials-env \
             DIGITEX, Digitex reads DIGITEX_TOKEN; QFEX and Roxom read PREFIX_API_KEY and PREFIX_SECRET \
-            (Roxom signs the upgrade request with them). \
+            (Roxom signs the upgrade request with them); Notional reads the account's address from \
+            PREFIX_ADDRESS (it has no authentication); Satori reads PREFIX_API_KEY and runs the \
+            command in PREFIX_SIGNER with the ms timestamp as its last argument to get each \
+            socket's secp256k1 signature (the private key never reaches Tapedeck). \
             Secrets are redacted on the tape by the venue's rules. Venues that split trading and \
             market data get both sockets on one tape, each its own connection (QFEX: the market-data \
             URL is wss://mds.* next to wss://trade.*, else the same server's /mds; see --market-url). \
@@ -61,6 +64,10 @@ struct Record: ParsableCommand {
             throw ValidationError("--venue \(venue) cannot be driven yet; use one of \(VenueRecording.Venue.allCases.map(\.rawValue).joined(separator: ", ")), or record it through 'tape proxy'")
         }
         guard WebSocketURL(url) != nil else { throw ValidationError("--url must be a ws:// or wss:// URL, not '\(url)'") }
+        let prefix = credentialsEnv ?? venue.uppercased()
+        if let problem = VenueRecording.Venue(rawValue: venue)!.recordable.credentialsProblem(.fromEnvironment(prefix: prefix), prefix) {
+            throw ValidationError(problem)
+        }
         if let marketURL, WebSocketURL(marketURL) == nil { throw ValidationError("--market-url must be a ws:// or wss:// URL, not '\(marketURL)'") }
         if let maxFrames, maxFrames <= 0 { throw ValidationError("--max-frames must be positive") }
         if let reconnectAttempts, reconnectAttempts <= 0 { throw ValidationError("--reconnect-attempts must be positive") }
@@ -81,10 +88,10 @@ struct Record: ParsableCommand {
             if request.marketData, let market = recordable.marketData {
                 endpoints.append(redaction.url((request.marketURL ?? market.defaultURL(request.url)).description))
             }
-            let header = TapeHeader(
-                venue: venue, endpoints: endpoints, wallClockStartNanoseconds: wallClockNow(),
-                labels: ["recorded-by": "tape record", "symbols": subscribedSymbols.joined(separator: ",")]
-            )
+            var labels = ["recorded-by": "tape record", "symbols": subscribedSymbols.joined(separator: ",")]
+            // Replay reads the account a Notional tape streams from here (it is public, not a secret).
+            if chosen == .notional, let address = request.credentials.address { labels["user"] = address.lowercased() }
+            let header = TapeHeader(venue: venue, endpoints: endpoints, wallClockStartNanoseconds: wallClockNow(), labels: labels)
             let run = try RecordingRun(header: header, options: recording)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             defer { try? group.syncShutdownGracefully() }

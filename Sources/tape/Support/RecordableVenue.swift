@@ -18,6 +18,9 @@ struct RecordableVenue {
     var openTrading: (Context) -> EventLoopFuture<OpenSocket>
     /// The market-data socket, for venues that split trading and market data.
     var marketData: MarketData?
+    /// What is missing from the credentials for this venue (nil: nothing); PREFIX is the
+    /// variables' prefix, to name them.
+    var credentialsProblem: (_ credentials: VenueRecording.Credentials, _ prefix: String) -> String? = { _, _ in nil }
 
     struct MarketData {
         /// The market-data URL next to a trading URL (used unless --market-url says otherwise).
@@ -168,5 +171,90 @@ extension RoxomChannel {
         } else {
             self.init(name: text)
         }
+    }
+}
+
+extension RecordableVenue {
+    /// Notional: one socket, no authentication; the account is streamed by its address
+    /// (PREFIX_ADDRESS, lower case), the client subscribes on connect and pings every 30 s.
+    static var notional: RecordableVenue {
+        RecordableVenue(
+            defaultSymbols: ["BTC"],
+            defaultChannels: { _ in ["accountSummary"] },
+            credentialsHelp: "PREFIX_ADDRESS (the account's address: Notional has no authentication)",
+            openTrading: { context in
+                let configuration = NotionalClient.Configuration(
+                    user: (context.credentials.address ?? "").lowercased(), coins: context.symbols, channels: context.channels)
+                return context.open({ NotionalClient(configuration: configuration) }, setUp: { _, _ in [] }).map { OpenSocket($0) }
+            },
+            marketData: nil,
+            credentialsProblem: { credentials, prefix in
+                credentials.address == nil ? "\(prefix)_ADDRESS is not set: Notional streams an account by its address (0x…)" : nil
+            }
+        )
+    }
+
+    /// Satori: one socket; every subscription carries the API key and a secp256k1 signature of the
+    /// time in ms. Tapedeck does not hold the private key: PREFIX_SIGNER is a command that prints
+    /// the signature of the timestamp it is given as its last argument, run once per socket.
+    static var satori: RecordableVenue {
+        RecordableVenue(
+            defaultSymbols: ["ETH-USD"],
+            defaultChannels: { _ in ["api_account", "api_position", "api_entrust"] },
+            credentialsHelp: "PREFIX_API_KEY and PREFIX_SIGNER (a command printing the signature of the ms timestamp it is given)",
+            openTrading: { context in
+                let (key, signer) = (context.credentials.apiKey ?? "", context.credentials.signer ?? "")
+                let (channels, symbols) = (context.channels, context.symbols)
+                let instruments = symbols.map { Instrument(symbol: $0) }
+                let onNote = context.onNote
+                // Signed afresh for every socket (a signature is valid for its timestamp's window only).
+                let makeClient: @Sendable () -> SatoriClient = {
+                    let millis = Int64(Date().timeIntervalSince1970 * 1_000)
+                    let signature: String
+                    do {
+                        signature = try runSigner(signer, timestampMillis: millis)
+                    } catch {
+                        onNote("cannot sign the Satori subscriptions: \(error); the venue will refuse them")
+                        signature = ""
+                    }
+                    let subscriptions = channels.flatMap { event in
+                        // The account is per settlement currency; the others per pair.
+                        event == "api_account"
+                            ? [SatoriSubscription(event: event, symbol: "USD", apiKey: key, signature: signature, timestampMillis: millis)]
+                            : symbols.map { SatoriSubscription(event: event, pair: $0, apiKey: key, signature: signature, timestampMillis: millis) }
+                    }
+                    return SatoriClient(configuration: .init(instruments: instruments, subscriptions: subscriptions))
+                }
+                return context.open(makeClient, setUp: { _, _ in [] }).map { OpenSocket($0) }
+            },
+            marketData: nil,
+            credentialsProblem: { credentials, prefix in
+                if credentials.apiKey == nil { return "\(prefix)_API_KEY is not set: Satori signs every subscription with the API key" }
+                if credentials.signer == nil {
+                    return "\(prefix)_SIGNER is not set: give a command that prints the secp256k1 signature (0x…) of the ms timestamp it is given"
+                }
+                return nil
+            }
+        )
+    }
+
+    /// Runs `command` (through /bin/sh) with the timestamp as its last argument and returns what
+    /// it prints, trimmed. Runs at connect time only, on the socket's loop: a signer should be quick.
+    private static func runSigner(_ command: String, timestampMillis: Int64) throws -> String {
+        let process = Process()
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "\(command) \(timestampMillis)"]
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw SignerFailure(status: process.terminationStatus) }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private struct SignerFailure: Error, CustomStringConvertible {
+        var status: Int32
+        var description: String { "the signer exited with status \(status)" }
     }
 }

@@ -10,13 +10,15 @@ import Venues
 /// drops it. `tape record` and `tape demo` use it; what differs per venue is in `RecordableVenue`.
 final class VenueRecording {
     enum Venue: String, CaseIterable {
-        case digitex, qfex, roxom
+        case digitex, qfex, roxom, notional, satori
 
         var recordable: RecordableVenue {
             switch self {
             case .digitex: .digitex
             case .qfex: .qfex
             case .roxom: .roxom
+            case .notional: .notional
+            case .satori: .satori
             }
         }
     }
@@ -98,12 +100,18 @@ final class VenueRecording {
         var token: String?
         var apiKey: String?
         var secret: String?
+        /// The account's address (Notional streams an account by it; not a secret).
+        var address: String?
+        /// A shell command that prints the signature of the argument it is given (Satori signs each
+        /// subscription with secp256k1; the key stays with the command, never with Tapedeck).
+        var signer: String?
 
         static func fromEnvironment(prefix: String) -> Credentials {
             let environment = ProcessInfo.processInfo.environment
             return Credentials(
                 token: environment["\(prefix)_TOKEN"], apiKey: environment["\(prefix)_API_KEY"],
-                secret: environment["\(prefix)_SECRET"]
+                secret: environment["\(prefix)_SECRET"], address: environment["\(prefix)_ADDRESS"],
+                signer: environment["\(prefix)_SIGNER"]
             )
         }
     }
