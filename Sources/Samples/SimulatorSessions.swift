@@ -18,6 +18,18 @@ public enum SimulatorSessions {
         public var wallClockStartNanoseconds: Int64
         /// The instruments traded, for the tape header's `symbols` label (replay reads it).
         public var symbols: [String]
+        /// The account a Notional tape streams, for the header's `user` label (replay reads it).
+        public var user: String? = nil
+
+        /// The tape header's labels: where the session came from and what replay needs.
+        public var labels: [String: String] {
+            var labels = [
+                "recorded-from": "the \(venue.rawValue) simulator, seed 7, on virtual time",
+                "regenerate-with": "tools/make-recordings", "symbols": symbols.joined(separator: ","),
+            ]
+            labels["user"] = user
+            return labels
+        }
     }
 
     /// 2026-11-02T09:30:00Z: the simulated market's wall clock at its time zero.
@@ -240,5 +252,126 @@ extension SimulatorSessions {
         session.run(until: .seconds(13))
         return Recording(venue: .roxom, endpoints: [roxomURL], frames: redacted(session.frames, venue: .roxom),
                          wallClockStartNanoseconds: utcNanosAtZero + 1_000_000_000, symbols: [symbol])
+    }
+}
+
+// MARK: - Notional
+
+extension SimulatorSessions {
+    static let notionalURL = "ws://127.0.0.1:7404/"
+    /// The account the Notional session streams (an address is public; Notional has no authentication).
+    public static let notionalUser = "0x5eed00000000000000000000000000000000cafe"
+
+    /// Notional: the account summary streamed by address (permessage-deflate is the socket's
+    /// business, not the tape's), orders through the simulator's stand-in for Notional's REST API
+    /// (a resting order cancelled, market orders filled), a leverage change, the client's 30 s
+    /// ping, a dropped connection and a reconnect, then a close. Notional documents no public
+    /// market-data channel, so there is none.
+    public static func notional(seed: UInt64 = 7) -> Recording {
+        var market = NotionalSimulator.Configuration().market
+        market.utcNanosAtZero = utcNanosAtZero
+        let simulator = NotionalSimulator(seed: seed, configuration: NotionalSimulator.Configuration(market: market))
+        var session = LoopbackSession<NotionalSimulator, NotionalClient>(dialect: simulator, configuration: .init(seed: seed))
+        let user = notionalUser
+        let client = NotionalClient(configuration: .init(user: user, coins: ["BTC"], channels: ["accountSummary"]))
+        func place(buy: Bool, thousandths: Int64, limit: FixedDecimal? = nil, id: String) {
+            session.act { notional, now in
+                notional.placeOrder(user: user, isBuy: buy, size: FixedDecimal(mantissa: thousandths, scale: 3), limitPrice: limit, cloid: id, at: now)
+            }
+        }
+        /// `dollars` below the best bid.
+        func belowBid(_ dollars: Int64) -> FixedDecimal {
+            FixedDecimal((session.dialect.market.exchange.bestBidAsk().bid?.units ?? 0) / 100 - dollars)
+        }
+
+        let first = ConnectionID(0), second = ConnectionID(1)
+        session.connect(first, client: client, url: notionalURL)
+        session.run(until: .seconds(2))
+        place(buy: true, thousandths: 50, limit: belowBid(30), id: "0x00000000000000000000000000000001")
+        session.run(until: .seconds(3))
+        place(buy: true, thousandths: 20, id: "0x00000000000000000000000000000002")
+        session.run(until: .seconds(5))
+        session.act { notional, now in notional.setLeverage(user: user, leverage: 20, at: now) }
+        session.run(until: .seconds(7))
+        for oid in session.dialect.openOrderIDs(user: user) {
+            session.act { notional, now in notional.cancelOrder(user: user, oid: oid, at: now) }
+        }
+        // Quiet for over 30 s: the client pings and the venue answers.
+        session.run(until: .seconds(40))
+        session.drop(first, reason: "connection reset by peer")
+        session.annotate(first, "connection c0 lost: connection reset by peer; reconnecting in 0.5 s (attempt 1)")
+        session.run(until: .milliseconds(40_500))
+        session.connect(second, client: client, url: notionalURL)
+        session.run(until: .seconds(42))
+        place(buy: false, thousandths: 20, id: "0x00000000000000000000000000000003")
+        session.run(until: .seconds(44))
+        session.perform(on: second) { _, _ in [.close(CloseInfo(code: 1000, reason: "recording done"))] }
+        session.run(until: .seconds(45))
+        return Recording(venue: .notional, endpoints: [notionalURL], frames: redacted(session.frames, venue: .notional),
+                         wallClockStartNanoseconds: utcNanosAtZero + 1_000_000_000, symbols: ["BTC"], user: user)
+    }
+}
+
+// MARK: - Satori
+
+extension SimulatorSessions {
+    static let satoriURL = "ws://127.0.0.1:7405/"
+
+    /// Satori: signed subscriptions to the account, positions and orders (signatures are the
+    /// simulator's: it checks their shape; `redacted` replaces them on the tape), orders through
+    /// the stand-in for Satori's REST API (a resting order cancelled, market orders filled), a
+    /// leverage change, a dropped connection and a reconnect with fresh signatures, then a close.
+    public static func satori(seed: UInt64 = 7) -> Recording {
+        var market = SatoriSimulator.Configuration().market
+        market.utcNanosAtZero = utcNanosAtZero
+        let simulator = SatoriSimulator(seed: seed, configuration: SatoriSimulator.Configuration(market: market))
+        var session = LoopbackSession<SatoriSimulator, SatoriClient>(dialect: simulator, configuration: .init(seed: seed))
+        let pair = "ETH-USD", key = secrets[0]
+        let signature = "0x" + String(repeating: "5e", count: 64) + "1b"
+        func client() -> SatoriClient {
+            let millis = (utcNanosAtZero + session.now.nanoseconds) / 1_000_000
+            let subscriptions = [
+                SatoriSubscription(event: "api_account", symbol: "USD", apiKey: key, signature: signature, timestampMillis: millis),
+                SatoriSubscription(event: "api_position", pair: pair, apiKey: key, signature: signature, timestampMillis: millis),
+                SatoriSubscription(event: "api_entrust", pair: pair, apiKey: key, signature: signature, timestampMillis: millis),
+            ]
+            return SatoriClient(configuration: .init(
+                instruments: [Instrument(symbol: pair, tickSize: FixedDecimal(mantissa: 1, scale: 1), lotSize: FixedDecimal(mantissa: 1, scale: 2))],
+                subscriptions: subscriptions))
+        }
+        func place(_ side: Venues.Side, hundredths: Int64, limit: FixedDecimal? = nil, id: String) {
+            session.act { satori, now in
+                satori.placeOrder(key: key, side: side, quantity: FixedDecimal(mantissa: hundredths, scale: 2), price: limit, clientOrderID: id, at: now)
+            }
+        }
+        /// `dollars` below the best bid.
+        func belowBid(_ dollars: Int64) -> FixedDecimal {
+            FixedDecimal((session.dialect.market.exchange.bestBidAsk().bid?.units ?? 0) / 1_000 - dollars)
+        }
+
+        let first = ConnectionID(0), second = ConnectionID(1)
+        session.connect(first, client: client(), url: satoriURL)
+        session.run(until: .seconds(2))
+        place(.buy, hundredths: 30, limit: belowBid(5), id: "rec-1")
+        session.run(until: .seconds(3))
+        place(.buy, hundredths: 10, id: "rec-2")
+        session.run(until: .seconds(5))
+        session.act { satori, now in satori.setLeverage(key: key, leverage: 20, at: now) }
+        session.run(until: .seconds(6))
+        for id in session.dialect.openEntrustIDs(key: key) {
+            session.act { satori, now in satori.cancelOrder(key: key, entrustID: id, at: now) }
+        }
+        session.run(until: .seconds(8))
+        session.drop(first, reason: "connection reset by peer")
+        session.annotate(first, "connection c0 lost: connection reset by peer; reconnecting in 0.5 s (attempt 1)")
+        session.run(until: .milliseconds(8_500))
+        session.connect(second, client: client(), url: satoriURL)
+        session.run(until: .seconds(10))
+        place(.sell, hundredths: 10, id: "rec-3")
+        session.run(until: .seconds(12))
+        session.perform(on: second) { _, _ in [.close(CloseInfo(code: 1000, reason: "recording done"))] }
+        session.run(until: .seconds(13))
+        return Recording(venue: .satori, endpoints: [satoriURL], frames: redacted(session.frames, venue: .satori),
+                         wallClockStartNanoseconds: utcNanosAtZero + 1_000_000_000, symbols: [pair])
     }
 }

@@ -15,16 +15,22 @@ public struct LoopbackSession<Dialect: SimulatorDialect, Client: VenueClient>: S
         /// Added to each frame's latency: a seeded draw below this.
         public var jitter: Timestamp.Duration
         public var marketTick: Timestamp.Duration
+        /// How late a client's timer runs after its due time, as on a real machine. Replay puts
+        /// frames before timers at one instant, so a send at exactly the due time would replay as
+        /// if it came before the timer that caused it.
+        public var timerLatency: Timestamp.Duration
         public var seed: UInt64
 
         public init(
             latency: Timestamp.Duration = .milliseconds(1), jitter: Timestamp.Duration = Timestamp.Duration(nanoseconds: 400_000),
-            marketTick: Timestamp.Duration = .milliseconds(5), seed: UInt64 = 1
+            marketTick: Timestamp.Duration = .milliseconds(5), timerLatency: Timestamp.Duration = Timestamp.Duration(nanoseconds: 50_000),
+            seed: UInt64 = 1
         ) {
             precondition(latency.nanoseconds > 0 && jitter.nanoseconds >= 0 && marketTick.nanoseconds > 0, "LoopbackSession needs positive latency and tick")
             self.latency = latency
             self.jitter = jitter
             self.marketTick = marketTick
+            self.timerLatency = timerLatency
             self.seed = seed
         }
     }
@@ -136,7 +142,9 @@ public struct LoopbackSession<Dialect: SimulatorDialect, Client: VenueClient>: S
             timerGenerations[key] = nil
             switch key {
             case .simulator(let timer): apply(dialect.timerFired(timer, at: now))
-            case .client(let connection, let timer): perform(on: connection) { client, now in client.timerFired(timer, at: now) }
+            case .client(let connection, let timer):
+                now = now + configuration.timerLatency
+                perform(on: connection) { client, now in client.timerFired(timer, at: now) }
             }
         }
     }

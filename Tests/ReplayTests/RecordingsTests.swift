@@ -62,6 +62,8 @@ struct SimulatorSessionRecordingsTests {
         Session(venue: .digitex) { SimulatorSessions.digitex() },
         Session(venue: .qfex) { SimulatorSessions.qfex() },
         Session(venue: .roxom) { SimulatorSessions.roxom() },
+        Session(venue: .notional) { SimulatorSessions.notional() },
+        Session(venue: .satori) { SimulatorSessions.satori() },
     ]
 
     private func path(_ session: Session) -> String {
@@ -77,10 +79,7 @@ struct SimulatorSessionRecordingsTests {
             let header = TapeHeader(
                 venue: recording.venue.rawValue, endpoints: recording.endpoints,
                 wallClockStartNanoseconds: recording.wallClockStartNanoseconds, toolVersion: "tapedeck-simulator-session",
-                labels: [
-                    "recorded-from": "the \(recording.venue.rawValue) simulator, seed 7, on virtual time",
-                    "regenerate-with": "tools/make-recordings", "symbols": recording.symbols.joined(separator: ","),
-                ]
+                labels: recording.labels
             )
             let writer = try TapeWriter(path: path(session), header: header, options: options)
             for frame in recording.frames { try writer.append(frame) }
