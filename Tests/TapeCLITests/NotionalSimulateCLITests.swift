@@ -66,7 +66,7 @@ struct NotionalSimulateCLITests {
         let result = try tape("simulate", "--help")
         #expect(result.status == 0)
         let text = result.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(text.contains("Venue dialect to speak: digitex, qfex, roxom, notional"))
+        #expect(text.contains("Venue dialect to speak: digitex, qfex, roxom, notional, satori"))
         #expect(text.contains("trades by itself"))
     }
 }

@@ -65,7 +65,8 @@ struct SatoriSimulateCLITests {
     func help() throws {
         let result = try tape("simulate", "--help")
         #expect(result.status == 0)
-        #expect(result.output.contains("digitex, qfex or satori"))
-        #expect(result.output.contains("trades by itself"))
+        let text = result.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("Venue dialect to speak: digitex, qfex, roxom, notional, satori"))
+        #expect(text.contains("(Satori) trades by itself"))
     }
 }
