@@ -80,7 +80,11 @@ public struct NotionalClient: VenueClient {
     }
 
     private mutating func register(_ command: NotionalCommand) {
-        if case .subscribe(let type, _) = command { pending.append((nextSequence, type)) }
+        // A subscribe and an unsubscribe are each answered by one subscriptionResponse naming the type.
+        switch command {
+        case .subscribe(let type, _), .unsubscribe(let type, _): pending.append((nextSequence, type))
+        case .ping: break
+        }
         nextSequence += 1
     }
 
@@ -106,7 +110,7 @@ public struct NotionalClient: VenueClient {
             return [.venueError(error)]
         case .subscriptionResponse(let type, _):
             guard let index = pending.firstIndex(where: { $0.type == type }) else {
-                return [.anomaly(Anomaly(kind: .answerToUnknownRequest, expected: "no \(type) subscription pending",
+                return [.anomaly(Anomaly(kind: .answerToUnknownRequest, expected: "no \(type) subscribe or unsubscribe pending",
                                          received: "subscriptionResponse \(type)", raw: raw))]
             }
             return [.commandAccepted(.number(pending.remove(at: index).sequence))]

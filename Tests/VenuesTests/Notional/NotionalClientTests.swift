@@ -100,3 +100,24 @@ struct NotionalClientTests {
         }
     }
 }
+
+@Suite("Notional client acknowledgements")
+struct NotionalAcknowledgementTests {
+    @Test("an unsubscribe is accepted by its subscriptionResponse like a subscribe; an unasked one is an anomaly")
+    func unsubscribeAck() {
+        let user = "0x742d35cc6634c0532925a3b844bc9e7595f0beb0"
+        var client = NotionalClient(configuration: .init(user: user, coins: ["BTC"], channels: []))
+        _ = client.connected(at: .zero)
+        _ = client.submit(.subscribe(type: "accountSummary", user: user), at: .zero)
+        _ = client.submit(.unsubscribe(type: "accountSummary", user: user), at: .zero)
+        func response(_ method: String) -> [VenueEvent] {
+            let text = #"{"channel":"subscriptionResponse","data":{"method":"\#(method)","subscription":{"type":"accountSummary","user":"\#(user)"}}}"#
+            return client.receivedFrame(Array(text.utf8), at: .zero).compactMap { if case .emit(let event) = $0 { event } else { nil } }
+        }
+        #expect(response("subscribe") == [.commandAccepted(.number(1))])
+        #expect(response("unsubscribe") == [.commandAccepted(.number(2))])
+        let third = response("unsubscribe")
+        guard case .anomaly(let anomaly) = third.first else { Issue.record("\(third)"); return }
+        #expect(anomaly.kind == .answerToUnknownRequest)
+    }
+}
