@@ -52,6 +52,29 @@ public enum SimulatorSessions {
     }
 }
 
+/// The steps every session script shares.
+extension LoopbackSession {
+    /// The network drops `lost`; as `tape record` does, the gap is noted on the tape and half a
+    /// second later `next` connects with a new client (made then: a signature may carry the time).
+    mutating func reconnect(
+        _ lost: ConnectionID, as next: ConnectionID, url: String, target: String = "/",
+        headers: (Timestamp) -> [HTTPHeader] = { _ in [] }, client makeClient: (Timestamp) -> Client
+    ) {
+        drop(lost, reason: "connection reset by peer")
+        annotate(lost, "connection \(lost) lost: connection reset by peer; reconnecting in 0.5 s (attempt 1)")
+        run(until: now + .milliseconds(500))
+        connect(next, client: makeClient(now), url: url, target: target, headers: headers(now))
+    }
+
+    /// The clients close their connections normally, and the close handshakes run out.
+    mutating func finish(_ connections: [ConnectionID]) {
+        for connection in connections {
+            perform(on: connection) { _, _ in [.close(CloseInfo(code: 1000, reason: "recording done"))] }
+        }
+        run(until: now + .seconds(1))
+    }
+}
+
 // MARK: - Digitex
 
 extension SimulatorSessions {
@@ -102,10 +125,7 @@ extension SimulatorSessions {
         session.run(until: .seconds(11))
         submit(.cancelOrder(symbol: symbol, clOrdId: "rec-1"), on: first)
         session.run(until: .seconds(13))
-        session.drop(first, reason: "connection reset by peer")
-        session.annotate(first, "connection c0 lost: connection reset by peer; reconnecting in 0.5 s (attempt 1)")
-        session.run(until: .milliseconds(13_500))
-        session.connect(second, client: client, url: digitexURL)
+        session.reconnect(first, as: second, url: digitexURL) { _ in client }
         session.run(until: .milliseconds(13_700))
         submit(.subscribe(channels), on: second)
         submit(.getTraderStatus(symbol: symbol), on: second)
@@ -115,8 +135,7 @@ extension SimulatorSessions {
         submit(.cancelConditionalOrder(symbol: symbol, actionId: nil, allForTrader: true), on: second)
         submit(.closePosition(symbol: symbol, type: .market, price: nil), on: second)
         session.run(until: .seconds(19))
-        session.perform(on: second) { _, _ in [.close(CloseInfo(code: 1000, reason: "recording done"))] }
-        session.run(until: .seconds(20))
+        session.finish([second])
         return Recording(venue: .digitex, endpoints: [digitexURL], frames: redacted(session.frames, venue: .digitex),
                          wallClockStartNanoseconds: utcNanosAtZero + 1_000_000_000, symbols: [symbol])
     }
@@ -178,20 +197,14 @@ extension SimulatorSessions {
         session.run(until: .seconds(8))
         submit(.cancelOrder(symbol: symbol, id: .clientOrderID("rec-1")), on: trade)
         session.run(until: .seconds(10))
-        session.drop(trade, reason: "connection reset by peer")
-        session.annotate(trade, "connection c0 lost: connection reset by peer; reconnecting in 0.5 s (attempt 1)")
-        session.run(until: .milliseconds(10_500))
-        session.connect(retrade, client: trader(nonce: "recording-nonce-2", at: session.now), url: qfexTradeURL)
+        session.reconnect(trade, as: retrade, url: qfexTradeURL) { trader(nonce: "recording-nonce-2", at: $0) }
         session.run(until: .milliseconds(10_700))
         submit(.subscribe(["orders", "positions", "balances", "fills"]), on: retrade)
         submit(.getUserOrders(limit: nil, offset: nil), on: retrade)
         session.run(until: .seconds(12))
         submit(.addOrder(order("rec-3", .sell, 20)), on: retrade)
         session.run(until: .seconds(14))
-        for connection in [retrade, feed] {
-            session.perform(on: connection) { _, _ in [.close(CloseInfo(code: 1000, reason: "recording done"))] }
-        }
-        session.run(until: .seconds(15))
+        session.finish([retrade, feed])
         return Recording(venue: .qfex, endpoints: [qfexTradeURL, qfexMarketURL], frames: redacted(session.frames, venue: .qfex),
                          wallClockStartNanoseconds: utcNanosAtZero + 1_000_000_000, symbols: [symbol])
     }
@@ -217,8 +230,8 @@ extension SimulatorSessions {
             subscriptions: [RoxomChannel(name: "orders"), RoxomChannel(name: "balance"), RoxomChannel(name: "positions"),
                             RoxomChannel(name: "depth", symbol: symbol)]
         ))
-        func headers() -> [HTTPHeader] {
-            RoxomAuthentication.hmacHeaders(apiKey: key, secret: secrets[1], timestampMillis: (utcNanosAtZero + session.now.nanoseconds) / 1_000_000)
+        func headers(at now: Timestamp) -> [HTTPHeader] {
+            RoxomAuthentication.hmacHeaders(apiKey: key, secret: secrets[1], timestampMillis: (utcNanosAtZero + now.nanoseconds) / 1_000_000)
         }
         func place(_ side: Venues.Side, tenths: Int64, _ kind: RoxomOrderKind = .market, id: String) {
             session.act { roxom, now in roxom.placeOrder(key: key, side: side, quantity: FixedDecimal(mantissa: tenths, scale: 1), kind: kind, clientOrderID: id, at: now) }
@@ -229,7 +242,7 @@ extension SimulatorSessions {
         }
 
         let first = ConnectionID(0), second = ConnectionID(1)
-        session.connect(first, client: client, url: roxomURL, target: "/ws", headers: headers())
+        session.connect(first, client: client, url: roxomURL, target: "/ws", headers: headers(at: session.now))
         session.run(until: .seconds(2))
         place(.buy, tenths: 20, .limit(belowBid(5)), id: "rec-1")
         session.run(until: .seconds(3))
@@ -241,15 +254,11 @@ extension SimulatorSessions {
             session.act { roxom, now in roxom.cancelOrder(key: key, orderID: id, at: now) }
         }
         session.run(until: .seconds(8))
-        session.drop(first, reason: "connection reset by peer")
-        session.annotate(first, "connection c0 lost: connection reset by peer; reconnecting in 0.5 s (attempt 1)")
-        session.run(until: .milliseconds(8_500))
-        session.connect(second, client: client, url: roxomURL, target: "/ws", headers: headers())
+        session.reconnect(first, as: second, url: roxomURL, target: "/ws", headers: headers) { _ in client }
         session.run(until: .seconds(10))
         place(.sell, tenths: 10, id: "rec-3")
         session.run(until: .seconds(12))
-        session.perform(on: second) { _, _ in [.close(CloseInfo(code: 1000, reason: "recording done"))] }
-        session.run(until: .seconds(13))
+        session.finish([second])
         return Recording(venue: .roxom, endpoints: [roxomURL], frames: redacted(session.frames, venue: .roxom),
                          wallClockStartNanoseconds: utcNanosAtZero + 1_000_000_000, symbols: [symbol])
     }
@@ -298,15 +307,11 @@ extension SimulatorSessions {
         }
         // Quiet for over 30 s: the client pings and the venue answers.
         session.run(until: .seconds(40))
-        session.drop(first, reason: "connection reset by peer")
-        session.annotate(first, "connection c0 lost: connection reset by peer; reconnecting in 0.5 s (attempt 1)")
-        session.run(until: .milliseconds(40_500))
-        session.connect(second, client: client, url: notionalURL)
+        session.reconnect(first, as: second, url: notionalURL) { _ in client }
         session.run(until: .seconds(42))
         place(buy: false, thousandths: 20, id: "0x00000000000000000000000000000003")
         session.run(until: .seconds(44))
-        session.perform(on: second) { _, _ in [.close(CloseInfo(code: 1000, reason: "recording done"))] }
-        session.run(until: .seconds(45))
+        session.finish([second])
         return Recording(venue: .notional, endpoints: [notionalURL], frames: redacted(session.frames, venue: .notional),
                          wallClockStartNanoseconds: utcNanosAtZero + 1_000_000_000, symbols: ["BTC"], user: user)
     }
@@ -328,8 +333,8 @@ extension SimulatorSessions {
         var session = LoopbackSession<SatoriSimulator, SatoriClient>(dialect: simulator, configuration: .init(seed: seed))
         let pair = "ETH-USD", key = secrets[0]
         let signature = "0x" + String(repeating: "5e", count: 64) + "1b"
-        func client() -> SatoriClient {
-            let millis = (utcNanosAtZero + session.now.nanoseconds) / 1_000_000
+        func client(at now: Timestamp) -> SatoriClient {
+            let millis = (utcNanosAtZero + now.nanoseconds) / 1_000_000
             let subscriptions = [
                 SatoriSubscription(event: "api_account", symbol: "USD", apiKey: key, signature: signature, timestampMillis: millis),
                 SatoriSubscription(event: "api_position", pair: pair, apiKey: key, signature: signature, timestampMillis: millis),
@@ -350,7 +355,7 @@ extension SimulatorSessions {
         }
 
         let first = ConnectionID(0), second = ConnectionID(1)
-        session.connect(first, client: client(), url: satoriURL)
+        session.connect(first, client: client(at: session.now), url: satoriURL)
         session.run(until: .seconds(2))
         place(.buy, hundredths: 30, limit: belowBid(5), id: "rec-1")
         session.run(until: .seconds(3))
@@ -362,15 +367,11 @@ extension SimulatorSessions {
             session.act { satori, now in satori.cancelOrder(key: key, entrustID: id, at: now) }
         }
         session.run(until: .seconds(8))
-        session.drop(first, reason: "connection reset by peer")
-        session.annotate(first, "connection c0 lost: connection reset by peer; reconnecting in 0.5 s (attempt 1)")
-        session.run(until: .milliseconds(8_500))
-        session.connect(second, client: client(), url: satoriURL)
+        session.reconnect(first, as: second, url: satoriURL) { client(at: $0) }
         session.run(until: .seconds(10))
         place(.sell, hundredths: 10, id: "rec-3")
         session.run(until: .seconds(12))
-        session.perform(on: second) { _, _ in [.close(CloseInfo(code: 1000, reason: "recording done"))] }
-        session.run(until: .seconds(13))
+        session.finish([second])
         return Recording(venue: .satori, endpoints: [satoriURL], frames: redacted(session.frames, venue: .satori),
                          wallClockStartNanoseconds: utcNanosAtZero + 1_000_000_000, symbols: [pair])
     }

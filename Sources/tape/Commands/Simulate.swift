@@ -93,34 +93,32 @@ struct Simulate: ParsableCommand {
 
     /// The chosen venue's dialect on a server; its market's wall clock starts at `utcNow`.
     private func startServer(utcNow: Int64, credentials: [SimulatorCredentials], tls: ServerTLS?, group: EventLoopGroup) throws -> any SimulatorHost {
+        func serve<Dialect: SimulatorDialect>(_ dialect: Dialect) throws -> any SimulatorHost {
+            try SimulatorServer.start(dialect: dialect, port: port, tls: tls, group: group)
+        }
+        func clocked(_ market: MarketDataConfig) -> MarketDataConfig {
+            var market = market
+            market.utcNanosAtZero = utcNow
+            return market
+        }
         // Venues whose orders go over REST: every account trades by itself (see the discussion).
         let activity = AccountActivity.Configuration()
         switch venue {
         case QFEXSimulator.venue:
-            var market = QFEXSimulator.Configuration().market
-            market.utcNanosAtZero = utcNow
-            let configuration = QFEXSimulator.Configuration(credentials: credentials, market: market)
-            return try SimulatorServer.start(dialect: QFEXSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+            return try serve(QFEXSimulator(seed: seed, configuration: .init(
+                credentials: credentials, market: clocked(QFEXSimulator.Configuration().market))))
         case RoxomSimulator.venue:
-            var market = RoxomSimulator.Configuration().market
-            market.utcNanosAtZero = utcNow
-            let configuration = RoxomSimulator.Configuration(credentials: credentials, accountActivity: activity, market: market)
-            return try SimulatorServer.start(dialect: RoxomSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+            return try serve(RoxomSimulator(seed: seed, configuration: .init(
+                credentials: credentials, accountActivity: activity, market: clocked(RoxomSimulator.Configuration().market))))
         case NotionalSimulator.venue:
-            var market = NotionalSimulator.Configuration().market
-            market.utcNanosAtZero = utcNow
-            let configuration = NotionalSimulator.Configuration(accountActivity: activity, market: market)
-            return try SimulatorServer.start(dialect: NotionalSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+            return try serve(NotionalSimulator(seed: seed, configuration: .init(
+                accountActivity: activity, market: clocked(NotionalSimulator.Configuration().market))))
         case SatoriSimulator.venue:
-            var market = SatoriSimulator.Configuration().market
-            market.utcNanosAtZero = utcNow
-            let configuration = SatoriSimulator.Configuration(credentials: credentials, accountActivity: activity, market: market)
-            return try SimulatorServer.start(dialect: SatoriSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+            return try serve(SatoriSimulator(seed: seed, configuration: .init(
+                credentials: credentials, accountActivity: activity, market: clocked(SatoriSimulator.Configuration().market))))
         default:
-            var market = DigitexSimulator.Configuration().market
-            market.utcNanosAtZero = utcNow
-            let configuration = DigitexSimulator.Configuration(credentials: credentials, market: market)
-            return try SimulatorServer.start(dialect: DigitexSimulator(seed: seed, configuration: configuration), port: port, tls: tls, group: group)
+            return try serve(DigitexSimulator(seed: seed, configuration: .init(
+                credentials: credentials, market: clocked(DigitexSimulator.Configuration().market))))
         }
     }
 }
