@@ -6,10 +6,12 @@ import TapeCore
 import TapeFormat
 import TapeNet
 
-// proxybench [--messages 100000] [--seconds 60] [--rate 100000]
+// proxybench [--messages 100000] [--seconds 60] [--rate 100000] [--paced-rate 20000]
 // 1. Latency: one message in flight at a time (closed loop), echoed by a local venue stand-in;
 //    round-trip percentiles direct and through the recording proxy; the difference is what the
 //    proxy adds (both hops: out and back).
+// 1b. Latency at a fixed rate (open loop): messages sent every 1/paced-rate s whatever came back,
+//    each timed from its send to its echo, direct and through the proxy.
 // 2. Throughput: the venue stand-in pushes numbered frames as fast as flow control lets it, through
 //    the proxy, for N seconds; the client checks every sequence number (zero loss, in order) and
 //    the process's resident memory is sampled once a second.
@@ -134,6 +136,62 @@ func latencies(through url: String, messages: Int, group: EventLoopGroup) throws
     return samples.sorted()
 }
 
+/// Open loop: a message every `1 / rate` s on the client's event loop, each stamped with its index;
+/// the echo's arrival time minus its send time is its round trip. Returns them sorted, in µs.
+func pacedLatencies(through url: String, rate: Int, messages: Int, group: EventLoopGroup) throws -> [Double] {
+    let recorder = PacedProbe(messages: messages)
+    let connection = try WebSocketClient.connect(to: WebSocketURL(url)!, offerDeflate: false, group: group, onEvent: recorder.event).wait()
+    let interval = Int64(1_000_000_000 / rate)
+    let body = Array(#","method":"placeOrder","params":{"symbol":"BTCUSD-PERP","px":9840,"qty":1}}"#.utf8)
+    let loop = group.next()
+    let start = NIODeadline.now()
+    // One scheduled task per message at its due time: the rate holds even when a send runs late.
+    try loop.submit {
+        func send(_ index: Int) {
+            guard index < messages else { return }
+            recorder.sent(index)
+            connection.send(.text, Array("{\"id\":\(index)".utf8) + body)
+            loop.scheduleTask(deadline: start + .nanoseconds(interval * Int64(index + 1))) { send(index + 1) }
+        }
+        send(0)
+    }.wait()
+    recorder.waitForAll()
+    connection.close()
+    return recorder.roundTrips
+}
+
+final class PacedProbe: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var sentAt: [UInt64]
+    private var trips: [Double] = []
+
+    init(messages: Int) {
+        sentAt = Array(repeating: 0, count: messages)
+        trips.reserveCapacity(messages)
+    }
+
+    func sent(_ index: Int) {
+        condition.withLock { sentAt[index] = DispatchTime.now().uptimeNanoseconds }
+    }
+
+    func event(_ event: WebSocketEvent) {
+        guard case .received(.text, let payload) = event, payload.starts(with: Array("{\"id\":".utf8)) else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let digits = payload.dropFirst(6).prefix { $0 >= 48 && $0 <= 57 }
+        guard let index = Int(String(decoding: digits, as: UTF8.self)) else { return }
+        condition.withLock {
+            trips.append(Double(now - sentAt[index]) / 1_000)
+            if trips.count == sentAt.count { condition.signal() }
+        }
+    }
+
+    func waitForAll() {
+        condition.withLock { while trips.count < sentAt.count { condition.wait() } }
+    }
+
+    var roundTrips: [Double] { condition.withLock { trips.sorted() } }
+}
+
 final class MemorySamples: @unchecked Sendable {
     private let lock = NSLock()
     private var kibibytes: [Int] = []
@@ -169,6 +227,17 @@ func run() throws {
           + [0.5, 0.99, 0.999].map { String(format: "%8.1f", percentile(proxied, $0) - percentile(direct, $0)) }.joined(separator: " "))
     let closedLoopRate = Double(messages) / (proxied.reduce(0, +) / 1e6)
     print(String(format: "  closed-loop rate through the proxy: %.0f round trips/s", closedLoopRate))
+
+    let pacedRate = option("--paced-rate", 20_000)
+    let pacedDirect = try pacedLatencies(through: venue.url, rate: pacedRate, messages: messages, group: clientGroup)
+    let pacedProxied = try pacedLatencies(through: proxy.url, rate: pacedRate, messages: messages, group: clientGroup)
+    print("latency, \(messages) messages sent at \(pacedRate)/s, open loop (µs):  p50      p99    p99.9")
+    for (name, samples) in [("  direct", pacedDirect), ("  through the proxy", pacedProxied)] {
+        print(name.padding(toLength: 50, withPad: " ", startingAt: 0)
+              + [0.5, 0.99, 0.999].map { String(format: "%8.1f", percentile(samples, $0)) }.joined(separator: " "))
+    }
+    print("  added by the proxy (both hops)".padding(toLength: 50, withPad: " ", startingAt: 0)
+          + [0.5, 0.99, 0.999].map { String(format: "%8.1f", percentile(pacedProxied, $0) - percentile(pacedDirect, $0)) }.joined(separator: " "))
 
     let total = rate * seconds
     let probe = Probe()
