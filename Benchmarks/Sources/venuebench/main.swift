@@ -4,7 +4,7 @@ import TapeCore
 import TapeFormat
 import Venues
 
-// venuebench [--frames 300000]
+// venuebench [--frames 300000] [--case TEXT]
 // For each venue: its documented inbound examples (those the client recognises), cycled into a tape;
 // then, in one run on the same frames: the tape's raw read rate (frame views, payloads in hand),
 // the client alone (decode + state update on payloads already in memory), and both together.
@@ -13,6 +13,13 @@ let framesPerCase = {
     let arguments = CommandLine.arguments
     guard let index = arguments.firstIndex(of: "--frames"), index + 1 < arguments.count else { return 300_000 }
     return Int(arguments[index + 1]) ?? 300_000
+}()
+
+/// Only the cases whose name contains this text (for profiling one case with perf or callgrind).
+let caseFilter: String? = {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: "--case"), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
 }()
 
 let shared = URL(fileURLWithPath: #filePath)
@@ -43,6 +50,7 @@ func recognised<Client: VenueClient>(_ make: () -> Client, _ candidates: [[UInt8
 }
 
 func measure<Client: VenueClient>(_ name: String, _ make: () -> Client, _ examples: [[UInt8]]) throws {
+    if let caseFilter, !name.contains(caseFilter) { return }
     guard !examples.isEmpty else {
         print("\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) no recognised examples")
         return

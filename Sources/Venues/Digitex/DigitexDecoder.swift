@@ -111,20 +111,13 @@ public struct DigitexDecoder: Sendable {
         guard list.isArray else { throw fields.bad("trades") }
         var trades: [Trade] = []
         trades.reserveCapacity(list.count)
-        var failure: DecodeFailure?
-        list.forEachElement { element in
-            guard failure == nil else { return }
-            do throws(DecodeFailure) {
-                let trade = try FieldReader(element, message: "trades")
-                trades.append(Trade(
-                    symbol: symbol, price: try trade.decimal("px"), quantity: try trade.quantity("qty"),
-                    side: try trade.optionalString("side").flatMap(DigitexVocabulary.side), tradeID: nil,
-                    venueTimeMillis: try trade.optionalInt("ts")))
-            } catch {
-                failure = error
-            }
+        for element in list.arrayElements {
+            let trade = try FieldReader(element, message: "trades")
+            trades.append(Trade(
+                symbol: symbol, price: try trade.decimal("px"), quantity: try trade.quantity("qty"),
+                side: try trade.optionalString("side").flatMap(DigitexVocabulary.side), tradeID: nil,
+                venueTimeMillis: try trade.optionalInt("ts")))
         }
-        if let failure { throw failure }
         return .trades(trades)
     }
 }

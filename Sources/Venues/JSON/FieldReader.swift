@@ -144,10 +144,10 @@ struct FieldReader {
     }
 
     /// An array field; absent or null reads as empty, anything else that is not an array is an error.
-    func array(_ key: StaticString) throws(DecodeFailure) -> [JSONValue] {
-        guard let value = find(key), !value.isNull else { return [] }
+    func array(_ key: StaticString) throws(DecodeFailure) -> JSONElements {
+        guard let value = find(key), !value.isNull else { return .empty(near: object) }
         guard value.isArray else { throw bad(key) }
-        return value.elements
+        return value.arrayElements
     }
 
     /// A book side: `[[price, size], …]` of numbers or quoted numbers, best first as sent. A
@@ -157,17 +157,11 @@ struct FieldReader {
         guard array.isArray else { throw bad(key) }
         var levels: [BookLevel] = []
         levels.reserveCapacity(array.count)
-        var failure: DecodeFailure?
-        array.forEachElement { pair in
-            guard failure == nil else { return }
+        for pair in array.arrayElements {
             guard let (first, second) = pair.pair, let price = first.decimal, let size = second.decimal,
-                  negativeSizeIsRemoval || !size.isNegative else {
-                failure = bad(key)
-                return
-            }
+                  negativeSizeIsRemoval || !size.isNegative else { throw bad(key) }
             levels.append(BookLevel(price: price, size: size.isNegative ? .zero : size))
         }
-        if let failure { throw failure }
         return levels
     }
 
