@@ -30,6 +30,11 @@ public struct JSONScanner: Sendable {
         guard bytes.count <= maxBytes else {
             throw JSONError(reason: .tooLarge(limit: maxBytes), offset: maxBytes)
         }
+        // Token offsets are Int32 (the parser narrows them unchecked): refuse what they cannot hold,
+        // whatever `maxBytes` says.
+        guard bytes.count < Int(Int32.max) else {
+            throw JSONError(reason: .tooLarge(limit: Int(Int32.max) - 1), offset: Int(Int32.max) - 1)
+        }
         guard !bytes.isEmpty else { throw JSONError(reason: .unexpectedEnd, offset: 0) }
         // Take the buffer out so that the document below does not force a copy on the next scan.
         var buffer = tokens
@@ -181,6 +186,13 @@ private struct Parser {
         }
     }
 
+    /// An offset or token index narrowed to a token field; `scan` refuses frames of 2 GiB or more,
+    /// and tokens never outnumber bytes, so it always fits.
+    @inline(__always)
+    private func narrow(_ value: Int) -> Int32 {
+        Int32(truncatingIfNeeded: value)
+    }
+
     private func invalid(_ reason: JSONError.Reason, at offset: Int) -> Stop {
         .invalid(JSONError(reason: reason, offset: offset))
     }
@@ -212,7 +224,7 @@ private struct Parser {
                     guard tokenCount < capacity else { throw .outOfRoom }
                     // Kind and start now; `end` and `next` when the container closes.
                     output[tokenCount] = JSONToken(kind: byte == UInt8(ascii: "{") ? .object : .array, escaped: false,
-                                                   start: Int32(position), end: 0, next: 0)
+                                                   start: narrow(position), end: 0, next: 0)
                     stack[depth] = tokenCount
                     depth += 1
                     tokenCount += 1
@@ -245,8 +257,8 @@ private struct Parser {
                 let isObject = output[open].kind == .object
                 if byte == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     // An empty container arrives here too, with its close byte not yet consumed.
-                    output[open].end = Int32(position)
-                    output[open].next = Int32(tokenCount)
+                    output[open].end = narrow(position)
+                    output[open].next = narrow(tokenCount)
                     depth -= 1
                     continue
                 }
@@ -325,7 +337,7 @@ private struct Parser {
             index += 1
         }
         guard tokenCount < capacity else { throw .outOfRoom }
-        output[tokenCount] = JSONToken(kind: .string, escaped: escaped, start: Int32(start), end: Int32(index), next: Int32(tokenCount + 1))
+        output[tokenCount] = JSONToken(kind: .string, escaped: escaped, start: narrow(start), end: narrow(index), next: narrow(tokenCount + 1))
         tokenCount += 1
         position = index + 1  // closing quote
     }
@@ -338,7 +350,7 @@ private struct Parser {
             throw invalid(.unexpectedByte(input[position + offset]), at: position + offset)
         }
         guard tokenCount < capacity else { throw .outOfRoom }
-        output[tokenCount] = JSONToken(kind: kind, escaped: false, start: Int32(position), end: Int32(position + length), next: Int32(tokenCount + 1))
+        output[tokenCount] = JSONToken(kind: kind, escaped: false, start: narrow(position), end: narrow(position + length), next: narrow(tokenCount + 1))
         tokenCount += 1
         position += length
     }
@@ -380,7 +392,7 @@ private struct Parser {
             exact = false  // rare: left to `FixedDecimal(utf8:)`
         }
         guard tokenCount < capacity else { throw .outOfRoom }
-        var token = JSONToken(kind: .number, escaped: false, start: Int32(start), end: Int32(index), next: Int32(tokenCount + 1))
+        var token = JSONToken(kind: .number, escaped: false, start: narrow(start), end: narrow(index), next: narrow(tokenCount + 1))
         if exact, scale <= Int(FixedDecimal.maxScale) {
             token.numberMantissa = negative ? -mantissa : mantissa
             token.numberScale = UInt8(scale)
