@@ -50,6 +50,18 @@ struct DigitexCodecTests {
         #expect(book.venueTimeMillis == 1_591_295_037_813)
     }
 
+    @Test("each private channel is found from its name's bytes, and no other name finds one")
+    func privateChannelNames() {
+        for channel in DigitexChannel.allCases {
+            let found = Array(channel.rawValue.utf8).withUnsafeBufferPointer { DigitexChannelName($0).privateChannel }
+            #expect(found == channel)
+        }
+        for other in ["trades", "orderbook_5", "orderStatu", "orderStatusX", "OrderStatus", ""] {
+            let found = Array(other.utf8).withUnsafeBufferPointer { DigitexChannelName($0).privateChannel }
+            #expect(found == nil, "\(other)")
+        }
+    }
+
     @Test("channel names with and without the symbol prefix decode alike")
     func channelPrefix() {
         var decoder = DigitexDecoder()
