@@ -100,6 +100,23 @@ struct FieldReader {
         return string
     }
 
+    /// An optional string field turned into a value by `parse`, except that raw bytes equal to one
+    /// of `words` (a venue's usual statuses, sides, types) give that word's value without building
+    /// a String. Each table must agree with its `parse` (tests check them word by word).
+    func optionalString<T>(
+        _ key: StaticString, words: [(StaticString, T)], parse: (String) -> T
+    ) throws(DecodeFailure) -> T? {
+        guard let value = find(key), !value.isNull else { return nil }
+        if let bytes = value.unescapedStringBytes {
+            for (word, result) in words where word.utf8CodeUnitCount == bytes.count
+                && memcmpBytes(bytes.baseAddress!, word.utf8Start, bytes.count) {
+                return result
+            }
+        }
+        guard let string = value.string else { throw bad(key) }
+        return parse(string)
+    }
+
     func decimal(_ key: StaticString) throws(DecodeFailure) -> FixedDecimal {
         guard let value = find(key) else { throw missing(key) }
         guard let decimal = value.decimal else { throw bad(key) }

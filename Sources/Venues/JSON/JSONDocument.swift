@@ -272,7 +272,7 @@ struct JSONElements: Sequence, IteratorProtocol {
 
 /// True when `count` bytes at `lhs` and `rhs` are equal; eight at a time (keys are mostly 3–20 bytes).
 @inline(__always)
-private func memcmpBytes(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+func memcmpBytes(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
     var offset = 0
     while offset + 8 <= count {
         guard UnsafeRawPointer(lhs + offset).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(rhs + offset).loadUnaligned(as: UInt64.self) else {

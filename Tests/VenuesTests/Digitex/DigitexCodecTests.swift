@@ -62,6 +62,19 @@ struct DigitexCodecTests {
         }
     }
 
+    @Test("the vocabulary words matched on bytes mean what the String parsers say")
+    func vocabularyWordTables() {
+        func agrees<T: Equatable>(_ words: [(StaticString, T)], _ parse: (String) -> T) -> Bool {
+            words.allSatisfy { word, value in parse("\(word)") == value }
+        }
+        #expect(agrees(DigitexVocabulary.sideWords, DigitexVocabulary.side))
+        #expect(agrees(DigitexVocabulary.positionSideWords, DigitexVocabulary.positionSide))
+        #expect(agrees(DigitexVocabulary.orderTypeWords, DigitexVocabulary.orderType))
+        #expect(agrees(DigitexVocabulary.timeInForceWords, DigitexVocabulary.timeInForce))
+        #expect(agrees(DigitexVocabulary.statusWords, DigitexVocabulary.status))
+        #expect(DigitexVocabulary.statusWords.count == 9, "every status the parser names")
+    }
+
     @Test("channel names with and without the symbol prefix decode alike")
     func channelPrefix() {
         var decoder = DigitexDecoder()
