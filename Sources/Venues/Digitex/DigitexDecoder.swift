@@ -7,8 +7,11 @@ public struct DigitexDecoder: Sendable {
 
     /// Decodes one text frame's bytes; the failure carries the reason (the caller attaches the raw bytes).
     public mutating func decode(_ bytes: [UInt8]) -> Result<DigitexMessage, UnrecognisedFrame> {
-        if bytes.elementsEqual("ping".utf8) { return .success(.ping) }
-        if bytes.elementsEqual("pong".utf8) { return .success(.pong) }
+        // The length first: comparing with a String's UTF-8 view cost ~190 instructions per frame.
+        if bytes.count == 4 {
+            if bytes.elementsEqual("ping".utf8) { return .success(.ping) }
+            if bytes.elementsEqual("pong".utf8) { return .success(.pong) }
+        }
         return scanner.decode(bytes) { (root) throws(DecodeFailure) in try Self.message(root) }
     }
 
