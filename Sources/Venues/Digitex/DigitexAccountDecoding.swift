@@ -67,8 +67,8 @@ enum DigitexAccountDecoding {
         snapshot.realisedPnL = try fields.optionalDecimal("pnl")
         snapshot.markPrice = try fields.optionalDecimal("markPx")
         snapshot.leverage = try fields.optionalQuantity("leverage")
-        if let type = try fields.optionalString("positionType") {
-            guard let side = DigitexVocabulary.positionSide(type) else { throw fields.bad("positionType") }
+        if let side = try fields.optionalString("positionType", words: DigitexVocabulary.positionSideWords, parse: DigitexVocabulary.positionSide) {
+            guard let side else { throw fields.bad("positionType") }
             snapshot.positionType = side
         }
         snapshot.positionContracts = try fields.optionalQuantity("positionContracts")
@@ -80,16 +80,16 @@ enum DigitexAccountDecoding {
 
     static func order(_ fields: FieldReader) throws(DecodeFailure) -> DigitexOrder {
         var side: Side?
-        if let text = try fields.optionalString("orderSide") {
-            guard let parsed = DigitexVocabulary.side(text) else { throw fields.bad("orderSide") }
+        if let parsed = try fields.optionalString("orderSide", words: DigitexVocabulary.sideWords, parse: DigitexVocabulary.side) {
+            guard let parsed else { throw fields.bad("orderSide") }
             side = parsed
         }
         let order = DigitexOrder(
             clOrdId: try fields.string("clOrdId"), newClOrdId: try fields.optionalString("newClOrdId"),
             oldClOrdId: try fields.optionalString("oldClOrdId"), origClOrdId: try fields.optionalString("origClOrdId"),
-            status: try fields.optionalString("orderStatus").map(DigitexVocabulary.status),
-            type: try fields.optionalString("orderType").map(DigitexVocabulary.orderType),
-            timeInForce: try fields.optionalString("timeInForce").map(DigitexVocabulary.timeInForce),
+            status: try fields.optionalString("orderStatus", words: DigitexVocabulary.statusWords, parse: DigitexVocabulary.status),
+            type: try fields.optionalString("orderType", words: DigitexVocabulary.orderTypeWords, parse: DigitexVocabulary.orderType),
+            timeInForce: try fields.optionalString("timeInForce", words: DigitexVocabulary.timeInForceWords, parse: DigitexVocabulary.timeInForce),
             side: side, price: try fields.optionalDecimal("px"), paidPrice: try fields.optionalDecimal("paidPx"),
             quantity: try fields.quantity("qty"), originalQuantity: try fields.optionalQuantity("origQty"),
             droppedQuantity: try fields.optionalQuantity("droppedQty"), leverage: try fields.optionalQuantity("leverage"),
@@ -103,8 +103,8 @@ enum DigitexAccountDecoding {
     static func contract(_ value: JSONValue, _ name: String) throws(DecodeFailure) -> DigitexContract {
         let fields = try FieldReader(value, message: "contract")
         var positionType: PositionSide?
-        if let text = try fields.optionalString("positionType") {
-            guard let side = DigitexVocabulary.positionSide(text) else { throw fields.bad("positionType") }
+        if let side = try fields.optionalString("positionType", words: DigitexVocabulary.positionSideWords, parse: DigitexVocabulary.positionSide) {
+            guard let side else { throw fields.bad("positionType") }
             positionType = side
         }
         return DigitexContract(

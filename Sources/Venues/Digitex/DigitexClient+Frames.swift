@@ -62,7 +62,7 @@ extension DigitexClient {
     /// Reads a request that was sent without `submit` (the outbound side of a tape) so that its
     /// answer correlates. Never asks to send anything.
     public mutating func sentFrame(_ payload: [UInt8], at now: Timestamp) -> [ClientAction] {
-        if payload.elementsEqual("ping".utf8) || payload.elementsEqual("pong".utf8) { return [] }
+        if payload.count == 4, payload.elementsEqual("ping".utf8) || payload.elementsEqual("pong".utf8) { return [] }
         switch DigitexCommand.decode(payload) {
         case .success(let request):
             // Doc examples reuse ids; the newest request with an id is the one its answer belongs to.

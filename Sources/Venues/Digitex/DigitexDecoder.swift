@@ -7,8 +7,11 @@ public struct DigitexDecoder: Sendable {
 
     /// Decodes one text frame's bytes; the failure carries the reason (the caller attaches the raw bytes).
     public mutating func decode(_ bytes: [UInt8]) -> Result<DigitexMessage, UnrecognisedFrame> {
-        if bytes.elementsEqual("ping".utf8) { return .success(.ping) }
-        if bytes.elementsEqual("pong".utf8) { return .success(.pong) }
+        // The length first: comparing with a String's UTF-8 view cost ~190 instructions per frame.
+        if bytes.count == 4 {
+            if bytes.elementsEqual("ping".utf8) { return .success(.ping) }
+            if bytes.elementsEqual("pong".utf8) { return .success(.pong) }
+        }
         return scanner.decode(bytes) { (root) throws(DecodeFailure) in try Self.message(root) }
     }
 
@@ -49,10 +52,10 @@ public struct DigitexDecoder: Sendable {
                 sequence: nil, venueTimeMillis: try fields.optionalInt("ts")))
         }
         if channel.equals("trades") { return try trades(data) }
-        let name = channel.string
-        if let private_ = DigitexChannel(rawValue: name) {
+        if let private_ = channel.privateChannel {
             return .account(private_, try DigitexAccountDecoding.push(private_, data: data))
         }
+        let name = channel.string
         let fields = try FieldReader(data, message: name)
         switch name {
         case "tradingStatus":
@@ -111,20 +114,13 @@ public struct DigitexDecoder: Sendable {
         guard list.isArray else { throw fields.bad("trades") }
         var trades: [Trade] = []
         trades.reserveCapacity(list.count)
-        var failure: DecodeFailure?
-        list.forEachElement { element in
-            guard failure == nil else { return }
-            do throws(DecodeFailure) {
-                let trade = try FieldReader(element, message: "trades")
-                trades.append(Trade(
-                    symbol: symbol, price: try trade.decimal("px"), quantity: try trade.quantity("qty"),
-                    side: try trade.optionalString("side").flatMap(DigitexVocabulary.side), tradeID: nil,
-                    venueTimeMillis: try trade.optionalInt("ts")))
-            } catch {
-                failure = error
-            }
+        for element in list.arrayElements {
+            let trade = try FieldReader(element, message: "trades")
+            trades.append(Trade(
+                symbol: symbol, price: try trade.decimal("px"), quantity: try trade.quantity("qty"),
+                side: try trade.optionalString("side").flatMap(DigitexVocabulary.side), tradeID: nil,
+                venueTimeMillis: try trade.optionalInt("ts")))
         }
-        if let failure { throw failure }
         return .trades(trades)
     }
 }
@@ -151,4 +147,17 @@ struct DigitexChannelName {
     }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The private channel of this name, matched on bytes: `DigitexChannel(rawValue:)` builds a
+    /// String and searches the cases through the runtime, ~1,000 instructions per frame.
+    var privateChannel: DigitexChannel? {
+        for (name, channel) in DigitexChannelName.privateNames
+        where name.count == bytes.count && name.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) {
+            return channel
+        }
+        return nil
+    }
+
+    /// Each private channel's name as bytes, from its raw value (so the two cannot disagree).
+    private static let privateNames: [([UInt8], DigitexChannel)] = DigitexChannel.allCases.map { (Array($0.rawValue.utf8), $0) }
 }

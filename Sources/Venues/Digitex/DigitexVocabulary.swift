@@ -62,6 +62,21 @@ enum DigitexVocabulary {
         }
     }
 
+    // The usual words of the decoders' hot fields, matched on bytes (`FieldReader.optionalString(_:words:parse:)`);
+    // each agrees with the function above it (DigitexCodecTests checks every entry).
+    static let sideWords: [(StaticString, Side?)] = [("BUY", .buy), ("SELL", .sell)]
+    static let positionSideWords: [(StaticString, PositionSide?)] = [("LONG", .long), ("SHORT", .short)]
+    static let orderTypeWords: [(StaticString, OrderType)] = [("MARKET", .market), ("LIMIT", .limit)]
+    static let timeInForceWords: [(StaticString, TimeInForce)] = [
+        ("GTC", .goodTillCancelled), ("IOC", .immediateOrCancel), ("FOK", .fillOrKill), ("GTD", .goodTillDate),
+        ("GTF", .goodTillFunding), ("GFD", .goodForDay),
+    ]
+    static let statusWords: [(StaticString, OrderStatus)] = [
+        ("ACCEPTED", .accepted), ("FILLED", .filled), ("PARTIALLY_FILLED", .partiallyFilled), ("CANCELLED", .cancelled),
+        ("PENDING", .pending), ("REJECTED", .rejected), ("TERMINATED", .terminated), ("EXPIRED", .expired),
+        ("TRIGGERED", .triggered),
+    ]
+
     static func text(_ side: Side) -> String {
         switch side {
         case .buy: "BUY"

@@ -100,6 +100,23 @@ struct FieldReader {
         return string
     }
 
+    /// An optional string field turned into a value by `parse`, except that raw bytes equal to one
+    /// of `words` (a venue's usual statuses, sides, types) give that word's value without building
+    /// a String. Each table must agree with its `parse` (tests check them word by word).
+    func optionalString<T>(
+        _ key: StaticString, words: [(StaticString, T)], parse: (String) -> T
+    ) throws(DecodeFailure) -> T? {
+        guard let value = find(key), !value.isNull else { return nil }
+        if let bytes = value.unescapedStringBytes {
+            for (word, result) in words where word.utf8CodeUnitCount == bytes.count
+                && memcmpBytes(bytes.baseAddress!, word.utf8Start, bytes.count) {
+                return result
+            }
+        }
+        guard let string = value.string else { throw bad(key) }
+        return parse(string)
+    }
+
     func decimal(_ key: StaticString) throws(DecodeFailure) -> FixedDecimal {
         guard let value = find(key) else { throw missing(key) }
         guard let decimal = value.decimal else { throw bad(key) }
@@ -144,10 +161,10 @@ struct FieldReader {
     }
 
     /// An array field; absent or null reads as empty, anything else that is not an array is an error.
-    func array(_ key: StaticString) throws(DecodeFailure) -> [JSONValue] {
-        guard let value = find(key), !value.isNull else { return [] }
+    func array(_ key: StaticString) throws(DecodeFailure) -> JSONElements {
+        guard let value = find(key), !value.isNull else { return .empty(near: object) }
         guard value.isArray else { throw bad(key) }
-        return value.elements
+        return value.arrayElements
     }
 
     /// A book side: `[[price, size], …]` of numbers or quoted numbers, best first as sent. A
@@ -157,17 +174,11 @@ struct FieldReader {
         guard array.isArray else { throw bad(key) }
         var levels: [BookLevel] = []
         levels.reserveCapacity(array.count)
-        var failure: DecodeFailure?
-        array.forEachElement { pair in
-            guard failure == nil else { return }
+        for pair in array.arrayElements {
             guard let (first, second) = pair.pair, let price = first.decimal, let size = second.decimal,
-                  negativeSizeIsRemoval || !size.isNegative else {
-                failure = bad(key)
-                return
-            }
+                  negativeSizeIsRemoval || !size.isNegative else { throw bad(key) }
             levels.append(BookLevel(price: price, size: size.isNegative ? .zero : size))
         }
-        if let failure { throw failure }
         return levels
     }
 

@@ -1,12 +1,15 @@
 /// A scanned frame: its bytes and its token tape. Read it inside `withRoot`.
 public struct JSONDocument: Sendable {
     public let bytes: [UInt8]
+    /// The scanner's token buffer: the first `tokenCount` are this document's, the rest are stale.
     let tokens: [JSONToken]
+    let tokenCount: Int
 
-    init(bytes: [UInt8], tokens: [JSONToken]) {
-        precondition(!bytes.isEmpty && !tokens.isEmpty, "a scanned document has at least one value")
+    init(bytes: [UInt8], tokens: [JSONToken], tokenCount: Int) {
+        precondition(!bytes.isEmpty && tokenCount > 0 && tokenCount <= tokens.count, "a scanned document has at least one value")
         self.bytes = bytes
         self.tokens = tokens
+        self.tokenCount = tokenCount
     }
 
     /// Most lookup-table slots one document gets (8 bytes each).
@@ -17,23 +20,36 @@ public struct JSONDocument: Sendable {
     /// reference counting, which is most of the cost of a naive tree on the replay hot path.
     ///
     /// Field lookup tables (see `FieldReader`) are carved from one scratch area allocated here for
-    /// the duration of `body`: on the stack for ordinary frames, never per object.
+    /// the duration of `body`, never per object. (Decoders go through `JSONScanner.decode`, which
+    /// lends the scanner's own scratch area instead and so allocates nothing.)
     public func withRoot<R, E: Error>(_ body: (JSONValue) throws(E) -> R) throws(E) -> R {
-        // Each object's table has at most 2 × members slots rounded up to a power of two (≥ 8);
-        // 4 slots per token bounds the sum, plus 2 header slots (cursor, capacity). Capped at
-        // 128 KiB so a huge frame cannot ask for a huge scratch area: readers past the cap scan.
-        let capacity = min(2 + 4 * tokens.count + 8, JSONDocument.maxScratchSlots)
+        let capacity = scratchSlots
+        let result: Result<R, E> = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: capacity) { scratch in
+            do throws(E) {
+                return .success(try withRoot(scratch: scratch.baseAddress!, slots: capacity, body))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Scratch slots this document's lookup tables can use: each object's table has at most
+    /// 2 × members slots rounded up to a power of two (≥ 8); 4 slots per token bounds the sum, plus
+    /// 2 header slots (cursor, capacity). Capped at 128 KiB so a huge frame cannot ask for a huge
+    /// scratch area: readers past the cap scan.
+    var scratchSlots: Int { min(2 + 4 * tokenCount + 8, JSONDocument.maxScratchSlots) }
+
+    /// `withRoot` on a caller's scratch area of `slots` (≥ 2) UInt64s, valid for the call.
+    func withRoot<R, E: Error>(scratch: UnsafeMutablePointer<UInt64>, slots: Int, _ body: (JSONValue) throws(E) -> R) throws(E) -> R {
+        scratch[0] = 2
+        scratch[1] = UInt64(slots)
         let result: Result<R, E> = bytes.withUnsafeBufferPointer { bytes in
             tokens.withUnsafeBufferPointer { tokens in
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: capacity) { scratch in
-                    let base = scratch.baseAddress!
-                    base[0] = 2
-                    base[1] = UInt64(capacity)
-                    do throws(E) {
-                        return .success(try body(JSONValue(tokens: tokens.baseAddress!, bytes: bytes.baseAddress!, scratch: base, index: 0)))
-                    } catch {
-                        return .failure(error)
-                    }
+                do throws(E) {
+                    return .success(try body(JSONValue(tokens: tokens.baseAddress!, bytes: bytes.baseAddress!, scratch: scratch, index: 0)))
+                } catch {
+                    return .failure(error)
                 }
             }
         }
@@ -127,6 +143,11 @@ public struct JSONValue {
             child = Int(tokens[child].next)
         }
         return result
+    }
+
+    /// The elements of an array in order, without building an array; empty when this is not an array.
+    var arrayElements: JSONElements {
+        JSONElements(first: self, end: token.kind == .array ? Int(token.next) : index + 1)
     }
 
     /// The two elements of a two-element array (`[price, size]` levels), without building an array.
@@ -225,10 +246,43 @@ public struct JSONValue {
     var byteRange: Range<Int> { Int(token.start)..<Int(token.end) }
 }
 
+/// The elements of one array, walked in order without allocating (see `JSONValue.arrayElements`).
+struct JSONElements: Sequence, IteratorProtocol {
+    private var upcoming: JSONValue
+    private let end: Int
+
+    /// The elements from the token after `array` up to (not including) token `end`.
+    init(first array: JSONValue, end: Int) {
+        self.upcoming = array.value(atToken: array.index + 1)
+        self.end = end
+    }
+
+    /// No elements (an absent array field).
+    static func empty(near value: JSONValue) -> JSONElements {
+        JSONElements(first: value, end: value.index + 1)
+    }
+
+    mutating func next() -> JSONValue? {
+        guard upcoming.index < end else { return nil }
+        let element = upcoming
+        upcoming = upcoming.value(atToken: Int(upcoming.tokens[upcoming.index].next))
+        return element
+    }
+}
+
+/// True when `count` bytes at `lhs` and `rhs` are equal; eight at a time (keys are mostly 3–20 bytes).
 @inline(__always)
-private func memcmpBytes(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    for offset in 0..<count where lhs[offset] != rhs[offset] {
-        return false
+func memcmpBytes(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    var offset = 0
+    while offset + 8 <= count {
+        guard UnsafeRawPointer(lhs + offset).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(rhs + offset).loadUnaligned(as: UInt64.self) else {
+            return false
+        }
+        offset += 8
+    }
+    while offset < count {
+        guard lhs[offset] == rhs[offset] else { return false }
+        offset += 1
     }
     return true
 }

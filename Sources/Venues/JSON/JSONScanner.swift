@@ -13,41 +13,56 @@ public struct JSONScanner: Sendable {
     /// Largest frame accepted (bytes); Int32 offsets in tokens cap this at 2 GiB anyway.
     public var maxBytes: Int = 16 << 20
 
+    /// Token storage reused from frame to frame. Its `count` is its usable size: the parser writes
+    /// tokens over it in place (see `scan`), so slots past a document's `tokenCount` are stale.
     private var tokens: [JSONToken] = []
+    /// Lookup-table scratch lent to each document that `decode` reads (see `JSONDocument.withRoot`).
+    private var scratch: [UInt64] = []
 
     public init() {}
+
+    /// Frames up to this size get room for one token per byte up front, which no frame can exceed
+    /// (every value takes at least one byte), so they never need a second pass.
+    static let tokensPerByteBelow = 4096
 
     /// Scans `bytes` into a document, reusing this scanner's token buffer.
     public mutating func scan(_ bytes: [UInt8]) throws(JSONError) -> JSONDocument {
         guard bytes.count <= maxBytes else {
             throw JSONError(reason: .tooLarge(limit: maxBytes), offset: maxBytes)
         }
+        // Token offsets are Int32 (the parser narrows them unchecked): refuse what they cannot hold,
+        // whatever `maxBytes` says.
+        guard bytes.count < Int(Int32.max) else {
+            throw JSONError(reason: .tooLarge(limit: Int(Int32.max) - 1), offset: Int(Int32.max) - 1)
+        }
+        guard !bytes.isEmpty else { throw JSONError(reason: .unexpectedEnd, offset: 0) }
         // Take the buffer out so that the document below does not force a copy on the next scan.
         var buffer = tokens
         tokens = []
-        buffer.removeAll(keepingCapacity: true)
+        var room = bytes.count <= JSONScanner.tokensPerByteBelow ? bytes.count : max(bytes.count / 4, JSONScanner.tokensPerByteBelow)
         let depthLimit = maxDepth
-        let result: JSONError? = bytes.withUnsafeBufferPointer { (input) -> JSONError? in
-            var parser = Parser(input: input, tokens: buffer, maxDepth: depthLimit)
-            buffer = []
-            defer { buffer = parser.tokens }
-            do throws(JSONError) {
-                parser.skipWhitespace()
-                try parser.parseValue(depth: 0)
-                parser.skipWhitespace()
-                guard parser.position == input.count else {
-                    throw JSONError(reason: .trailingBytes, offset: parser.position)
+        while true {
+            // Growing is the only time the buffer is initialised; after that tokens are written over it.
+            if buffer.count < room {
+                buffer.append(contentsOf: repeatElement(JSONToken(kind: .null, escaped: false, start: 0, end: 0, next: 0), count: room - buffer.count))
+            }
+            let outcome: Parser.Outcome = bytes.withUnsafeBufferPointer { input in
+                buffer.withUnsafeMutableBufferPointer { output in
+                    var parser = Parser(input: input, output: output, maxDepth: depthLimit)
+                    return parser.run()
                 }
-                return nil
-            } catch {
-                return error
+            }
+            switch outcome {
+            case .finished(let tokenCount):
+                return JSONDocument(bytes: bytes, tokens: buffer, tokenCount: tokenCount)
+            case .failed(let error):
+                tokens = buffer
+                throw error
+            case .outOfRoom:
+                // Only frames past `tokensPerByteBelow` get here; one token per byte always suffices.
+                room = min(bytes.count, room * 2)
             }
         }
-        if let result {
-            tokens = buffer
-            throw result
-        }
-        return JSONDocument(bytes: bytes, tokens: buffer)
     }
 
     /// Gives a finished document's token buffer back for reuse (optional; saves the regrowth).
@@ -111,20 +126,153 @@ struct JSONToken: Sendable {
     static let notConverted: UInt8 = .max
 }
 
+/// The scanner proper: one loop over the frame's bytes with an explicit stack of open
+/// containers, writing tokens into a preallocated buffer.
+///
+/// Why one loop and raw pointers: a recursive parser with `Array.append` per token kept its
+/// position in memory across calls and paid a uniqueness and capacity check per token; that was
+/// most of the scan time. Here position and token count live in locals. Safety rests on two checks:
+/// every read is preceded by `position < count` (or `position + 8 <= count` for a word), and every
+/// write by `tokenCount < capacity`; `scan` keeps both buffers alive around `run`.
 private struct Parser {
-    let input: UnsafeBufferPointer<UInt8>
-    var tokens: [JSONToken]
-    let maxDepth: Int
-    var position = 0
+    enum Outcome {
+        case finished(tokenCount: Int)
+        case failed(JSONError)
+        /// The token buffer is full: `scan` grows it and scans again.
+        case outOfRoom
+    }
 
-    init(input: UnsafeBufferPointer<UInt8>, tokens: [JSONToken], maxDepth: Int) {
-        self.input = input
-        self.tokens = tokens
+    /// Why parsing stopped early.
+    enum Stop: Error {
+        case invalid(JSONError)
+        case outOfRoom
+    }
+
+    /// What the loop expects next.
+    private enum Expecting {
+        case value
+        case key
+        /// A value just ended: a comma, the close of the innermost container, or the end.
+        case separator
+    }
+
+    let input: UnsafePointer<UInt8>
+    let count: Int
+    let output: UnsafeMutablePointer<JSONToken>
+    let capacity: Int
+    let maxDepth: Int
+
+    init(input: UnsafeBufferPointer<UInt8>, output: UnsafeMutableBufferPointer<JSONToken>, maxDepth: Int) {
+        // `scan` never passes an empty frame, and its token room is at least one per byte up to a bound.
+        self.input = input.baseAddress!
+        self.count = input.count
+        self.output = output.baseAddress!
+        self.capacity = output.count
         self.maxDepth = maxDepth
     }
 
-    mutating func skipWhitespace() {
-        while position < input.count {
+    func run() -> Outcome {
+        // Open containers: their token indices. Nesting can exceed neither the limit nor the byte count.
+        let stackCapacity = max(1, min(maxDepth, count))
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: stackCapacity) { stack in
+            do throws(Stop) {
+                return .finished(tokenCount: try parse(stack: stack.baseAddress!))
+            } catch {
+                switch error {
+                case .invalid(let error): return .failed(error)
+                case .outOfRoom: return .outOfRoom
+                }
+            }
+        }
+    }
+
+    /// An offset or token index narrowed to a token field; `scan` refuses frames of 2 GiB or more,
+    /// and tokens never outnumber bytes, so it always fits.
+    @inline(__always)
+    private func narrow(_ value: Int) -> Int32 {
+        Int32(truncatingIfNeeded: value)
+    }
+
+    private func invalid(_ reason: JSONError.Reason, at offset: Int) -> Stop {
+        .invalid(JSONError(reason: reason, offset: offset))
+    }
+
+    private func parse(stack: UnsafeMutablePointer<Int>) throws(Stop) -> Int {
+        var position = 0
+        var tokenCount = 0
+        var depth = 0
+        var expecting = Expecting.value
+        skipWhitespace(&position)
+        while true {
+            switch expecting {
+            case .key:
+                guard position < count else { throw invalid(.unexpectedEnd, at: position) }
+                guard input[position] == UInt8(ascii: "\"") else { throw invalid(.unexpectedByte(input[position]), at: position) }
+                try parseString(&position, &tokenCount)
+                skipWhitespace(&position)
+                guard position < count else { throw invalid(.unexpectedEnd, at: position) }
+                guard input[position] == UInt8(ascii: ":") else { throw invalid(.unexpectedByte(input[position]), at: position) }
+                position += 1
+                skipWhitespace(&position)
+                expecting = .value
+            case .value:
+                guard position < count else { throw invalid(.unexpectedEnd, at: position) }
+                let byte = input[position]
+                switch byte {
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    guard depth < maxDepth else { throw invalid(.tooDeep(limit: maxDepth), at: position) }
+                    guard tokenCount < capacity else { throw .outOfRoom }
+                    // Kind and start now; `end` and `next` when the container closes.
+                    output[tokenCount] = JSONToken(kind: byte == UInt8(ascii: "{") ? .object : .array, escaped: false,
+                                                   start: narrow(position), end: 0, next: 0)
+                    stack[depth] = tokenCount
+                    depth += 1
+                    tokenCount += 1
+                    position += 1
+                    skipWhitespace(&position)
+                    if position < count, input[position] == byte &+ 2 {  // `}` and `]` are their opener + 2
+                        expecting = .separator
+                    } else {
+                        expecting = byte == UInt8(ascii: "{") ? .key : .value
+                    }
+                    continue
+                case UInt8(ascii: "\""): try parseString(&position, &tokenCount)
+                case UInt8(ascii: "t"): try parseLiteral("true", kind: .true, &position, &tokenCount)
+                case UInt8(ascii: "f"): try parseLiteral("false", kind: .false, &position, &tokenCount)
+                case UInt8(ascii: "n"): try parseLiteral("null", kind: .null, &position, &tokenCount)
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try parseNumber(&position, &tokenCount)
+                default: throw invalid(.unexpectedByte(byte), at: position)
+                }
+                expecting = .separator
+            case .separator:
+                skipWhitespace(&position)
+                guard depth > 0 else {
+                    guard position == count else { throw invalid(.trailingBytes, at: position) }
+                    return tokenCount
+                }
+                let open = stack[depth - 1]
+                guard position < count else { throw invalid(.unexpectedEnd, at: position) }
+                let byte = input[position]
+                position += 1
+                let isObject = output[open].kind == .object
+                if byte == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    // An empty container arrives here too, with its close byte not yet consumed.
+                    output[open].end = narrow(position)
+                    output[open].next = narrow(tokenCount)
+                    depth -= 1
+                    continue
+                }
+                guard byte == UInt8(ascii: ",") else { throw invalid(.unexpectedByte(byte), at: position - 1) }
+                skipWhitespace(&position)
+                expecting = isObject ? .key : .value
+            }
+        }
+    }
+
+    @inline(__always)
+    private func skipWhitespace(_ position: inout Int) {
+        // All four whitespace bytes are ≤ 0x20; anything above ends the run at once.
+        while position < count, input[position] <= 0x20 {
             switch input[position] {
             case 0x20, 0x0A, 0x0D, 0x09: position += 1
             default: return
@@ -132,166 +280,152 @@ private struct Parser {
         }
     }
 
-    mutating func parseValue(depth: Int) throws(JSONError) {
-        guard position < input.count else { throw JSONError(reason: .unexpectedEnd, offset: position) }
-        switch input[position] {
-        case UInt8(ascii: "{"): try parseContainer(isObject: true, depth: depth)
-        case UInt8(ascii: "["): try parseContainer(isObject: false, depth: depth)
-        case UInt8(ascii: "\""): try parseString()
-        case UInt8(ascii: "t"): try parseLiteral("true", kind: .true)
-        case UInt8(ascii: "f"): try parseLiteral("false", kind: .false)
-        case UInt8(ascii: "n"): try parseLiteral("null", kind: .null)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try parseNumber()
-        case let byte: throw JSONError(reason: .unexpectedByte(byte), offset: position)
-        }
+    /// A word with 0x80 set in each byte lane that holds `"`, `\` or a byte below 0x20 (and
+    /// possibly in lanes above the first such lane, which the caller never looks past).
+    @inline(__always)
+    private static func specialLanes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroQuote | zeroBackslash | control) & highs
     }
 
-    private mutating func parseContainer(isObject: Bool, depth: Int) throws(JSONError) {
-        guard depth < maxDepth else { throw JSONError(reason: .tooDeep(limit: maxDepth), offset: position) }
-        let index = tokens.count
-        let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
-        tokens.append(JSONToken(kind: isObject ? .object : .array, escaped: false, start: Int32(position), end: 0, next: 0))
-        position += 1
-        skipWhitespace()
-        if position < input.count, input[position] == close {
-            position += 1
-        } else {
-            while true {
-                if isObject {
-                    guard position < input.count else { throw JSONError(reason: .unexpectedEnd, offset: position) }
-                    guard input[position] == UInt8(ascii: "\"") else {
-                        throw JSONError(reason: .unexpectedByte(input[position]), offset: position)
-                    }
-                    try parseString()
-                    skipWhitespace()
-                    try expect(UInt8(ascii: ":"))
-                    skipWhitespace()
-                }
-                try parseValue(depth: depth + 1)
-                skipWhitespace()
-                guard position < input.count else { throw JSONError(reason: .unexpectedEnd, offset: position) }
-                let byte = input[position]
-                position += 1
-                if byte == close { break }
-                guard byte == UInt8(ascii: ",") else { throw JSONError(reason: .unexpectedByte(byte), offset: position - 1) }
-                skipWhitespace()
-            }
-        }
-        tokens[index].end = Int32(position)
-        tokens[index].next = Int32(tokens.count)
-    }
-
-    private mutating func expect(_ byte: UInt8) throws(JSONError) {
-        guard position < input.count else { throw JSONError(reason: .unexpectedEnd, offset: position) }
-        guard input[position] == byte else { throw JSONError(reason: .unexpectedByte(input[position]), offset: position) }
-        position += 1
-    }
-
-    private mutating func parseString() throws(JSONError) {
-        position += 1  // opening quote
-        let start = position
+    /// A string starting at its opening quote.
+    @inline(__always)
+    private func parseString(_ position: inout Int, _ tokenCount: inout Int) throws(Stop) {
+        var index = position + 1  // opening quote
+        let start = index
         var escaped = false
+        // Eight bytes at a time while none of them is special (most keys and ids are plain).
+        while index + 8 <= count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(input + index).loadUnaligned(as: UInt64.self))
+            let lanes = Parser.specialLanes(word)
+            if lanes != 0 {
+                index += lanes.trailingZeroBitCount / 8
+                break
+            }
+            index += 8
+        }
         while true {
-            guard position < input.count else { throw JSONError(reason: .unexpectedEnd, offset: position) }
-            let byte = input[position]
+            guard index < count else { throw invalid(.unexpectedEnd, at: index) }
+            let byte = input[index]
             if byte == UInt8(ascii: "\"") { break }
-            if byte < 0x20 { throw JSONError(reason: .controlCharacterInString, offset: position) }
+            if byte < 0x20 { throw invalid(.controlCharacterInString, at: index) }
             if byte == UInt8(ascii: "\\") {
                 escaped = true
-                position += 1
-                guard position < input.count else { throw JSONError(reason: .unexpectedEnd, offset: position) }
-                switch input[position] {
+                index += 1
+                guard index < count else { throw invalid(.unexpectedEnd, at: index) }
+                switch input[index] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
                      UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    position += 1
+                    index += 1
                 case UInt8(ascii: "u"):
-                    guard position + 4 < input.count else { throw JSONError(reason: .unexpectedEnd, offset: position) }
-                    for offset in 1...4 where hexValue(input[position + offset]) == nil {
-                        throw JSONError(reason: .badEscape, offset: position + offset)
+                    guard index + 4 < count else { throw invalid(.unexpectedEnd, at: index) }
+                    for offset in 1...4 where hexValue(input[index + offset]) == nil {
+                        throw invalid(.badEscape, at: index + offset)
                     }
-                    position += 5
+                    index += 5
                 default:
-                    throw JSONError(reason: .badEscape, offset: position)
+                    throw invalid(.badEscape, at: index)
                 }
                 continue
             }
-            position += 1
+            index += 1
         }
-        let next = Int32(tokens.count + 1)
-        tokens.append(JSONToken(kind: .string, escaped: escaped, start: Int32(start), end: Int32(position), next: next))
-        position += 1  // closing quote
+        guard tokenCount < capacity else { throw .outOfRoom }
+        output[tokenCount] = JSONToken(kind: .string, escaped: escaped, start: narrow(start), end: narrow(index), next: narrow(tokenCount + 1))
+        tokenCount += 1
+        position = index + 1  // closing quote
     }
 
-    private mutating func parseLiteral(_ word: StaticString, kind: JSONToken.Kind) throws(JSONError) {
-        let count = word.utf8CodeUnitCount
-        guard position + count <= input.count else { throw JSONError(reason: .unexpectedEnd, offset: position) }
+    private func parseLiteral(_ word: StaticString, kind: JSONToken.Kind, _ position: inout Int, _ tokenCount: inout Int) throws(Stop) {
+        let length = word.utf8CodeUnitCount
+        guard position + length <= count else { throw invalid(.unexpectedEnd, at: position) }
         let pointer = word.utf8Start
-        for offset in 0..<count where input[position + offset] != pointer[offset] {
-            throw JSONError(reason: .unexpectedByte(input[position + offset]), offset: position + offset)
+        for offset in 0..<length where input[position + offset] != pointer[offset] {
+            throw invalid(.unexpectedByte(input[position + offset]), at: position + offset)
         }
-        tokens.append(JSONToken(kind: kind, escaped: false, start: Int32(position), end: Int32(position + count), next: Int32(tokens.count + 1)))
-        position += count
+        guard tokenCount < capacity else { throw .outOfRoom }
+        output[tokenCount] = JSONToken(kind: kind, escaped: false, start: narrow(position), end: narrow(position + length), next: narrow(tokenCount + 1))
+        tokenCount += 1
+        position += length
     }
 
     /// JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-    private mutating func parseNumber() throws(JSONError) {
+    @inline(__always)
+    private func parseNumber(_ position: inout Int, _ tokenCount: inout Int) throws(Stop) {
         let start = position
-        let negative = input[position] == UInt8(ascii: "-")
-        if negative { position += 1 }
-        guard position < input.count else { throw JSONError(reason: .unexpectedEnd, offset: position) }
+        var index = position
+        let negative = input[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        guard index < count else { throw invalid(.unexpectedEnd, at: index) }
         // The value is accumulated on the way (it is read later by nearly every decoder).
         var mantissa: Int64 = 0
         var exact = true
         var scale = 0
-        if input[position] == UInt8(ascii: "0") {
-            position += 1
+        if input[index] == UInt8(ascii: "0") {
+            index += 1
         } else {
-            guard accumulateDigits(into: &mantissa, exact: &exact) > 0 else { throw JSONError(reason: .badNumber, offset: position) }
+            let digitsStart = index
+            accumulateDigits(at: &index, into: &mantissa, exact: &exact)
+            guard index > digitsStart else { throw invalid(.badNumber, at: index) }
         }
-        if position < input.count, input[position] == UInt8(ascii: ".") {
-            position += 1
-            scale = accumulateDigits(into: &mantissa, exact: &exact)
-            guard scale > 0 else { throw JSONError(reason: .badNumber, offset: position) }
+        if index < count, input[index] == UInt8(ascii: ".") {
+            index += 1
+            let fractionStart = index
+            accumulateDigits(at: &index, into: &mantissa, exact: &exact)
+            scale = index - fractionStart
+            guard scale > 0 else { throw invalid(.badNumber, at: index) }
         }
-        if position < input.count, input[position] == UInt8(ascii: "e") || input[position] == UInt8(ascii: "E") {
-            position += 1
-            if position < input.count, input[position] == UInt8(ascii: "+") || input[position] == UInt8(ascii: "-") {
-                position += 1
+        if index < count, input[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            if index < count, input[index] == UInt8(ascii: "+") || input[index] == UInt8(ascii: "-") {
+                index += 1
             }
-            guard try digits() > 0 else { throw JSONError(reason: .badNumber, offset: position) }
+            let exponentStart = index
+            while index < count, input[index] &- UInt8(ascii: "0") <= 9 { index += 1 }
+            guard index > exponentStart else { throw invalid(.badNumber, at: index) }
             exact = false  // rare: left to `FixedDecimal(utf8:)`
         }
-        var token = JSONToken(kind: .number, escaped: false, start: Int32(start), end: Int32(position), next: Int32(tokens.count + 1))
+        guard tokenCount < capacity else { throw .outOfRoom }
+        var token = JSONToken(kind: .number, escaped: false, start: narrow(start), end: narrow(index), next: narrow(tokenCount + 1))
         if exact, scale <= Int(FixedDecimal.maxScale) {
             token.numberMantissa = negative ? -mantissa : mantissa
             token.numberScale = UInt8(scale)
         }
-        tokens.append(token)
+        output[tokenCount] = token
+        tokenCount += 1
+        position = index
     }
 
-    /// Consumes digits, adding them to `mantissa` while it fits; returns how many there were.
+    /// Consumes digits from `position`, adding them to `mantissa` while it fits.
     @inline(__always)
-    private mutating func accumulateDigits(into mantissa: inout Int64, exact: inout Bool) -> Int {
-        let start = position
-        while position < input.count {
-            let digit = input[position] &- UInt8(ascii: "0")
+    private func accumulateDigits(at position: inout Int, into mantissa: inout Int64, exact: inout Bool) {
+        // Below 10^15 one more digit always fits an Int64: no overflow checks until then.
+        var value = mantissa
+        var index = position
+        while index < count, value < 1_000_000_000_000_000 {
+            let digit = input[index] &- UInt8(ascii: "0")
+            guard digit <= 9 else { break }
+            value = value &* 10 &+ Int64(digit)
+            index += 1
+        }
+        while index < count {
+            let digit = input[index] &- UInt8(ascii: "0")
             guard digit <= 9 else { break }
             if exact {
-                let (shifted, overflowed) = mantissa.multipliedReportingOverflow(by: 10)
+                let (shifted, overflowed) = value.multipliedReportingOverflow(by: 10)
                 let (next, carried) = shifted.addingReportingOverflow(Int64(digit))
-                if overflowed || carried { exact = false } else { mantissa = next }
+                if overflowed || carried { exact = false } else { value = next }
             }
-            position += 1
+            index += 1
         }
-        return position - start
-    }
-
-    private mutating func digits() throws(JSONError) -> Int {
-        let start = position
-        while position < input.count, input[position] >= UInt8(ascii: "0"), input[position] <= UInt8(ascii: "9") {
-            position += 1
-        }
-        return position - start
+        mantissa = value
+        position = index
     }
 }
 
@@ -319,10 +453,14 @@ extension JSONScanner {
             return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
         }
         defer { recycle(document) }
-        do throws(DecodeFailure) {
-            return .success(try document.withRoot(body))
-        } catch {
-            return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
+        let slots = document.scratchSlots
+        if scratch.count < slots { scratch = Array(repeating: 0, count: slots) }
+        return scratch.withUnsafeMutableBufferPointer { scratch in
+            do throws(DecodeFailure) {
+                return .success(try document.withRoot(scratch: scratch.baseAddress!, slots: slots, body))
+            } catch {
+                return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
+            }
         }
     }
 }

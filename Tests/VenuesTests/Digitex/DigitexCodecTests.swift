@@ -50,6 +50,31 @@ struct DigitexCodecTests {
         #expect(book.venueTimeMillis == 1_591_295_037_813)
     }
 
+    @Test("each private channel is found from its name's bytes, and no other name finds one")
+    func privateChannelNames() {
+        for channel in DigitexChannel.allCases {
+            let found = Array(channel.rawValue.utf8).withUnsafeBufferPointer { DigitexChannelName($0).privateChannel }
+            #expect(found == channel)
+        }
+        for other in ["trades", "orderbook_5", "orderStatu", "orderStatusX", "OrderStatus", ""] {
+            let found = Array(other.utf8).withUnsafeBufferPointer { DigitexChannelName($0).privateChannel }
+            #expect(found == nil, "\(other)")
+        }
+    }
+
+    @Test("the vocabulary words matched on bytes mean what the String parsers say")
+    func vocabularyWordTables() {
+        func agrees<T: Equatable>(_ words: [(StaticString, T)], _ parse: (String) -> T) -> Bool {
+            words.allSatisfy { word, value in parse("\(word)") == value }
+        }
+        #expect(agrees(DigitexVocabulary.sideWords, DigitexVocabulary.side))
+        #expect(agrees(DigitexVocabulary.positionSideWords, DigitexVocabulary.positionSide))
+        #expect(agrees(DigitexVocabulary.orderTypeWords, DigitexVocabulary.orderType))
+        #expect(agrees(DigitexVocabulary.timeInForceWords, DigitexVocabulary.timeInForce))
+        #expect(agrees(DigitexVocabulary.statusWords, DigitexVocabulary.status))
+        #expect(DigitexVocabulary.statusWords.count == 9, "every status the parser names")
+    }
+
     @Test("channel names with and without the symbol prefix decode alike")
     func channelPrefix() {
         var decoder = DigitexDecoder()

@@ -99,6 +99,37 @@ struct JSONScannerTests {
         }
     }
 
+    @Test("a frame with more values than the first guess of room is scanned again, and the scanner then reads small frames")
+    func rescanWhenTokensOutgrowTheGuess() throws {
+        // 10,000 one-digit numbers in 20,001 bytes: the first guess (a quarter of the bytes) is too small.
+        var scanner = JSONScanner()
+        let values = (0..<10_000).map { String($0 % 10) }
+        let large = try scanner.scan(Array(("[" + values.joined(separator: ",") + "]").utf8))
+        let (count, sum, last) = large.withRoot { root in
+            var sum: Int64 = 0
+            for element in root.arrayElements { sum += element.int64 ?? 1_000_000 }
+            return (root.count, sum, root.elements.last?.int64)
+        }
+        #expect(count == 10_000 && sum == 45_000 && last == 9)
+        scanner.recycle(large)
+        let small = try scanner.scan(Array(#"{"a":[1,{"b":"c"}],"d":true}"#.utf8))
+        #expect(small.withRoot { $0["a"]?.elements.last?["b"]?.string } == "c")
+        #expect(small.withRoot { $0["d"]?.bool } == true)
+        #expect(throws: JSONError(reason: .unexpectedEnd, offset: 0)) { try scanner.scan([]) }
+    }
+
+    @Test("array fields are walked in order; an absent or null one is empty, any other non-array is a bad field")
+    func arrayFields() throws {
+        try scan(#"{"xs":[3,[4],{"y":5}],"n":null,"s":"no"}"#).withRoot { (root) throws(DecodeFailure) in
+            let fields = try FieldReader(root, message: "arrays")
+            let kinds = try fields.array("xs").map { $0.isNumber ? "number" : $0.isArray ? "array" : $0.isObject ? "object" : "?" }
+            #expect(kinds == ["number", "array", "object"])
+            #expect(try Array(fields.array("missing")).isEmpty)
+            #expect(try Array(fields.array("n")).isEmpty)
+            #expect(throws: DecodeFailure.self) { try fields.array("s") }
+        }
+    }
+
     @Test("the field reader finds members in any order and misses cleanly")
     func fieldReaderOrder() throws {
         let document = try scan(#"{"a":1,"b":2,"c":3,"d":4}"#)
