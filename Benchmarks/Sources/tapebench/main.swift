@@ -85,6 +85,9 @@ func runBenchmarks() throws {
     let viewOneSeconds = try best(of: 3) { _ = try readViews(parallelism: 1) }
     let viewAllSeconds = try best(of: 3) { _ = try readViews(parallelism: cores) }
     let zcatSeconds = try best(of: 3) { try shell("zcat '\(tapePath)' > /dev/null") }
+    // Decoding alone (inflate, CRC, frame lines), no frames handed out: where the cores go.
+    let verifyOneSeconds = best(of: 3) { precondition(reader.verify(parallelism: 1).isEmpty) }
+    let verifyAllSeconds = best(of: 3) { precondition(reader.verify(parallelism: cores).isEmpty) }
 
     func rate(_ seconds: Double) -> String {
         "\(format(Double(frames.count) / seconds / 1e3, 0)) k frames/s, \(format(megabytes(contentBytes) / seconds, 0)) MB/s inflated"
@@ -96,6 +99,8 @@ func runBenchmarks() throws {
     }
     compare("read views, 1 core:     ", viewOneSeconds, target: "≥ 0.8x inflate")
     compare("read views, \(cores) cores:    ", viewAllSeconds, target: "≥ 1.5x inflate")
+    compare("decode only, 1 core:    ", verifyOneSeconds, target: "none; blocks checked, no frames handed out")
+    compare("decode only, \(cores) cores:   ", verifyAllSeconds, target: "none; blocks checked, no frames handed out")
     compare("read Frames, 1 core:    ", readOneSeconds, target: "none; copies each payload")
     compare("read Frames, \(cores) cores:   ", readAllSeconds, target: "none; copies each payload")
 
