@@ -68,7 +68,7 @@ struct RecordCommandTests {
     }
 
     @Test("when the venue goes away every socket reconnects with backoff, the gap is noted on the tape, and the tape replays with the old connections marked reconnected",
-          arguments: ["digitex", "qfex"])
+          arguments: ["digitex", "qfex", "roxom", "notional", "satori"])
     func reconnectsThroughAnOutage(venue: String) throws {
         var simulator = try RunningTape("simulate", "--venue", venue, "--port", "0", "--seed", "3")
         let url = try #require(simulator.firstLine())
@@ -77,6 +77,8 @@ struct RecordCommandTests {
         setenv("TAPETESTR_TOKEN", "reconnecting-trader", 1)
         setenv("TAPETESTR_API_KEY", "reconnecting-key", 1)
         setenv("TAPETESTR_SECRET", "reconnecting-secret", 1)
+        setenv("TAPETESTR_ADDRESS", "0x742d35cc6634c0532925a3b844bc9e7595f0beb0", 1)
+        setenv("TAPETESTR_SIGNER", try makeSatoriSigner(in: folder), 1)
         let sockets = venue == "qfex" ? 2 : 1
         let recorder = try RunningTape("record", "--venue", venue, "--url", url, "-o", folder.path("g.tape"),
                                        "--credentials-env", "TAPETESTR", "--duration", "60")

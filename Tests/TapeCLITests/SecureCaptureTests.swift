@@ -20,16 +20,6 @@ private func makeCertificate(in folder: CLIFolder) throws -> (certificate: Strin
     return (certificate, key)
 }
 
-/// A Satori signer for the simulator (which checks the signature's shape only): prints a fixed
-/// 65-byte signature for the timestamp it is given, refusing anything that is not one.
-private func makeSigner(in folder: CLIFolder) throws -> String {
-    let path = folder.path("signer.sh")
-    let script = "#!/bin/sh\ncase \"$1\" in *[!0-9]*|\"\") exit 3;; esac\necho 0x\(String(repeating: "ab", count: 64))1b\n"
-    try script.write(toFile: path, atomically: true, encoding: .utf8)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
-    return path
-}
-
 private func frames(_ path: String) throws -> [Frame] {
     var frames: [Frame] = []
     try TapeReader(path: path).forEachFrame { frames.append($0.frame) }
@@ -51,7 +41,7 @@ struct SecureCaptureTests {
         setenv("TAPETESTW_API_KEY", "secure-key", 1)
         setenv("TAPETESTW_SECRET", "secure-secret", 1)
         setenv("TAPETESTW_ADDRESS", "0x742d35cc6634c0532925a3b844bc9e7595f0beb0", 1)
-        setenv("TAPETESTW_SIGNER", try makeSigner(in: folder), 1)
+        setenv("TAPETESTW_SIGNER", try makeSatoriSigner(in: folder), 1)
         // Roxom's and Satori's own traffic is the account's: a few frames, so stop on time as well.
         let recorded = try tape("record", "--venue", venue, "--url", url, "-o", folder.path("w.tape"), "--ca-file", certificate,
                                 "--credentials-env", "TAPETESTW", "--max-frames", "30", "--duration", venue == "digitex" || venue == "qfex" ? "60" : "5")

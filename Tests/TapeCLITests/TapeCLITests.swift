@@ -277,3 +277,13 @@ struct StepCLITests {
         }
     }
 }
+
+/// A Satori signer for the simulator (which checks the signature's shape only): prints a fixed
+/// 65-byte signature for the timestamp it is given, refusing anything that is not one.
+func makeSatoriSigner(in folder: CLIFolder) throws -> String {
+    let path = folder.path("signer.sh")
+    let script = "#!/bin/sh\ncase \"$1\" in *[!0-9]*|\"\") exit 3;; esac\necho 0x\(String(repeating: "ab", count: 64))1b\n"
+    try script.write(toFile: path, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+    return path
+}
