@@ -4,7 +4,7 @@ import Samples
 import TapeCore
 import TapeFormat
 
-// tapebench [--megabytes 100] [--seek-gigabytes 1] [--folder DIR]
+// tapebench [--megabytes 100] [--seek-gigabytes 1] [--folder DIR] [--block-kib 1024]
 // Prints every figure next to a baseline measured in the same run, on the same bytes.
 
 /// Everything runs in one plain function: top-level code would be MainActor-isolated.
@@ -42,7 +42,9 @@ func runBenchmarks() throws {
 
     let tapePath = folder + "/bench.tape"
     let writeSeconds = try seconds {
-        let writer = try TapeWriter(path: tapePath, header: header)
+        var writeOptions = TapeWriter.Options()
+        writeOptions.blockSize = Int(option("--block-kib", default: 1024)) * 1024
+        let writer = try TapeWriter(path: tapePath, header: header, options: writeOptions)
         for frame in frames { try writer.append(frame) }
         try writer.close()
     }
