@@ -174,4 +174,22 @@ struct JSONScannerTests {
         let json = JSONOutput.object([("b", .int(1)), ("a", .string("q\"\n\u{01}")), ("c", .array([.bool(true), .null]))])
         #expect(json.text == #"{"b":1,"a":"q\"\n\u0001","c":[true,null]}"#)
     }
+
+    @Test("byte comparison agrees with elementsEqual at every length up to 40 and every differing byte")
+    func byteComparison() {
+        let base = (0..<40).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+        var agrees = true
+        for count in 0...base.count {
+            for differing in -1..<count {
+                var other = base
+                if differing >= 0 { other[differing] ^= 0x20 }
+                let expected = base[..<count].elementsEqual(other[..<count])
+                let actual = base.withUnsafeBufferPointer { lhs in
+                    other.withUnsafeBufferPointer { rhs in memcmpBytes(lhs.baseAddress!, rhs.baseAddress!, count) }
+                }
+                agrees = agrees && actual == expected
+            }
+        }
+        #expect(agrees)
+    }
 }
