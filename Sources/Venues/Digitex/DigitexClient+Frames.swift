@@ -11,7 +11,8 @@ extension DigitexClient {
         } catch {
             return [.emit(.unrecognised(error))]
         }
-        switch message {
+        // Consumed, not copied: a copy of an account push cost a second destroy of the message.
+        switch consume message {
         case .ping:
             guard configuration.drivesConnection else { return [.emit(.heartbeat)] }
             lastSentAt = now
