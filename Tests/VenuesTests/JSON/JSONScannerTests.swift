@@ -1,3 +1,4 @@
+import TapeCore
 import Testing
 @testable import Venues
 
@@ -191,5 +192,31 @@ struct JSONScannerTests {
             }
         }
         #expect(agrees)
+    }
+
+    @Test("numbers of every length, signed, with and without fractions, read as FixedDecimal parses their text")
+    func numbersOfEveryLength() throws {
+        var random = SeededRandom(seed: 7)
+        var texts: [String] = ["0", "-0", "0.5", "12345678", "123456789012345678", "9999999999999999999", "1e3", "-1.25E-2"]
+        for digits in 1...19 {
+            for fraction in [0, 1, 8, 9] {
+                for sign in ["", "-"] {
+                    let whole = (0..<digits).map { index in String(index == 0 ? 1 + random.next(below: 9) : random.next(below: 10)) }.joined()
+                    let part = (0..<fraction).map { _ in String(random.next(below: 10)) }.joined()
+                    texts.append(sign + whole + (fraction > 0 ? "." + part : ""))
+                }
+            }
+        }
+        var agrees = true
+        for text in texts {
+            let document = try scan("[" + text + ",1234567890]")
+            document.withRoot { root in
+                let value = root.elements.first?.decimal
+                if value != FixedDecimal(text) { agrees = false; Issue.record("\(text) read as \(String(describing: value))") }
+            }
+        }
+        #expect(agrees)
+        // A letter inside the digits ends the number where the array expects a comma.
+        #expect(throws: JSONError.self) { try scan("[1234567a9]") }
     }
 }
