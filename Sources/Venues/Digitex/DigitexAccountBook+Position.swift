@@ -1,7 +1,7 @@
 /// Contract chains, conditional orders and the account summary (position and balance).
 extension DigitexAccountBook {
     /// Follows each contract chain one link: the predecessor goes, the new contract stays if it holds anything.
-    mutating func applyContractChain(_ reports: [DigitexContract], raw: [UInt8], into events: inout [VenueEvent]) {
+    mutating func applyContractChain(_ reports: [DigitexContract], raw: [UInt8], into events: inout EmittedEvents) {
         for contract in reports {
             if let old = contract.oldContractId, old != contract.contractId,
                contracts.removeValue(forKey: old) == nil, hasBaseline {
@@ -25,7 +25,7 @@ extension DigitexAccountBook {
         }
     }
 
-    mutating func applyConditional(_ push: DigitexAccountPush, raw: [UInt8], into events: inout [VenueEvent]) {
+    mutating func applyConditional(_ push: DigitexAccountPush, raw: [UInt8], into events: inout EmittedEvents) {
         let status = push.status ?? .accepted
         for conditional in push.conditionalOrders {
             switch status {
@@ -48,7 +48,7 @@ extension DigitexAccountBook {
     }
 
     /// Applies the absolute summary fields most pushes carry: balance, margins, PnL and position totals.
-    mutating func applySummary(_ push: DigitexAccountPush, into events: inout [VenueEvent]) {
+    mutating func applySummary(_ push: DigitexAccountPush, into events: inout EmittedEvents) {
         let summary = push.account
         if let leverage = summary.leverage { state.leverageBySymbol[push.symbol] = leverage }
         if let total = summary.traderBalance {

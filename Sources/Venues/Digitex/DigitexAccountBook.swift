@@ -21,13 +21,14 @@ struct DigitexAccountBook: Sendable {
         self.balanceAsset = balanceAsset
     }
 
-    mutating func apply(_ channel: DigitexChannel, _ push: DigitexAccountPush, raw: [UInt8]) -> [VenueEvent] {
+    /// The client's actions for one push: its events, each to be emitted.
+    mutating func apply(_ channel: DigitexChannel, _ push: DigitexAccountPush, raw: [UInt8]) -> [ClientAction] {
         guard instruments.contains(push.symbol) else {
-            return [.anomaly(Anomaly(
+            return [.emit(.anomaly(Anomaly(
                 kind: .unknownSymbol, expected: "instruments \(instruments.joined(separator: ", "))",
-                received: "\(channel.rawValue) for \(push.symbol)", raw: raw))]
+                received: "\(channel.rawValue) for \(push.symbol)", raw: raw)))]
         }
-        var events: [VenueEvent] = []
+        var events = EmittedEvents()
         switch channel {
         case .orderStatus:
             applyOrderStatus(push, raw: raw, into: &events)
@@ -45,7 +46,7 @@ struct DigitexAccountBook: Sendable {
             // An error leaves everything as it was (the docs: "Nothing will change").
             if let code = push.errorCode {
                 events.append(.venueError(DigitexErrorCodes.error(code: code, message: "changeLeverageAll")))
-                return events
+                return events.actions
             }
             // Every contract and active order got a new id: the push lists the complete new set.
             replaceOrders(push, includingConditional: false, raw: raw, into: &events)
@@ -78,12 +79,12 @@ struct DigitexAccountBook: Sendable {
             applyConditional(push, raw: raw, into: &events)
         }
         applySummary(push, into: &events)
-        return events
+        return events.actions
     }
 
     // MARK: Orders
 
-    private mutating func applyOrderStatus(_ push: DigitexAccountPush, raw: [UInt8], into events: inout [VenueEvent]) {
+    private mutating func applyOrderStatus(_ push: DigitexAccountPush, raw: [UInt8], into events: inout EmittedEvents) {
         let report = push.orders[0]
         let status = report.status ?? .accepted
         if status == .rejected {
@@ -99,7 +100,7 @@ struct DigitexAccountBook: Sendable {
         events.append(.orderUpdated(order))
     }
 
-    private mutating func applyFill(_ push: DigitexAccountPush, raw: [UInt8], into events: inout [VenueEvent]) {
+    private mutating func applyFill(_ push: DigitexAccountPush, raw: [UInt8], into events: inout EmittedEvents) {
         let report = push.orders[0]
         let key = report.chainKey
         guard var order = state.ordersByKey[key] else {
@@ -131,7 +132,7 @@ struct DigitexAccountBook: Sendable {
         applyContractChain(push.contracts, raw: raw, into: &events)
     }
 
-    private mutating func applyCancel(_ push: DigitexAccountPush, raw: [UInt8], into events: inout [VenueEvent]) {
+    private mutating func applyCancel(_ push: DigitexAccountPush, raw: [UInt8], into events: inout EmittedEvents) {
         let status = push.status ?? .cancelled
         for report in push.orders {
             let key = report.chainKey
@@ -158,7 +159,7 @@ struct DigitexAccountBook: Sendable {
 
     /// traderStatus and leverage list every active order: they replace ours.
     private mutating func replaceOrders(
-        _ push: DigitexAccountPush, includingConditional: Bool, raw: [UInt8], into events: inout [VenueEvent]
+        _ push: DigitexAccountPush, includingConditional: Bool, raw: [UInt8], into events: inout EmittedEvents
     ) {
         var replacement: [String: Order] = [:]
         for report in push.orders {
@@ -198,5 +199,16 @@ struct DigitexAccountBook: Sendable {
         } else {
             state.ordersByKey.removeValue(forKey: key)
         }
+    }
+}
+
+/// Events as the client's actions: each appended event becomes `.emit` at once, so the client
+/// returns the array as it is. (Mapping a `[VenueEvent]` into a second array cost an allocation
+/// and a copy of every event per account frame.)
+struct EmittedEvents {
+    var actions: [ClientAction] = []
+
+    mutating func append(_ event: VenueEvent) {
+        actions.append(.emit(event))
     }
 }

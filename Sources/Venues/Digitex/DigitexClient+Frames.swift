@@ -6,11 +6,13 @@ extension DigitexClient {
     /// reason and the bytes; the state is left as it was.
     public mutating func receivedFrame(_ payload: [UInt8], at now: Timestamp) -> [ClientAction] {
         let message: DigitexMessage
-        switch decoder.decode(payload) {
-        case .success(let decoded): message = decoded
-        case .failure(let failure): return [.emit(.unrecognised(failure))]
+        do throws(UnrecognisedFrame) {
+            message = try decoder.decodeThrowing(payload)
+        } catch {
+            return [.emit(.unrecognised(error))]
         }
-        switch message {
+        // Consumed, not copied: a copy of an account push cost a second destroy of the message.
+        switch consume message {
         case .ping:
             guard configuration.drivesConnection else { return [.emit(.heartbeat)] }
             lastSentAt = now
@@ -39,7 +41,7 @@ extension DigitexClient {
             actions.append(.emit(.tradingStatusChanged(available: available)))
             return actions
         case .account(let channel, let push):
-            return book.apply(channel, push, raw: payload).map { .emit($0) }
+            return book.apply(channel, push, raw: payload)
         case .error(let error):
             return [.emit(.venueError(error))]
         case .orderBook(let snapshot):
@@ -77,8 +79,10 @@ extension DigitexClient {
 
     private mutating func answered(id: Int64, error: VenueError?, raw: [UInt8]) -> [ClientAction] {
         guard let command = pending.removeValue(forKey: id) else {
+            // Concatenated rather than interpolated: interpolating an Int64 goes through the
+            // generic print path (~750 instructions).
             return [.emit(.anomaly(Anomaly(
-                kind: .answerToUnknownRequest, expected: "no request \(id) pending",
+                kind: .answerToUnknownRequest, expected: "no request " + String(id) + " pending",
                 received: error.map { "error answer: \($0)" } ?? "ok answer", raw: raw)))]
         }
         var actions: [ClientAction] = []

@@ -446,20 +446,32 @@ extension JSONScanner {
     mutating func decode<Message>(
         _ bytes: [UInt8], _ body: (JSONValue) throws(DecodeFailure) -> Message
     ) -> Result<Message, UnrecognisedFrame> {
+        do throws(UnrecognisedFrame) {
+            return .success(try decodeThrowing(bytes, body))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// `decode` with typed throws, for hot paths: a `Result` around a large message enum costs a
+    /// generic copy and destroy of the message per frame.
+    mutating func decodeThrowing<Message>(
+        _ bytes: [UInt8], _ body: (JSONValue) throws(DecodeFailure) -> Message
+    ) throws(UnrecognisedFrame) -> Message {
         let document: JSONDocument
         do {
             document = try scan(bytes)
         } catch {
-            return .failure(UnrecognisedFrame(reason: .notJSON(error), raw: bytes))
+            throw UnrecognisedFrame(reason: .notJSON(error), raw: bytes)
         }
         defer { recycle(document) }
         let slots = document.scratchSlots
         if scratch.count < slots { scratch = Array(repeating: 0, count: slots) }
-        return scratch.withUnsafeMutableBufferPointer { scratch in
+        return try scratch.withUnsafeMutableBufferPointer { (scratch) throws(UnrecognisedFrame) -> Message in
             do throws(DecodeFailure) {
-                return .success(try document.withRoot(scratch: scratch.baseAddress!, slots: slots, body))
+                return try document.withRoot(scratch: scratch.baseAddress!, slots: slots, body)
             } catch {
-                return .failure(UnrecognisedFrame(reason: error.reason, raw: bytes))
+                throw UnrecognisedFrame(reason: error.reason, raw: bytes)
             }
         }
     }

@@ -1,3 +1,4 @@
+import TapeCore
 import Testing
 @testable import Venues
 
@@ -173,5 +174,49 @@ struct JSONScannerTests {
     func output() {
         let json = JSONOutput.object([("b", .int(1)), ("a", .string("q\"\n\u{01}")), ("c", .array([.bool(true), .null]))])
         #expect(json.text == #"{"b":1,"a":"q\"\n\u0001","c":[true,null]}"#)
+    }
+
+    @Test("byte comparison agrees with elementsEqual at every length up to 40 and every differing byte")
+    func byteComparison() {
+        let base = (0..<40).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+        var agrees = true
+        for count in 0...base.count {
+            for differing in -1..<count {
+                var other = base
+                if differing >= 0 { other[differing] ^= 0x20 }
+                let expected = base[..<count].elementsEqual(other[..<count])
+                let actual = base.withUnsafeBufferPointer { lhs in
+                    other.withUnsafeBufferPointer { rhs in memcmpBytes(lhs.baseAddress!, rhs.baseAddress!, count) }
+                }
+                agrees = agrees && actual == expected
+            }
+        }
+        #expect(agrees)
+    }
+
+    @Test("numbers of every length, signed, with and without fractions, read as FixedDecimal parses their text")
+    func numbersOfEveryLength() throws {
+        var random = SeededRandom(seed: 7)
+        var texts: [String] = ["0", "-0", "0.5", "12345678", "123456789012345678", "9999999999999999999", "1e3", "-1.25E-2"]
+        for digits in 1...19 {
+            for fraction in [0, 1, 8, 9] {
+                for sign in ["", "-"] {
+                    let whole = (0..<digits).map { index in String(index == 0 ? 1 + random.next(below: 9) : random.next(below: 10)) }.joined()
+                    let part = (0..<fraction).map { _ in String(random.next(below: 10)) }.joined()
+                    texts.append(sign + whole + (fraction > 0 ? "." + part : ""))
+                }
+            }
+        }
+        var agrees = true
+        for text in texts {
+            let document = try scan("[" + text + ",1234567890]")
+            document.withRoot { root in
+                let value = root.elements.first?.decimal
+                if value != FixedDecimal(text) { agrees = false; Issue.record("\(text) read as \(String(describing: value))") }
+            }
+        }
+        #expect(agrees)
+        // A letter inside the digits ends the number where the array expects a comma.
+        #expect(throws: JSONError.self) { try scan("[1234567a9]") }
     }
 }
