@@ -6,7 +6,7 @@ import TapeCore
 import TapeFormat
 import TapeNet
 
-// proxybench [--messages 100000] [--seconds 60] [--rate 100000] [--paced-rate 20000] [--separate-ends]
+// proxybench [--messages 100000] [--seconds 60] [--rate 100000] [--paced-rate 20000]
 // 1. Latency: one message in flight at a time (closed loop), echoed by a local venue stand-in;
 //    round-trip percentiles direct and through the recording proxy; the difference is what the
 //    proxy adds (both hops: out and back).
@@ -203,12 +203,9 @@ func run() throws {
     let messages = option("--messages", 50_000)
     let seconds = option("--seconds", 60)
     let rate = option("--rate", 100_000)
-    // Two cores: the proxy gets one event-loop thread, the venue stand-in and the client share the
-    // other (with a thread each, three busy threads would take turns on two cores and the queueing
-    // would be counted against the proxy). --separate-ends gives them a thread each.
-    let proxyGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let venueGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    let clientGroup = CommandLine.arguments.contains("--separate-ends") ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : venueGroup
+    let proxyGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let venue = try startVenue(group: venueGroup)
     let folder = NSTemporaryDirectory() + "proxybench-\(getpid())"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -217,7 +214,7 @@ func run() throws {
     let recorder = TapeRecorder(writer: writer)
     let proxy = try RecordingProxy.start(host: "127.0.0.1", port: 0, upstream: WebSocketURL(venue.url)!,
                                          recorder: recorder, redaction: Redaction(), group: proxyGroup)
-    print("proxybench: \(ProcessInfo.processInfo.activeProcessorCount) cores; in one process, the proxy on one event-loop thread, the venue stand-in and the client \(clientGroup === venueGroup ? "sharing another" : "on one each")")
+    print("proxybench: \(ProcessInfo.processInfo.activeProcessorCount) cores; venue, proxy and client each on one event-loop thread, in one process")
 
     let direct = try latencies(through: venue.url, messages: messages, group: clientGroup)
     let proxied = try latencies(through: proxy.url, messages: messages, group: clientGroup)
