@@ -63,6 +63,23 @@ struct SecureCaptureTests {
         #expect(replayed.status == 0 && replayed.output.contains("anomalies   0"), "\(replayed.output)")
     }
 
+    @Test("tape simulate --tls-self-signed makes its own certificate; a recorder trusting it with --ca-file records over wss://")
+    func selfSignedSimulator() throws {
+        let folder = try CLIFolder()
+        let simulator = try RunningTape("simulate", "--venue", "digitex", "--port", "0", "--tls-self-signed", folder.path("tls"))
+        let url = try #require(simulator.firstLine())
+        #expect(url.hasPrefix("wss://127.0.0.1:"))
+        setenv("TAPETESTS_TOKEN", "self-signed-trader", 1)
+        let recorded = try tape("record", "--venue", "digitex", "--url", url, "-o", folder.path("s.tape"),
+                                "--ca-file", folder.path("tls/cert.pem"), "--credentials-env", "TAPETESTS", "--max-frames", "10", "--duration", "60")
+        #expect(recorded.status == 0, "\(recorded.error)")
+        simulator.signal(SIGTERM)
+        #expect(simulator.wait() == 0)
+        #expect(try frames(folder.path("s.tape")).contains { $0.kind == .text && $0.direction == .inbound })
+        let both = try tape("simulate", "--tls-self-signed", folder.path("x"), "--tls-cert", "a.pem", "--tls-key", "b.pem")
+        #expect(both.status == 64)
+    }
+
     @Test("tape proxy forwards to every simulator and records both directions, over ws:// and over wss:// (served and upstream)",
           arguments: ["digitex", "qfex", "roxom", "notional", "satori"], [false, true])
     func proxyToSimulators(venue: String, secure: Bool) throws {

@@ -46,6 +46,11 @@ struct Simulate: ParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
     var tlsKey: String?
 
+    @Option(name: .customLong("tls-self-signed"), help: ArgumentHelp(
+        "Make a self-signed certificate for 127.0.0.1 and localhost in this folder (cert.pem, key.pem; needs openssl) and serve wss:// with it.",
+        discussion: "Clients trust it with --ca-file FOLDER/cert.pem."))
+    var selfSignedFolder: String?
+
     @Option(parsing: .upToNextOption, help: "Accepted credentials as KEY:SECRET (repeatable).")
     var credentials: [String] = []
 
@@ -55,13 +60,25 @@ struct Simulate: ParsableCommand {
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 … 65535") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard selfSignedFolder == nil || tlsCertificate == nil else {
+            throw ValidationError("--tls-self-signed makes its own certificate: leave out --tls-cert and --tls-key")
+        }
         for text in credentials where SimulatorCredentials(parsing: text) == nil {
             throw ValidationError("--credentials \(text): write KEY:SECRET")
         }
     }
 
     func run() throws {
-        let tls = tlsCertificate.map { ServerTLS(certificateFile: $0, privateKeyFile: tlsKey ?? "") }
+        var tls = tlsCertificate.map { ServerTLS(certificateFile: $0, privateKeyFile: tlsKey ?? "") }
+        if let selfSignedFolder {
+            do {
+                tls = try Self.makeSelfSignedCertificate(in: selfSignedFolder)
+            } catch {
+                printError("cannot make a self-signed certificate in \(selfSignedFolder): \(error); check that openssl is installed and the folder is writable, or pass --tls-cert and --tls-key")
+                throw Exit.failure
+            }
+            printError("certificate \(selfSignedFolder)/cert.pem: clients trust it with --ca-file")
+        }
         let utcNow = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
         let accepted = credentials.compactMap(SimulatorCredentials.init(parsing:))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -120,5 +137,27 @@ struct Simulate: ParsableCommand {
             return try serve(DigitexSimulator(seed: seed, configuration: .init(
                 credentials: credentials, market: clocked(DigitexSimulator.Configuration().market))))
         }
+    }
+
+    /// A certificate and key for 127.0.0.1 and localhost, valid 30 days, made by openssl (the one
+    /// tool that can on any machine with a TLS stack; the simulator is for loopback testing only).
+    private static func makeSelfSignedCertificate(in folder: String) throws -> ServerTLS {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let certificate = folder + "/cert.pem", key = folder + "/key.pem"
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=localhost",
+                             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", certificate]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        guard openssl.terminationStatus == 0 else { throw SelfSignedFailure(status: openssl.terminationStatus) }
+        return ServerTLS(certificateFile: certificate, privateKeyFile: key)
+    }
+
+    private struct SelfSignedFailure: Error, CustomStringConvertible {
+        var status: Int32
+        var description: String { "openssl exited with status \(status)" }
     }
 }
