@@ -38,8 +38,14 @@ public final class RecordingProxy: Sendable {
                 let session = ProxySession(connection: recorder.newConnection(), recorder: recorder, redaction: redaction)
                 let target = request.target == "/" ? upstream : upstream.with(target: request.target)
                 let forwarded = request.headers.filter { !hopHeaders.contains($0.name.lowercased()) }
+                // Each side negotiates compression with the proxy on its own, but the upstream is
+                // offered it only when the client asked for it: a client that did not ask sees the
+                // venue's traffic as it would directly, and no message is compressed for nobody.
+                let clientOffersDeflate = request.headers.contains {
+                    $0.name.lowercased() == "sec-websocket-extensions" && $0.value.lowercased().contains("permessage-deflate")
+                }
                 return WebSocketClient.connect(
-                    to: target, headers: forwarded, tls: upstreamTLS, behaviour: forwarding, group: eventLoop,
+                    to: target, headers: forwarded, offerDeflate: clientOffersDeflate, tls: upstreamTLS, behaviour: forwarding, group: eventLoop,
                     onEvent: { event in session.fromUpstream(event) }
                 ).map { connection -> UpgradeDecision<ProxySession> in
                     session.upstreamOpened(connection, clientRequest: request)

@@ -64,6 +64,30 @@ struct RecordingProxyTests {
         try group.syncShutdownGracefully()
     }
 
+    @Test("the venue is offered permessage-deflate only when the client offered it", arguments: [true, false])
+    func deflateFollowsTheClient(offer: Bool) throws {
+        let upstream = try startEchoServer(group: group)
+        let proxy = try startProxy(upstream: upstream.url)
+        let log = EventLog()
+        let client = try WebSocketClient.connect(to: WebSocketURL(proxy.url)!, offerDeflate: offer, group: group, onEvent: log.add).wait()
+        #expect((client.handshake.deflate != nil) == offer)
+        client.send(.text, Array("hello".utf8))
+        #expect(log.waitForMessages(1))
+        client.close(code: 1000, reason: "bye")
+        #expect(log.waitForEnd())
+        try proxy.stop()
+        try proxy.recorder.close()
+        var frames: [Frame] = []
+        try TapeReader(path: proxy.recorder.path).forEachFrame { frames.append($0.frame) }
+        // The opened frame holds the client's request headers (its offer) and then the upstream's
+        // response headers (the answer to the proxy's offer): both, or neither.
+        let opened = try #require(frames.first.flatMap { ConnectionOpened(payload: $0.payload) })
+        let mentions = opened.headers.filter { $0.value.contains("permessage-deflate") }.count
+        #expect(mentions == (offer ? 2 : 0))
+        try upstream.close()
+        try group.syncShutdownGracefully()
+    }
+
     @Test("secrets in handshake headers and the query string never reach the tape")
     func redaction() throws {
         let upstream = try startEchoServer(group: group)
