@@ -67,11 +67,9 @@ func exchangeCore(operations: Int) -> (rate: Double, events: Int) {
 
 let subscribe = #"{"id":1,"method":"subscribe","params":["BTCUSD-PERP@orderbook_5","BTCUSD-PERP@trades","BTCUSD-PERP@ticker","BTCUSD-PERP@index"]}"#
 
-func dialectAlone(frames: Int) -> (rate: Double, bytes: Int) {
-    var simulator = DigitexSimulator(seed: 7)
-    let connection = ConnectionID(1)
-    _ = simulator.connected(connection, target: "/", headers: [], at: .zero)
-    _ = simulator.receivedFrame(connection, .text, Array(subscribe.utf8), at: .zero)
+/// Runs a dialect's market as fast as it renders (64 generator steps at a time) until it has sent
+/// `frames` frames to its subscribed connections: the rate, and the mean frame size.
+func framesAlone<Dialect: SimulatorDialect>(_ simulator: inout Dialect, frames: Int) -> (rate: Double, bytes: Int) {
     var sent = 0
     var bytes = 0
     let clock = ContinuousClock()
@@ -88,26 +86,21 @@ func dialectAlone(frames: Int) -> (rate: Double, bytes: Int) {
     return (Double(sent) / seconds(clock.now - start), bytes / max(sent, 1))
 }
 
+func dialectAlone(frames: Int) -> (rate: Double, bytes: Int) {
+    var simulator = DigitexSimulator(seed: 7)
+    let connection = ConnectionID(1)
+    _ = simulator.connected(connection, target: "/", headers: [], at: .zero)
+    _ = simulator.receivedFrame(connection, .text, Array(subscribe.utf8), at: .zero)
+    return framesAlone(&simulator, frames: frames)
+}
+
 func roxomAlone(frames: Int) -> (rate: Double, bytes: Int) {
     var simulator = RoxomSimulator(seed: 7)
     let connection = ConnectionID(1)
     let request = #"{"op":"subscribe","args":[{"channel":"depth","symbol":"US500-BTC"},{"channel":"level1","symbol":"US500-BTC"},{"channel":"trade","symbol":"US500-BTC"},{"channel":"ticker","symbol":"US500-BTC"}]}"#
     _ = simulator.connected(connection, target: "/ws", headers: [], at: .zero)
     _ = simulator.receivedFrame(connection, .text, Array(request.utf8), at: .zero)
-    var sent = 0
-    var bytes = 0
-    let clock = ContinuousClock()
-    let start = clock.now
-    while sent < frames {
-        let target = Timestamp(nanoseconds: simulator.marketTime.nanoseconds + 3_600_000_000_000)
-        for action in simulator.advanceMarket(to: target, maxSteps: 64) {
-            if case .send(_, _, let payload) = action {
-                sent += 1
-                bytes += payload.count
-            }
-        }
-    }
-    return (Double(sent) / seconds(clock.now - start), bytes / max(sent, 1))
+    return framesAlone(&simulator, frames: frames)
 }
 
 /// The Satori dialect alone: one connection subscribed to every event of one key whose account
@@ -125,20 +118,7 @@ func satoriAlone(frames: Int) -> (rate: Double, bytes: Int) {
         let request = #"{\#(scope),"method":"SUBSCRIBE","event":"\#(event)","apiKey":"bench","signature":"\#(signature)","timestamp":1725868800000,"signType":"2"}"#
         _ = simulator.receivedFrame(connection, .text, Array(request.utf8), at: .zero)
     }
-    var sent = 0
-    var bytes = 0
-    let clock = ContinuousClock()
-    let start = clock.now
-    while sent < frames {
-        let target = Timestamp(nanoseconds: simulator.marketTime.nanoseconds + 3_600_000_000_000)
-        for action in simulator.advanceMarket(to: target, maxSteps: 64) {
-            if case .send(_, _, let payload) = action {
-                sent += 1
-                bytes += payload.count
-            }
-        }
-    }
-    return (Double(sent) / seconds(clock.now - start), bytes / max(sent, 1))
+    return framesAlone(&simulator, frames: frames)
 }
 
 /// Counts received frames and signals when enough arrived.

@@ -161,15 +161,7 @@ public struct QFEXSimulator: SimulatorDialect {
     /// A UUID-shaped id from a counter (deterministic).
     mutating func uuid() -> String {
         defer { nextID += 1 }
-        let digits = Array("0123456789abcdef".utf8)
-        var hex = [UInt8](repeating: UInt8(ascii: "0"), count: 32)
-        var value = nextID
-        var index = 31
-        while value > 0 { hex[index] = digits[Int(value & 0xF)]; value >>= 4; index -= 1 }
-        hex[12] = UInt8(ascii: "4")
-        let text = String(decoding: hex, as: UTF8.self)
-        let parts = [text.prefix(8), text.dropFirst(8).prefix(4), text.dropFirst(12).prefix(4), text.dropFirst(16).prefix(4), text.dropFirst(20)]
-        return parts.joined(separator: "-")
+        return CounterUUID.string(nextID, version: UInt8(ascii: "4"))
     }
 
     var utcNanosNow: Int64 { configuration.market.utcNanosAtZero + market.now.nanoseconds }

@@ -195,16 +195,7 @@ public struct RoxomSimulator: SimulatorDialect {
     /// A UUID-shaped id (version 7 layout) from a counter: deterministic.
     mutating func uuid() -> String {
         defer { nextID += 1 }
-        let digits = Array("0123456789abcdef".utf8)
-        var hex = [UInt8](repeating: UInt8(ascii: "0"), count: 32)
-        var value = nextID
-        var index = 31
-        while value > 0 { hex[index] = digits[Int(value & 0xF)]; value >>= 4; index -= 1 }
-        hex[12] = UInt8(ascii: "7")
-        hex[16] = UInt8(ascii: "8")
-        let text = String(decoding: hex, as: UTF8.self)
-        let parts = [text.prefix(8), text.dropFirst(8).prefix(4), text.dropFirst(12).prefix(4), text.dropFirst(16).prefix(4), text.dropFirst(20)]
-        return parts.joined(separator: "-")
+        return CounterUUID.string(nextID, version: UInt8(ascii: "7"), variant: UInt8(ascii: "8"))
     }
 
     var utcNanosNow: Int64 { configuration.market.utcNanosAtZero + market.now.nanoseconds }
