@@ -4,7 +4,8 @@ import TapeCore
 ///
 /// Parsing into spans rather than `Frame`s keeps decoding threads from allocating per frame (and
 /// the reading thread from freeing what another thread allocated, which glibc's malloc does
-/// slowly); frames and views are made from the spans on the thread that reads them.
+/// slowly); frames and views are made from the spans on the thread that reads them. Both buffers
+/// are on loan from the reader's `BlockBufferPool` until the last copy of the block is gone.
 struct DecodedBlock: Sendable {
     struct Span: Sendable {
         var time: Int64
@@ -16,10 +17,23 @@ struct DecodedBlock: Sendable {
     }
 
     let firstFrame: Int
-    let content: [UInt8]
-    let spans: [Span]
+    let count: Int
+    private let lease: BlockBufferPool.Lease
 
-    var count: Int { spans.count }
+    /// A block whose first `count` spans of `lease` are parsed from its content.
+    init(firstFrame: Int, count: Int, lease: BlockBufferPool.Lease) {
+        self.firstFrame = firstFrame
+        self.count = count
+        self.lease = lease
+    }
+
+    var spans: UnsafeBufferPointer<Span> {
+        UnsafeBufferPointer(rebasing: lease.buffers.spans[0..<count])
+    }
+
+    private var content: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(lease.buffers.content)
+    }
 
     func frame(at index: Int) -> Frame {
         let span = spans[index]
@@ -33,15 +47,13 @@ struct DecodedBlock: Sendable {
 
     func withView<R>(at index: Int, _ body: (FrameView) throws -> R) rethrows -> R {
         let span = spans[index]
-        return try content.withUnsafeBytes { bytes in
-            let start = Int(span.payloadStart)
-            let view = FrameView(
-                number: firstFrame + index, time: Timestamp(nanoseconds: span.time), direction: span.direction,
-                connection: ConnectionID(span.connection), kind: span.kind,
-                payload: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + Int(span.payloadLength))])
-            )
-            return try body(view)
-        }
+        let start = Int(span.payloadStart)
+        let view = FrameView(
+            number: firstFrame + index, time: Timestamp(nanoseconds: span.time), direction: span.direction,
+            connection: ConnectionID(span.connection), kind: span.kind,
+            payload: UnsafeRawBufferPointer(rebasing: content[start..<(start + Int(span.payloadLength))])
+        )
+        return try withExtendedLifetime(lease) { try body(view) }
     }
 }
 

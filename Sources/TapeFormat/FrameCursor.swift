@@ -1,8 +1,7 @@
-import Dispatch
 import TapeCore
 
-/// Reads frames in order from a starting point, decoding blocks ahead in batches (on several cores
-/// when asked). A damaged block ends the read with its error, or is skipped and listed.
+/// Reads frames in order from a starting point, decoding blocks ahead on other cores when asked.
+/// A damaged block ends the read with its error, or is skipped and listed.
 public struct FrameCursor {
     public struct Options: Sendable {
         /// Threads that decode blocks ahead of the reader.
@@ -25,10 +24,8 @@ public struct FrameCursor {
     private let options: Options
     private var nextBlock: Int
     private var start: Start?
-    private var ready: [Result<DecodedBlock, TapeError>] = []
-    /// With parallelism, the next batch decodes in the background while this one is read.
-    private var pending: PendingBatch?
-    private var readyBlock = 0
+    /// With parallelism, the blocks after this one decode on other threads while it is read.
+    private var prefetcher: BlockPrefetcher?
     private var block: DecodedBlock?
     private var position = 0
     private var frameNumber = 0
@@ -67,13 +64,7 @@ public struct FrameCursor {
     /// Moves to the next readable block; false at the end.
     private mutating func loadNextBlock() throws(TapeError) -> Bool {
         while nextBlock < reader.blocks.count {
-            if readyBlock == ready.count {
-                ready = takeBatch(startingAt: nextBlock)
-                readyBlock = 0
-            }
-            let result = ready[readyBlock]
-            ready[readyBlock] = .failure(Self.handedOver)  // release the block once it is handed over
-            readyBlock += 1
+            let result = decoded(nextBlock)
             nextBlock += 1
             switch result {
             case .success(let decoded):
@@ -92,25 +83,18 @@ public struct FrameCursor {
         return false
     }
 
-    /// The decoded batch that starts at `block`: the one decoded ahead if there is one, else decoded now.
-    /// With parallelism, the batch after it starts decoding before this returns.
-    private mutating func takeBatch(startingAt block: Int) -> [Result<DecodedBlock, TapeError>] {
-        let batchSize = max(1, options.parallelism) * 2
-        let batch: [Result<DecodedBlock, TapeError>]
-        if let pending, pending.range.lowerBound == block {
-            batch = pending.wait()
-        } else {
-            batch = reader.decodeBlocks(block..<min(block + batchSize, reader.blocks.count), parallelism: options.parallelism)
+    /// Block `index`, decoded here or, with parallelism, by the read-ahead threads.
+    private mutating func decoded(_ index: Int) -> Result<DecodedBlock, TapeError> {
+        guard options.parallelism > 1 else {
+            return Result { () throws(TapeError) in try reader.decodedBlock(index) }
         }
-        pending = nil
-        let next = block + batch.count
-        if options.parallelism > 1 && next < reader.blocks.count {
-            pending = PendingBatch(reader: reader, range: next..<min(next + batchSize, reader.blocks.count), parallelism: options.parallelism)
-        }
-        return batch
+        // A copy of this cursor shares the read-ahead; whichever copy falls behind starts its own.
+        if let result = prefetcher?.take(index) { return result }
+        let started = BlockPrefetcher(reader: reader, blocks: index..<reader.blocks.count,
+                                      threads: options.parallelism, window: 2 * options.parallelism + 2)
+        prefetcher = started
+        return started.take(index)!
     }
-
-    private static let handedOver = TapeError(.outOfRange, file: "", "block already handed over", remedy: "")
 
     /// How many frames at the front of the first block come before the requested start.
     private func skipCount(in block: DecodedBlock) -> Int {
@@ -119,27 +103,5 @@ public struct FrameCursor {
         case .frame(let number): max(0, min(block.count, number - block.firstFrame))
         case .time(let time): block.spans.firstIndex(where: { $0.time >= time.nanoseconds }) ?? block.count
         }
-    }
-}
-
-/// A batch of blocks decoding on other threads; `wait` returns it once done.
-private final class PendingBatch: @unchecked Sendable {
-    let range: Range<Int>
-    private let group = DispatchGroup()
-    // Written once on the decoding thread before `leave`, read only after `wait`.
-    private var results: [Result<DecodedBlock, TapeError>] = []
-
-    init(reader: TapeReader, range: Range<Int>, parallelism: Int) {
-        self.range = range
-        group.enter()
-        DispatchQueue.global().async { [self] in
-            results = reader.decodeBlocks(range, parallelism: parallelism)
-            group.leave()
-        }
-    }
-
-    func wait() -> [Result<DecodedBlock, TapeError>] {
-        group.wait()
-        return results
     }
 }

@@ -63,15 +63,24 @@ enum FrameRecord {
         var reason: String
     }
 
-    /// Parses every record of a block's content, in order, into spans of that content.
-    static func parseAll(_ content: UnsafeRawBufferPointer, expectedCount: Int) throws(ParseError) -> [DecodedBlock.Span] {
-        var spans: [DecodedBlock.Span] = []
-        spans.reserveCapacity(expectedCount)
+    /// Parses every record of a block's content, in order, into `spans`; returns how many.
+    /// More records than `expectedCount` (the block header's count) is an error.
+    static func parseAll(
+        _ content: UnsafeRawBufferPointer,
+        into spans: UnsafeMutableBufferPointer<DecodedBlock.Span>,
+        expectedCount: Int
+    ) throws(ParseError) -> Int {
+        precondition(spans.count >= expectedCount, "room for \(expectedCount) spans")
+        var count = 0
         var cursor = 0
         while cursor < content.count {
-            spans.append(try parse(content, at: &cursor))
+            guard count < expectedCount else {
+                throw ParseError(offset: cursor, reason: "more than the \(expectedCount) frames its header says")
+            }
+            spans[count] = try parse(content, at: &cursor)
+            count += 1
         }
-        return spans
+        return count
     }
 
     /// Parses the record at `cursor` and moves `cursor` past it.

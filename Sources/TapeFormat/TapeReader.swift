@@ -30,6 +30,8 @@ public final class TapeReader: @unchecked Sendable {
     public let headerLength: Int
 
     let source: ByteSource
+    /// Memory for decoded blocks, recycled across reads (see `BlockBufferPool` for why).
+    let bufferPool = BlockBufferPool()
     public var fileLength: Int { source.bytes.count }
 
     /// Frames in readable blocks.
@@ -69,7 +71,7 @@ public final class TapeReader: @unchecked Sendable {
 
     func decodedBlock(_ index: Int) throws(TapeError) -> DecodedBlock {
         do throws(BlockFailure) {
-            return try BlockDecoder.decode(source.bytes, info: blocks[index])
+            return try BlockDecoder.decode(source.bytes, info: blocks[index], pool: bufferPool)
         } catch {
             throw damagedBlockError(index, reason: error.reason)
         }
@@ -82,22 +84,6 @@ public final class TapeReader: @unchecked Sendable {
             "block \(index) (frames \(info.firstFrame)–\(info.firstFrame + info.frameCount - 1)) is damaged: \(reason)",
             remedy: "run 'tape inspect \(name) --repair NEW.tape' to copy every intact block to a new tape"
         )
-    }
-
-    /// Decodes several blocks at once, on up to `parallelism` threads; results keep block order.
-    func decodeBlocks(_ range: Range<Int>, parallelism: Int) -> [Result<DecodedBlock, TapeError>] {
-        if parallelism <= 1 || range.count <= 1 {
-            return range.map { index in Result { () throws(TapeError) in try decodedBlock(index) } }
-        }
-        let results = UnsafeMutableBufferPointer<Result<DecodedBlock, TapeError>?>.allocate(capacity: range.count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
-        let slots = SendablePointer<Result<DecodedBlock, TapeError>?>(results)
-        let lower = range.lowerBound
-        DispatchQueue.concurrentPerform(iterations: range.count) { offset in
-            slots.buffer[offset] = Result { () throws(TapeError) in try self.decodedBlock(lower + offset) }
-        }
-        return results.map { $0! }
     }
 
     // MARK: - Finding frames
@@ -164,21 +150,11 @@ public final class TapeReader: @unchecked Sendable {
     /// Decodes every block and returns all damage: what opening found plus blocks that fail their checks.
     public func verify(parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) -> [Damage] {
         var found = damage
-        let batch = max(1, parallelism) * 4
-        for start in stride(from: 0, to: blocks.count, by: batch) {
-            let range = start..<min(start + batch, blocks.count)
-            for (offset, result) in decodeBlocks(range, parallelism: parallelism).enumerated() {
-                guard case .failure(let error) = result else { continue }
-                let info = blocks[range.lowerBound + offset]
-                found.append(Damage(offset: info.offset, length: info.length, frames: info.frames, reason: error.detail))
-            }
+        let prefetcher = BlockPrefetcher(reader: self, blocks: blocks.indices, threads: max(1, parallelism), window: 2 * parallelism + 2)
+        for (index, info) in blocks.enumerated() {
+            guard case .failure(let error) = prefetcher.take(index) else { continue }
+            found.append(Damage(offset: info.offset, length: info.length, frames: info.frames, reason: error.detail))
         }
         return found.sorted { $0.offset < $1.offset }
     }
-}
-
-/// Lets a concurrentPerform body write its own slot of a buffer that outlives it.
-struct SendablePointer<Element>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Element>
-    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 }

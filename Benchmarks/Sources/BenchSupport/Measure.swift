@@ -17,6 +17,21 @@ public func best(of runs: Int, _ body: () throws -> Void) rethrows -> Double {
     return fastest
 }
 
+/// The best timing of each measure over `rounds` rounds that run every measure once, in turn.
+///
+/// Interleaving keeps a figure and its baseline in the same stretches of time: on a shared host
+/// the machine's speed drifts by tens of percent over a minute, which back-to-back best-of-N runs
+/// turn into a false ratio.
+public func bestInterleaved(rounds: Int, _ measures: [() throws -> Void]) throws -> [Double] {
+    var fastest = [Double](repeating: .infinity, count: measures.count)
+    for _ in 0..<rounds {
+        for (index, measure) in measures.enumerated() {
+            fastest[index] = min(fastest[index], try seconds(measure))
+        }
+    }
+    return fastest
+}
+
 public func megabytes(_ bytes: Int) -> Double { Double(bytes) / 1e6 }
 
 public func format(_ value: Double, _ decimals: Int = 1) -> String { String(format: "%.\(decimals)f", value) }

@@ -4,7 +4,7 @@ import Samples
 import TapeCore
 import TapeFormat
 
-// tapebench [--megabytes 100] [--seek-gigabytes 1] [--folder DIR] [--block-kib 1024]
+// tapebench [--megabytes 100] [--seek-gigabytes 1] [--folder DIR] [--block-kib 1024] [--rounds 5]
 // Prints every figure next to a baseline measured in the same run, on the same bytes.
 
 /// Everything runs in one plain function: top-level code would be MainActor-isolated.
@@ -79,21 +79,25 @@ func runBenchmarks() throws {
         return checksum
     }
 
-    let inflateSeconds = best(of: 3) {
-        content.withUnsafeBytes { precondition(inflateAllBlocks(of: reader, file: $0) == contentBytes) }
-    }
-    let readOneSeconds = try best(of: 3) { _ = try readAll(parallelism: 1) }
-    let readAllSeconds = try best(of: 3) { _ = try readAll(parallelism: cores) }
-    let viewOneSeconds = try best(of: 3) { _ = try readViews(parallelism: 1) }
-    let viewAllSeconds = try best(of: 3) { _ = try readViews(parallelism: cores) }
+    let rounds = Int(option("--rounds", default: 5))
+    let timings = try bestInterleaved(rounds: rounds, [
+        { content.withUnsafeBytes { precondition(inflateAllBlocks(of: reader, file: $0) == contentBytes) } },
+        { _ = try readViews(parallelism: 1) },
+        { _ = try readViews(parallelism: cores) },
+        // Decoding alone (inflate, CRC, frame lines), no frames handed out: where the cores go.
+        { precondition(reader.verify(parallelism: 1).isEmpty) },
+        { precondition(reader.verify(parallelism: cores).isEmpty) },
+        { _ = try readAll(parallelism: 1) },
+        { _ = try readAll(parallelism: cores) },
+    ])
+    let (inflateSeconds, viewOneSeconds, viewAllSeconds) = (timings[0], timings[1], timings[2])
+    let (verifyOneSeconds, verifyAllSeconds, readOneSeconds, readAllSeconds) = (timings[3], timings[4], timings[5], timings[6])
     let zcatSeconds = try best(of: 3) { try shell("zcat '\(tapePath)' > /dev/null") }
-    // Decoding alone (inflate, CRC, frame lines), no frames handed out: where the cores go.
-    let verifyOneSeconds = best(of: 3) { precondition(reader.verify(parallelism: 1).isEmpty) }
-    let verifyAllSeconds = best(of: 3) { precondition(reader.verify(parallelism: cores).isEmpty) }
 
     func rate(_ seconds: Double) -> String {
         "\(format(Double(frames.count) / seconds / 1e3, 0)) k frames/s, \(format(megabytes(contentBytes) / seconds, 0)) MB/s inflated"
     }
+    print("best of \(rounds) interleaved rounds (each round runs every read below once)")
     print("baseline inflate loop (1 core, raw inflate only): \(rate(inflateSeconds))")
     print("baseline zcat > /dev/null:                        \(rate(zcatSeconds))")
     func compare(_ label: String, _ seconds: Double, target: String) {
