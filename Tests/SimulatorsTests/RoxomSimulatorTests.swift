@@ -222,6 +222,33 @@ struct RoxomSimulatorTests {
         #expect(harness.frames(first, containing: #""topic":"trade."#).isEmpty)
     }
 
+    @Test("the client reads every market channel the simulator publishes: trades, level1 and ticker, none unrecognised")
+    func marketChannelsDecode() throws {
+        var harness = RoxomHarness()
+        let market = ["depth", "level1", "trade", "ticker"].map { RoxomChannel(name: $0, symbol: symbol) }
+        harness.connect(first, headers: [], subscriptions: market)
+        harness.advance(to: .seconds(5))
+        let events = harness.events[first] ?? []
+        let unread = events.filter { if case .unrecognised = $0 { true } else if case .anomaly = $0 { true } else { false } }
+        #expect(unread.count == 0, "first: \(String(describing: unread.first))")
+        var trades: [Venues.Trade] = []
+        for case .trades(let batch) in events { trades += batch }
+        #expect(!trades.isEmpty && trades.count == harness.frames(first, containing: #""topic":"trade."#).count)
+        for trade in trades {
+            #expect(trade.symbol == symbol && trade.quantity > .zero && trade.side != nil && trade.tradeID != nil)
+        }
+        let tickers = events.compactMap { if case .ticker(let ticker) = $0 { ticker } else { nil } }
+        let fullTickers = tickers.filter { $0.markPrice != nil }
+        #expect(!fullTickers.isEmpty && fullTickers.allSatisfy { $0.openInterest != nil && $0.nextFundingTimeMillis != nil })
+        // The last level1 is the exchange's top of book now.
+        let top = try #require(tickers.last { $0.markPrice == nil })
+        let bid = harness.simulator.market.exchange.depth(.buy, levels: 1).first
+        let ask = harness.simulator.market.exchange.depth(.sell, levels: 1).first
+        #expect(top.bidPrice.flatMap { RoxomSimulator.exact($0, scale: 2) } == bid?.price.units)
+        #expect(top.askPrice.flatMap { RoxomSimulator.exact($0, scale: 2) } == ask?.price.units)
+        #expect(top.bidSize.flatMap { RoxomSimulator.exact($0, scale: 1) } == bid?.quantity.lots)
+    }
+
     @Test("bad subscriptions get 60014, 60015 and 60016 and change nothing")
     func badSubscriptions() {
         var harness = RoxomHarness(configuration: RoxomSimulator.Configuration(maxSubscriptions: 2))

@@ -98,6 +98,10 @@ public struct RoxomClient: VenueClient {
             return [.bookSnapshot(book)]
         case .bookDelta(let delta):
             return [.bookDelta(delta)]
+        case .trade(let trade):
+            return [.trades([trade])]
+        case .ticker(let ticker):
+            return [.ticker(ticker)]
         case .balance(let update):
             state.balancesByAsset[update.balance.asset] = update.balance
             return [.balanceUpdated(update.balance)]

@@ -54,19 +54,77 @@ public struct RoxomDecoder: Sendable {
 
     private static func market(topic: String, _ fields: FieldReader) throws(DecodeFailure) -> RoxomMessage {
         let parts = topic.split(separator: ".", maxSplits: 1)
-        guard parts.count == 2, parts[0] == "depth" else { throw DecodeFailure(.unknownMessage(topic)) }
+        guard parts.count == 2 else { throw DecodeFailure(.unknownMessage(topic)) }
         // The topic names the subscription; the docs' delta example carries a different data.symbol
         // (OIL-BTC under depth.GOLD-BTC, with GOLD-BTC prices), so the topic wins.
         let symbol = String(parts[1])
         let data = try FieldReader(try fields.value("data"), message: topic)
+        let time = try fields.optionalInt("createdTime").map { $0 / 1_000_000 }
+        switch parts[0] {
+        case "depth": return try book(symbol: symbol, data, type: try fields.string("type"), time: time, fields)
+        case "level1": return .ticker(try level1(symbol: symbol, data, time: time))
+        case "trade": return .trade(try trade(symbol: symbol, data, time: time))
+        case "ticker": return .ticker(try ticker(symbol: symbol, data, time: time))
+        default: throw DecodeFailure(.unknownMessage(topic))
+        }
+    }
+
+    private static func book(
+        symbol: String, _ data: FieldReader, type: String, time: Int64?, _ fields: FieldReader
+    ) throws(DecodeFailure) -> RoxomMessage {
         // "0 or negative indicate removals": a negative size reads as 0.
         let bids = try data.bookLevels("bid", negativeSizeIsRemoval: true)
         let asks = try data.bookLevels("ask", negativeSizeIsRemoval: true)
-        let time = try fields.optionalInt("createdTime").map { $0 / 1_000_000 }
-        switch try fields.string("type") {
+        switch type {
         case "snapshot": return .bookSnapshot(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time))
         case "delta": return .bookDelta(BookDelta(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time))
         default: throw fields.bad("type")
+        }
+    }
+
+    /// `bid`/`ask` as `[price, size]`, an empty array for an empty side (the shape our simulator
+    /// sends after the level1 docs page; no push example is stored).
+    private static func level1(symbol: String, _ data: FieldReader, time: Int64?) throws(DecodeFailure) -> Ticker {
+        func top(_ key: StaticString) throws(DecodeFailure) -> BookLevel? {
+            let value = try data.value(key)
+            guard value.isArray else { throw data.bad(key) }
+            if value.count == 0 { return nil }
+            guard let (first, second) = value.pair, let price = first.decimal, let size = second.decimal, !size.isNegative else {
+                throw data.bad(key)
+            }
+            return BookLevel(price: price, size: size)
+        }
+        let bid = try top("bid")
+        let ask = try top("ask")
+        return Ticker(symbol: symbol, bidPrice: bid?.price, bidSize: bid?.size, askPrice: ask?.price, askSize: ask?.size,
+                      venueTimeMillis: try data.optionalInt("timestamp").map { $0 / 1_000_000 } ?? time)
+    }
+
+    /// `{symbol, tradeId, price, qty, side, timestamp}` (no example in the docs; our simulator's shape).
+    private static func trade(symbol: String, _ data: FieldReader, time: Int64?) throws(DecodeFailure) -> Trade {
+        Trade(symbol: symbol, price: try data.decimal("price"), quantity: try data.quantity("qty"),
+              side: try side(data), tradeID: try data.optionalString("tradeId"),
+              venueTimeMillis: try data.optionalInt("timestamp").map { $0 / 1_000_000 } ?? time)
+    }
+
+    /// `{symbol, lastPrice, bestBid, bestAsk, markPrice, indexPrice, volume, openInterest, fundingRate,
+    /// nextFundingTime, timestamp}` (no example in the docs; our simulator's shape). The index price
+    /// has no place in `Ticker` and is not kept.
+    private static func ticker(symbol: String, _ data: FieldReader, time: Int64?) throws(DecodeFailure) -> Ticker {
+        Ticker(symbol: symbol, lastPrice: try data.optionalDecimal("lastPrice"),
+               bidPrice: try data.optionalDecimal("bestBid"), askPrice: try data.optionalDecimal("bestAsk"),
+               markPrice: try data.optionalDecimal("markPrice"), fundingRate: try data.optionalDecimal("fundingRate"),
+               nextFundingTimeMillis: try data.optionalInt("nextFundingTime").map { $0 / 1_000_000 },
+               openInterest: try data.optionalQuantity("openInterest"), volume24h: try data.optionalQuantity("volume"),
+               venueTimeMillis: try data.optionalInt("timestamp").map { $0 / 1_000_000 } ?? time)
+    }
+
+    private static func side(_ fields: FieldReader) throws(DecodeFailure) -> Side? {
+        switch try fields.optionalString("side") {
+        case nil: nil
+        case "buy": .buy
+        case "sell": .sell
+        default: throw fields.bad("side")
         }
     }
 
@@ -90,14 +148,7 @@ public struct RoxomDecoder: Sendable {
     private static func order(_ value: JSONValue) throws(DecodeFailure) -> RoxomOrderUpdate {
         let fields = try FieldReader(value, message: "order")
         let statusText = try fields.string("status")
-        var side: Side?
-        if let text = try fields.optionalString("side") {
-            switch text {
-            case "buy": side = .buy
-            case "sell": side = .sell
-            default: throw fields.bad("side")
-            }
-        }
+        let side = try side(fields)
         let update = RoxomOrderUpdate(
             orderID: try fields.string("orderId"), clientOrderID: try fields.optionalString("clientOrderId"),
             symbol: try fields.string("symbol"), statusText: statusText, status: status(statusText), side: side,

@@ -7,6 +7,11 @@ public enum RoxomMessage: Hashable, Sendable {
     /// `{"topic":"depth.SYM","type":"snapshot"|"delta",…}`.
     case bookSnapshot(BookSnapshot)
     case bookDelta(BookDelta)
+    /// `{"topic":"trade.SYM",…}`: one public trade, `side` the aggressor's.
+    case trade(Trade)
+    /// `{"topic":"level1.SYM",…}` (best bid and ask) or `{"topic":"ticker.SYM",…}` (last, mark,
+    /// funding, open interest, volume): the fields each carries, the rest nil.
+    case ticker(Ticker)
     /// `{"event":"subscribe",…}`: the docs say an ack is sent but never show one verbatim.
     case subscribed
     /// `{"event":"error","code":…,"msg":…}`; 600010 means the upgrade headers failed authentication.

@@ -35,6 +35,34 @@ struct RoxomClientTests {
         #expect(inbound == 7 && requests == 4)
     }
 
+    @Test("level1, trade and ticker pushes (our simulator's shapes) become ticker and trade events; malformed ones are unrecognised")
+    func marketPushes() {
+        var client = client()
+        let level1 = #"{"topic":"level1.US500-BTC","type":"snapshot","createdTime":1752621480000000000,"data":{"symbol":"US500-BTC","bid":["5000.25","1.5"],"ask":[],"timestamp":1752621480001000000}}"#
+        #expect(events(client.receivedFrame(Array(level1.utf8), at: .zero)) == [.ticker(Ticker(
+            symbol: "US500-BTC", bidPrice: .of("5000.25"), bidSize: .of("1.5"), venueTimeMillis: 1_752_621_480_001))])
+        let trade = #"{"topic":"trade.US500-BTC","type":"snapshot","createdTime":1752621480000000000,"data":{"symbol":"US500-BTC","tradeId":"17","price":"5000.50","qty":"0.3","side":"sell","timestamp":1752621480000000000}}"#
+        #expect(events(client.receivedFrame(Array(trade.utf8), at: .zero)) == [.trades([Trade(
+            symbol: "US500-BTC", price: .of("5000.50"), quantity: .of("0.3"), side: .sell, tradeID: "17", venueTimeMillis: 1_752_621_480_000)])])
+        let ticker = #"{"topic":"ticker.US500-BTC","type":"snapshot","createdTime":1752621480000000000,"data":{"symbol":"US500-BTC","lastPrice":"5000.50","bestBid":"5000.25","bestAsk":null,"markPrice":"5000.40","indexPrice":"5000.00","volume":"12.5","openInterest":"3.0","fundingRate":"0.00010000","nextFundingTime":1752624000000000000,"timestamp":1752621480000000000}}"#
+        #expect(events(client.receivedFrame(Array(ticker.utf8), at: .zero)) == [.ticker(Ticker(
+            symbol: "US500-BTC", lastPrice: .of("5000.50"), bidPrice: .of("5000.25"), markPrice: .of("5000.40"),
+            fundingRate: .of("0.00010000"), nextFundingTimeMillis: 1_752_624_000_000, openInterest: .of("3.0"),
+            volume24h: .of("12.5"), venueTimeMillis: 1_752_621_480_000))])
+        let before = client.account
+        for bad in [
+            #"{"topic":"level1.US500-BTC","type":"snapshot","data":{"bid":["5000.25"],"ask":[]}}"#,
+            #"{"topic":"level1.US500-BTC","type":"snapshot","data":{"bid":["5000.25","-1"],"ask":[]}}"#,
+            #"{"topic":"trade.US500-BTC","type":"snapshot","data":{"qty":"0.3","side":"sell"}}"#,
+            #"{"topic":"trade.US500-BTC","type":"snapshot","data":{"price":"1","qty":"0.3","side":"up"}}"#,
+            #"{"topic":"candles.US500-BTC","type":"snapshot","data":{}}"#,
+        ] {
+            let emitted = events(client.receivedFrame(Array(bad.utf8), at: .zero))
+            guard emitted.count == 1, case .unrecognised = emitted[0] else { Issue.record("\(bad) gave \(emitted)"); continue }
+        }
+        #expect(client.account == before)
+    }
+
     @Test("a position push fills the position with exact decimals and ns times in ms")
     func position() throws {
         var client = client()
