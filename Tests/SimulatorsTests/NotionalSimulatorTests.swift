@@ -111,6 +111,56 @@ struct NotionalSimulatorTests {
         #expect(harness.simulator.session(two) == nil)
     }
 
+    @Test("a client on every account channel follows orders, fills, refusals and leverage, and reads every frame")
+    func clientOnEveryChannel() throws {
+        var harness = NotionalHarness()
+        harness.connect(one, user: alice, channels: ["accountSummary", "userFills", "orderUpdates", "userOrderRejections", "activeAssetData"])
+        #expect(harness.frames(one, channel: "subscriptionResponse").count == 5)
+        #expect(harness.events[one]?.contains(.fillHistory([])) == true)
+        #expect(harness.clients[one]!.account.leverageBySymbol["BTC"] == 10)
+        harness.advance(to: .seconds(2))
+
+        // A market buy: one fill event per userFills push, adding up to the order.
+        harness.events[one] = []
+        harness.act { $0.placeOrder(user: alice, isBuy: true, size: FixedDecimal("0.05")!, limitPrice: nil, cloid: "0xc1", at: $1) }
+        var fills: [Fill] = []
+        for case .orderFilled(let fill) in harness.events[one] ?? [] { fills.append(fill) }
+        #expect(!fills.isEmpty && fills.count == harness.frames(one, channel: "userFills").count - 1)
+        var total = FixedDecimal.zero
+        for fill in fills { total = try #require(total.adding(fill.quantity)) }
+        #expect(total == FixedDecimal("0.05"))
+        #expect(fills.allSatisfy { $0.side == .buy && $0.isMaker == false && $0.symbol == "BTC" })
+        #expect(harness.clients[one]!.account.openOrders.isEmpty)
+
+        // A limit buy far below the market is open in the client until it is cancelled.
+        let bid = try #require(harness.simulator.market.exchange.bestBidAsk().bid)
+        let limit = FixedDecimal(mantissa: bid.units - 50_000, scale: 2)
+        harness.act { $0.placeOrder(user: alice, isBuy: true, size: FixedDecimal("0.02")!, limitPrice: limit, at: $1) }
+        let oid = try #require(harness.simulator.openOrderIDs(user: alice).first)
+        let open = try #require(harness.clients[one]!.account.openOrders.first)
+        #expect(open.venueOrderID == String(oid) && open.price == limit && open.quantity == FixedDecimal("0.02") && open.status == .accepted)
+        harness.act { $0.cancelOrder(user: alice, oid: oid, at: $1) }
+        #expect(harness.clients[one]!.account.openOrders.isEmpty)
+        var updates: [Order] = []
+        for case .orderUpdated(let order) in harness.events[one] ?? [] { updates.append(order) }
+        let cancelled = try #require(updates.last)
+        #expect(cancelled.venueOrderID == String(oid) && cancelled.status == .cancelled && cancelled.price == limit)
+
+        // A refusal is a venue error with the reason; leverage follows activeAssetData.
+        harness.events[one] = []
+        harness.act { $0.placeOrder(user: alice, isBuy: true, size: FixedDecimal(900), limitPrice: FixedDecimal(mantissa: bid.units, scale: 2), at: $1) }
+        var errors: [VenueError] = []
+        for case .venueError(let error) in harness.events[one] ?? [] { errors.append(error) }
+        #expect(errors.count == 1 && errors.first?.message?.hasSuffix("Insufficient margin to place order. asset=0") == true)
+        harness.act { $0.setLeverage(user: alice, leverage: 20, at: $1) }
+        #expect(harness.clients[one]!.account.leverageBySymbol["BTC"] == 20)
+
+        harness.advanceKeepingAlive(to: .seconds(30))
+        #expect(harness.disagreements(one, user: alice) == [])
+        let unread = (harness.events[one] ?? []).filter { if case .unrecognised = $0 { true } else if case .anomaly = $0 { true } else { false } }
+        #expect(unread.count == 0, "first: \(String(describing: unread.first))")
+    }
+
     @Test("each channel pushes after order entry: orderUpdates, userFills, userOrderRejections, accountSummary, activeAssetData")
     func pushes() throws {
         var harness = NotionalHarness()

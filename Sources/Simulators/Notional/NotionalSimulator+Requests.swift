@@ -45,7 +45,7 @@ extension NotionalSimulator {
                 // The client's decoder reads method, type and user exactly as the venue's own clients send them.
                 guard case .success(let command) = decoded else { return .refused("Invalid subscription: \(type) needs a user address") }
                 switch command {
-                case .subscribe(_, let user), .unsubscribe(_, let user):
+                case .subscribe(_, let user, _), .unsubscribe(_, let user, _):
                     if let problem = Self.addressProblem(user) { return .refused(problem) }
                     subscription = NotionalSubscription(type: type, user: user, coin: type == "activeAssetData" ? coin : nil)
                 case .ping:

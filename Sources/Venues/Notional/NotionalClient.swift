@@ -50,7 +50,12 @@ public struct NotionalClient: VenueClient {
         guard configuration.drivesConnection else { return [] }
         var actions: [ClientAction] = [.scheduleTimer(.heartbeat, at: now + configuration.heartbeatInterval)]
         for channel in configuration.channels {
-            actions += submit(.subscribe(type: channel, user: configuration.user), at: now)
+            // activeAssetData is per coin; every other channel is per account.
+            if channel == "activeAssetData" {
+                for coin in configuration.coins { actions += submit(.subscribe(type: channel, user: configuration.user, coin: coin), at: now) }
+            } else {
+                actions += submit(.subscribe(type: channel, user: configuration.user), at: now)
+            }
         }
         return actions
     }
@@ -82,7 +87,7 @@ public struct NotionalClient: VenueClient {
     private mutating func register(_ command: NotionalCommand) {
         // A subscribe and an unsubscribe are each answered by one subscriptionResponse naming the type.
         switch command {
-        case .subscribe(let type, _), .unsubscribe(let type, _): pending.append((nextSequence, type))
+        case .subscribe(let type, _, _), .unsubscribe(let type, _, _): pending.append((nextSequence, type))
         case .ping: break
         }
         nextSequence += 1
@@ -116,7 +121,46 @@ public struct NotionalClient: VenueClient {
             return [.commandAccepted(.number(pending.remove(at: index).sequence))]
         case .accountSummary(let summary):
             return applySummary(summary, raw: raw)
+        case .userFills(let user, let isSnapshot, let fills):
+            if let problem = foreign(user: user, coins: fills.map(\.symbol), channel: "userFills", raw: raw) { return [problem] }
+            return isSnapshot ? [.fillHistory(fills)] : fills.map { .orderFilled($0) }
+        case .orderUpdates(let updates):
+            return updates.map { applyOrder($0.order, raw: raw) }
+        case .orderRejections(let user, let rejections):
+            if let problem = foreign(user: user, coins: rejections.map(\.symbol), channel: "userOrderRejections", raw: raw) { return [problem] }
+            return rejections.map { rejection in
+                .venueError(VenueError(code: "rejected", message: "\(rejection.side == .buy ? "buy" : "sell") \(rejection.quantity) "
+                    + "\(rejection.symbol) at \(rejection.price): \(rejection.reason)"))
+            }
+        case .activeAssetData(let user, let coin, let leverage):
+            if let problem = foreign(user: user, coins: [coin], channel: "activeAssetData", raw: raw) { return [problem] }
+            state.leverageBySymbol[coin] = leverage
+            return [.leverageChanged(symbol: coin, leverage: leverage)]
         }
+    }
+
+    /// An anomaly when a push names another account or a coin we do not trade; nil when it is ours.
+    private func foreign(user: String, coins: [String], channel: String, raw: [UInt8]) -> VenueEvent? {
+        if user != configuration.user {
+            return .anomaly(Anomaly(kind: .unknownSymbol, expected: "account \(configuration.user)", received: "\(channel) for \(user)", raw: raw))
+        }
+        if let unknown = coins.first(where: { !configuration.coins.contains($0) }) {
+            return .anomaly(Anomaly(kind: .unknownSymbol, expected: "coins \(configuration.coins.joined(separator: ", "))",
+                                    received: "\(channel) in \(unknown)", raw: raw))
+        }
+        return nil
+    }
+
+    /// An open order is kept by its oid; any other status ends it. Orders on a coin we do not trade
+    /// are anomalies, as in summaries.
+    private mutating func applyOrder(_ order: Order, raw: [UInt8]) -> VenueEvent {
+        if let problem = foreign(user: configuration.user, coins: [order.symbol], channel: "orderUpdates", raw: raw) { return problem }
+        if order.status.isOpen {
+            state.ordersByKey[order.venueOrderID] = order
+        } else {
+            state.ordersByKey.removeValue(forKey: order.venueOrderID)
+        }
+        return .orderUpdated(order)
     }
 
     /// A summary is complete: positions it does not list are closed. A summary for another user or

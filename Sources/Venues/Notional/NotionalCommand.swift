@@ -1,15 +1,18 @@
 /// A request on the Notional WebSocket: subscriptions by user address, and the JSON ping.
 public enum NotionalCommand: Hashable, Sendable {
-    /// `type` is a channel (`accountSummary`, `userFills`, `orderUpdates`, …); `user` the lower-case address.
-    case subscribe(type: String, user: String)
-    case unsubscribe(type: String, user: String)
+    /// `type` is a channel (`accountSummary`, `userFills`, `orderUpdates`, …); `user` the lower-case
+    /// address; `coin` for the channels about one asset (`activeAssetData`).
+    case subscribe(type: String, user: String, coin: String? = nil)
+    case unsubscribe(type: String, user: String, coin: String? = nil)
     case ping
 
     public var json: JSONOutput {
         switch self {
-        case .subscribe(let type, let user), .unsubscribe(let type, let user):
+        case .subscribe(let type, let user, let coin), .unsubscribe(let type, let user, let coin):
             let method = if case .subscribe = self { "subscribe" } else { "unsubscribe" }
-            return .object([("method", .string(method)), ("subscription", .object([("type", .string(type)), ("user", .string(user))]))])
+            var subscription: [(String, JSONOutput)] = [("type", .string(type)), ("user", .string(user))]
+            if let coin { subscription.append(("coin", .string(coin))) }
+            return .object([("method", .string(method)), ("subscription", .object(subscription))])
         case .ping:
             return .object([("method", .string("ping"))])
         }
@@ -23,9 +26,10 @@ public enum NotionalCommand: Hashable, Sendable {
             if method == "ping" { return .ping }
             let subscription = try FieldReader(try request.value("subscription"), message: method)
             let type = try subscription.string("type"), user = try subscription.string("user")
+            let coin = try subscription.optionalString("coin")
             switch method {
-            case "subscribe": return .subscribe(type: type, user: user)
-            case "unsubscribe": return .unsubscribe(type: type, user: user)
+            case "subscribe": return .subscribe(type: type, user: user, coin: coin)
+            case "unsubscribe": return .unsubscribe(type: type, user: user, coin: coin)
             default: throw DecodeFailure(.unknownMessage("request \(method)"))
             }
         }

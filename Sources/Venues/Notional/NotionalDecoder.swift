@@ -29,9 +29,89 @@ public struct NotionalDecoder: Sendable {
             let user = try data.string("user")
             return .accountSummary(summary.has("assetPositions") || summary.has("crossMarginSummary")
                 ? try v2(summary, user: user) : try v1(summary, user: user))
+        case "userFills":
+            let data = try FieldReader(try fields.value("data"), message: channel)
+            var fills: [Fill] = []
+            for element in try data.array("fills") { fills.append(try fill(element)) }
+            return .userFills(user: try data.string("user"), isSnapshot: try data.optionalBool("isSnapshot") ?? false, fills: fills)
+        case "orderUpdates":
+            let data = try fields.value("data")
+            guard data.isArray else { throw fields.bad("data") }
+            var updates: [NotionalOrderUpdate] = []
+            for element in data.arrayElements { updates.append(try orderUpdate(element)) }
+            return .orderUpdates(updates)
+        case "userOrderRejections":
+            let data = try FieldReader(try fields.value("data"), message: channel)
+            var rejections: [NotionalOrderRejection] = []
+            for element in try data.array("rejections") { rejections.append(try rejection(element)) }
+            return .orderRejections(user: try data.string("user"), rejections)
+        case "activeAssetData":
+            let data = try FieldReader(try fields.value("data"), message: channel)
+            let leverage = try data.value("leverage")
+            let value = leverage.isObject ? try FieldReader(leverage, message: "leverage").decimal("value") : leverage.decimal
+            guard let value, value > .zero else { throw data.bad("leverage") }
+            return .activeAssetData(user: try data.string("user"), coin: try data.string("coin"), leverage: value)
         default:
             throw DecodeFailure(.unknownMessage(channel))
         }
+    }
+
+    /// `"B"` (bid) buys, `"A"` (ask) sells, as on Hyperliquid whose shapes these channels follow.
+    private static func side(_ fields: FieldReader) throws(DecodeFailure) -> Side {
+        switch try fields.string("side") {
+        case "B": .buy
+        case "A": .sell
+        default: throw fields.bad("side")
+        }
+    }
+
+    /// `{coin, px, sz, side, time, startPosition, dir, closedPnl, hash, oid, crossed, fee, tid, feeToken}`.
+    private static func fill(_ value: JSONValue) throws(DecodeFailure) -> Fill {
+        let fields = try FieldReader(value, message: "userFills.fills")
+        return Fill(
+            symbol: try fields.string("coin"), venueOrderID: String(try fields.int("oid")), side: try side(fields),
+            price: try fields.decimal("px"), quantity: try fields.quantity("sz"), isMaker: try fields.optionalBool("crossed").map { !$0 },
+            fee: try fields.optionalDecimal("fee"), tradeID: try fields.optionalInt("tid").map(String.init),
+            venueTimeMillis: try fields.optionalInt("time"))
+    }
+
+    /// `{order: {coin, side, limitPx, sz (remaining), oid, timestamp, origSz[, cloid]}, status, statusTimestamp}`.
+    private static func orderUpdate(_ value: JSONValue) throws(DecodeFailure) -> NotionalOrderUpdate {
+        let entry = try FieldReader(value, message: "orderUpdates")
+        let fields = try FieldReader(try entry.value("order"), message: "orderUpdates.order")
+        let statusText = try entry.string("status")
+        let remaining = try fields.quantity("sz")
+        let original = try fields.optionalQuantity("origSz")
+        if let original, remaining > original { throw fields.bad("sz") }
+        let time = try entry.optionalInt("statusTimestamp")
+        let placed = try fields.optionalInt("timestamp")
+        let order = Order(
+            symbol: try fields.string("coin"), venueOrderID: String(try fields.int("oid")), clientOrderID: try fields.optionalString("cloid"),
+            side: try side(fields), type: .limit, price: try fields.decimal("limitPx"), quantity: remaining, originalQuantity: original,
+            status: status(statusText, partlyFilled: original.map { remaining < $0 } ?? false),
+            venueTimeMillis: time ?? placed)
+        return NotionalOrderUpdate(order: order, statusText: statusText)
+    }
+
+    /// Hyperliquid's status words: `open`, `filled`, `canceled` and its `…Canceled` kinds,
+    /// `rejected` and its `…Rejected` kinds.
+    static func status(_ text: String, partlyFilled: Bool) -> OrderStatus {
+        switch text {
+        case "open": partlyFilled ? .partiallyFilled : .accepted
+        case "filled": .filled
+        case _ where text == "canceled" || text.hasSuffix("Canceled"): .cancelled
+        case _ where text == "rejected" || text.hasSuffix("Rejected"): .rejected
+        default: .other(text)
+        }
+    }
+
+    /// `{coin, side, limitPx, sz, cloid|null, error, time}` (our simulator's shape; Hyperliquid has none).
+    private static func rejection(_ value: JSONValue) throws(DecodeFailure) -> NotionalOrderRejection {
+        let fields = try FieldReader(value, message: "userOrderRejections.rejections")
+        return NotionalOrderRejection(
+            symbol: try fields.string("coin"), side: try side(fields), price: try fields.decimal("limitPx"),
+            quantity: try fields.quantity("sz"), clientOrderID: try fields.optionalString("cloid"),
+            reason: try fields.string("error"), timeMillis: try fields.optionalInt("time"))
     }
 
     private static func v1(_ summary: FieldReader, user: String) throws(DecodeFailure) -> NotionalAccountSummary {

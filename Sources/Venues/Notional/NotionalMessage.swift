@@ -2,6 +2,15 @@
 public enum NotionalMessage: Hashable, Sendable {
     case subscriptionResponse(type: String, user: String?)
     case accountSummary(NotionalAccountSummary)
+    /// `userFills`: executions of the account's orders; the first after subscribing is the recent
+    /// history (`isSnapshot`), not new executions.
+    case userFills(user: String, isSnapshot: Bool, fills: [Fill])
+    /// `orderUpdates`: orders after a change (`open`, `filled`, `canceled`, `…Canceled`, `…Rejected`).
+    case orderUpdates([NotionalOrderUpdate])
+    /// `userOrderRejections`: orders the venue refused, with its reason.
+    case orderRejections(user: String, [NotionalOrderRejection])
+    /// `activeAssetData`: the account's leverage in one coin (the tradable sizes are not kept).
+    case activeAssetData(user: String, coin: String, leverage: FixedDecimal)
     case pong
     case error(VenueError)
 }
@@ -22,5 +31,22 @@ public struct NotionalAccountSummary: Hashable, Sendable {
     public var balances: [Balance]
     /// Sorted by coin.
     public var positions: [Position]
+    public var timeMillis: Int64?
+}
+
+/// One `orderUpdates` entry: the order as it is now, and the venue's status word.
+public struct NotionalOrderUpdate: Hashable, Sendable {
+    public var order: Order
+    public var statusText: String
+}
+
+/// One `userOrderRejections` entry.
+public struct NotionalOrderRejection: Hashable, Sendable {
+    public var symbol: String
+    public var side: Side
+    public var price: FixedDecimal
+    public var quantity: FixedDecimal
+    public var clientOrderID: String?
+    public var reason: String
     public var timeMillis: Int64?
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TapeCore
 import Testing
 @testable import Venues
@@ -33,6 +34,49 @@ struct NotionalClientTests {
             }
         }
         #expect(inbound == 5 && requests == 3)
+    }
+
+    @Test("fills, order updates, refusals and asset data (the simulator's Hyperliquid shapes) update the account; strangers and malformed pushes do not")
+    func userChannels() {
+        var client = client()
+        let u = Self.user
+        let snapshot = #"{"channel":"userFills","data":{"isSnapshot":true,"user":"\#(u)","fills":[{"coin":"BTC","px":"50000.00","sz":"0.01","side":"A","time":1700000000000,"oid":7,"crossed":false,"fee":"0.1","tid":3}]}}"#
+        let history = events(client.receivedFrame(Array(snapshot.utf8), at: .zero))
+        #expect(history == [.fillHistory([Fill(symbol: "BTC", venueOrderID: "7", side: .sell, price: .of("50000.00"), quantity: .of("0.01"),
+                                               isMaker: true, fee: .of("0.1"), tradeID: "3", venueTimeMillis: 1_700_000_000_000)])])
+        let live = #"{"channel":"userFills","data":{"user":"\#(u)","fills":[{"coin":"BTC","px":"50001.00","sz":"0.02","side":"B","time":1700000000001,"oid":8,"crossed":true,"fee":"0.2","tid":4}]}}"#
+        guard case .orderFilled(let fill)? = events(client.receivedFrame(Array(live.utf8), at: .zero)).first else { Issue.record("no fill"); return }
+        #expect(fill.side == .buy && fill.isMaker == false && fill.quantity == .of("0.02"))
+
+        let open = #"{"channel":"orderUpdates","data":[{"order":{"coin":"ETH","side":"B","limitPx":"2000.00","sz":"0.5","oid":9,"timestamp":1700000000000,"origSz":"1","cloid":"0xc1"},"status":"open","statusTimestamp":1700000000002}]}"#
+        _ = client.receivedFrame(Array(open.utf8), at: .zero)
+        let order = client.account.openOrders.first
+        #expect(order?.venueOrderID == "9" && order?.clientOrderID == "0xc1" && order?.status == .partiallyFilled)
+        #expect(order?.quantity == .of("0.5") && order?.originalQuantity == 1 && order?.venueTimeMillis == 1_700_000_000_002)
+        let cancelled = open.replacingOccurrences(of: #""status":"open""#, with: #""status":"marginCanceled""#)
+        guard case .orderUpdated(let ended)? = events(client.receivedFrame(Array(cancelled.utf8), at: .zero)).first else { Issue.record("no update"); return }
+        #expect(ended.status == .cancelled)
+        #expect(client.account.openOrders.isEmpty)
+
+        let refused = #"{"channel":"userOrderRejections","data":{"user":"\#(u)","rejections":[{"coin":"BTC","side":"B","limitPx":"1.00","sz":"900","cloid":null,"error":"Insufficient margin to place order. asset=0","time":1}]}}"#
+        #expect(events(client.receivedFrame(Array(refused.utf8), at: .zero))
+            == [.venueError(VenueError(code: "rejected", message: "buy 900 BTC at 1.00: Insufficient margin to place order. asset=0"))])
+        let asset = #"{"channel":"activeAssetData","data":{"user":"\#(u)","coin":"BTC","leverage":{"type":"cross","value":20},"maxTradeSzs":["1","1"],"availableToTrade":["1","1"],"markPx":"50000.00"}}"#
+        #expect(events(client.receivedFrame(Array(asset.utf8), at: .zero)) == [.leverageChanged(symbol: "BTC", leverage: 20)])
+        #expect(client.account.leverageBySymbol["BTC"] == 20)
+
+        let before = client.account
+        for stranger in [live.replacingOccurrences(of: u, with: "0xabc"), asset.replacingOccurrences(of: #""coin":"BTC""#, with: #""coin":"DOGE""#),
+                         open.replacingOccurrences(of: #""coin":"ETH""#, with: #""coin":"DOGE""#)] {
+            let emitted = events(client.receivedFrame(Array(stranger.utf8), at: .zero))
+            guard emitted.count == 1, case .anomaly = emitted[0] else { Issue.record("\(stranger) gave \(emitted)"); continue }
+        }
+        for bad in [live.replacingOccurrences(of: #""side":"B""#, with: #""side":"X""#), open.replacingOccurrences(of: #""sz":"0.5""#, with: #""sz":"2""#),
+                    asset.replacingOccurrences(of: #""value":20"#, with: #""value":0"#), #"{"channel":"orderUpdates","data":{}}"#] {
+            let emitted = events(client.receivedFrame(Array(bad.utf8), at: .zero))
+            guard emitted.count == 1, case .unrecognised = emitted[0] else { Issue.record("\(bad) gave \(emitted)"); continue }
+        }
+        #expect(client.account == before)
     }
 
     @Test("both account-summary schemas give the same position and balance")
