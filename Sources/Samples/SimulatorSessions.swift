@@ -228,7 +228,8 @@ extension SimulatorSessions {
         let client = RoxomClient(configuration: .init(
             instruments: [Instrument(symbol: symbol, tickSize: FixedDecimal(mantissa: 25, scale: 2), lotSize: FixedDecimal(mantissa: 1, scale: 1))],
             subscriptions: [RoxomChannel(name: "orders"), RoxomChannel(name: "balance"), RoxomChannel(name: "positions"),
-                            RoxomChannel(name: "depth", symbol: symbol)]
+                            RoxomChannel(name: "depth", symbol: symbol), RoxomChannel(name: "trade", symbol: symbol),
+                            RoxomChannel(name: "ticker", symbol: symbol)]
         ))
         func headers(at now: Timestamp) -> [HTTPHeader] {
             RoxomAuthentication.hmacHeaders(apiKey: key, secret: secrets[1], timestampMillis: (utcNanosAtZero + now.nanoseconds) / 1_000_000)
@@ -271,8 +272,9 @@ extension SimulatorSessions {
     /// The account the Notional session streams (an address is public; Notional has no authentication).
     public static let notionalUser = "0x5eed00000000000000000000000000000000cafe"
 
-    /// Notional: the account summary streamed by address (permessage-deflate is the socket's
-    /// business, not the tape's), orders through the simulator's stand-in for Notional's REST API
+    /// Notional: the account streamed by address on every account channel (summary, fills, order
+    /// updates, refusals, asset data; permessage-deflate is the socket's business, not the tape's),
+    /// orders through the simulator's stand-in for Notional's REST API
     /// (a resting order cancelled, market orders filled), a leverage change, the client's 30 s
     /// ping, a dropped connection and a reconnect, then a close. Notional documents no public
     /// market-data channel, so there is none.
@@ -282,7 +284,8 @@ extension SimulatorSessions {
         let simulator = NotionalSimulator(seed: seed, configuration: NotionalSimulator.Configuration(market: market))
         var session = LoopbackSession<NotionalSimulator, NotionalClient>(dialect: simulator, configuration: .init(seed: seed))
         let user = notionalUser
-        let client = NotionalClient(configuration: .init(user: user, coins: ["BTC"], channels: ["accountSummary"]))
+        let channels = ["accountSummary", "userFills", "orderUpdates", "userOrderRejections", "activeAssetData"]
+        let client = NotionalClient(configuration: .init(user: user, coins: ["BTC"], channels: channels))
         func place(buy: Bool, thousandths: Int64, limit: FixedDecimal? = nil, id: String) {
             session.act { notional, now in
                 notional.placeOrder(user: user, isBuy: buy, size: FixedDecimal(mantissa: thousandths, scale: 3), limitPrice: limit, cloid: id, at: now)
@@ -322,7 +325,7 @@ extension SimulatorSessions {
 extension SimulatorSessions {
     static let satoriURL = "ws://127.0.0.1:7405/"
 
-    /// Satori: signed subscriptions to the account, positions and orders (signatures are the
+    /// Satori: signed subscriptions to the account, positions, orders and trades (signatures are the
     /// simulator's: it checks their shape; `redacted` replaces them on the tape), orders through
     /// the stand-in for Satori's REST API (a resting order cancelled, market orders filled), a
     /// leverage change, a dropped connection and a reconnect with fresh signatures, then a close.
@@ -339,6 +342,7 @@ extension SimulatorSessions {
                 SatoriSubscription(event: "api_account", symbol: "USD", apiKey: key, signature: signature, timestampMillis: millis),
                 SatoriSubscription(event: "api_position", pair: pair, apiKey: key, signature: signature, timestampMillis: millis),
                 SatoriSubscription(event: "api_entrust", pair: pair, apiKey: key, signature: signature, timestampMillis: millis),
+                SatoriSubscription(event: "api_trade", pair: pair, apiKey: key, signature: signature, timestampMillis: millis),
             ]
             return SatoriClient(configuration: .init(
                 instruments: [Instrument(symbol: pair, tickSize: FixedDecimal(mantissa: 1, scale: 1), lotSize: FixedDecimal(mantissa: 1, scale: 2))],

@@ -109,6 +109,22 @@ struct SatoriSimulatorTests {
         #expect(trades.first?.hasPrefix(#"{"data":{"amount":""#) == true)
     }
 
+    @Test("a client subscribed to api_trade reads every trade push as a public trade, with the taker's side")
+    func tradesReachTheClient() throws {
+        var harness = SatoriHarness()
+        harness.connect(alice, key: "KEY", events: ["api_trade"])
+        harness.advance(to: .seconds(20))
+        let pushes = harness.frames(alice, containing: #""event":"api_trade","success":true"#)
+        var trades: [Venues.Trade] = []
+        for case .trades(let batch) in harness.events[alice] ?? [] { trades += batch }
+        #expect(!trades.isEmpty && trades.count == pushes.count)
+        let last = try #require(trades.last)
+        #expect(last.symbol == "ETH-USD" && last.quantity > .zero && last.side != nil && last.tradeID != nil)
+        #expect(pushes.last?.contains(#""direction":"\#(last.side == .buy ? "LONG" : "SHORT")""#) == true)
+        let unread = (harness.events[alice] ?? []).filter { if case .unrecognised = $0 { true } else if case .anomaly = $0 { true } else { false } }
+        #expect(unread.count == 0, "first: \(String(describing: unread.first))")
+    }
+
     @Test("malformed JSON, binary, an unknown method or event and bad parameters get error answers; the socket keeps working")
     func badInput() {
         var harness = SatoriHarness()

@@ -112,6 +112,8 @@ public struct SatoriClient: VenueClient {
             return applyPosition(update, raw: raw)
         case .order(let update):
             return applyOrder(update, raw: raw)
+        case .trade(let trade):
+            return [.trades([trade])]
         }
     }
 

@@ -20,6 +20,15 @@ public struct SatoriDecoder: Sendable {
         switch event {
         case "api_position": return .position(try position(data))
         case "api_entrust": return .order(try order(data))
+        case "api_trade":
+            let side: Side
+            switch try data.string("direction") {
+            case "LONG": side = .buy
+            case "SHORT": side = .sell
+            default: throw data.bad("direction")
+            }
+            return .trade(Trade(symbol: try data.string("symbol"), price: try data.decimal("price"), quantity: try data.quantity("quantity"),
+                                side: side, tradeID: try data.optionalInt("tradeId").map(String.init), venueTimeMillis: try data.optionalInt("time")))
         case "api_account":
             let available = try data.decimal("availableAmount")
             let frozen = try data.optionalDecimal("frozenAmount") ?? .zero

@@ -5,6 +5,9 @@ public enum SatoriMessage: Hashable, Sendable {
     case position(SatoriPositionUpdate)
     case order(SatoriOrderUpdate)
     case account(SatoriAccountUpdate)
+    /// `api_trade`: one public trade, `direction` the taker's (the shape our simulator sends: the
+    /// docs' push example was cut off).
+    case trade(Trade)
 }
 
 /// `changeType` of position pushes.

@@ -64,6 +64,8 @@ struct NotionalClientTests {
         let asset = #"{"channel":"activeAssetData","data":{"user":"\#(u)","coin":"BTC","leverage":{"type":"cross","value":20},"maxTradeSzs":["1","1"],"availableToTrade":["1","1"],"markPx":"50000.00"}}"#
         #expect(events(client.receivedFrame(Array(asset.utf8), at: .zero)) == [.leverageChanged(symbol: "BTC", leverage: 20)])
         #expect(client.account.leverageBySymbol["BTC"] == 20)
+        let moved = asset.replacingOccurrences(of: #""markPx":"50000.00""#, with: #""markPx":"50100.00""#)
+        #expect(events(client.receivedFrame(Array(moved.utf8), at: .zero)).isEmpty, "the same leverage again is not news")
 
         let before = client.account
         for stranger in [live.replacingOccurrences(of: u, with: "0xabc"), asset.replacingOccurrences(of: #""coin":"BTC""#, with: #""coin":"DOGE""#),

@@ -1,3 +1,4 @@
+import Foundation
 import TapeCore
 import Testing
 @testable import Venues
@@ -88,6 +89,20 @@ struct SatoriClientTests {
         guard case .anomaly(let stale) = feed(&client, [Array(older.utf8)]).first else { Issue.record("stale applied"); return }
         #expect(stale.kind == .staleUpdate)
         #expect(client.account.balancesByAsset["USD"]?.total == 1)
+    }
+
+    @Test("an api_trade push (our simulator's shape) is a public trade with the taker's side; a bad one is unrecognised")
+    func tradePush() {
+        var client = client()
+        let push = #"{"data":{"amount":"3516.5","contractPairId":1,"direction":"SHORT","price":"3516.5","quantity":"1","symbol":"ETH-USD","time":1700000000000,"tradeId":42},"event":"api_trade","success":true}"#
+        #expect(feed(&client, [Array(push.utf8)]) == [.trades([Trade(symbol: "ETH-USD", price: .of("3516.5"), quantity: 1, side: .sell,
+                                                                       tradeID: "42", venueTimeMillis: 1_700_000_000_000)])])
+        let before = client.account
+        for bad in [push.replacingOccurrences(of: "SHORT", with: "FLAT"), push.replacingOccurrences(of: #""quantity":"1""#, with: #""quantity":"-1""#)] {
+            let events = feed(&client, [Array(bad.utf8)])
+            guard events.count == 1, case .unrecognised = events[0] else { Issue.record("\(bad) gave \(events)"); continue }
+        }
+        #expect(client.account == before)
     }
 
     @Test("redaction hides the api key and signature of every subscribe")
