@@ -142,7 +142,7 @@ extension RecordableVenue {
     static var roxom: RecordableVenue {
         RecordableVenue(
             defaultSymbols: ["US500-BTC"],
-            defaultChannels: { symbols in ["orders", "balance", "positions"] + symbols.map { "depth.\($0)" } },
+            defaultChannels: { symbols in ["orders", "balance", "positions"] + symbols.flatMap { ["depth.\($0)", "trade.\($0)"] } },
             credentialsHelp: "PREFIX_API_KEY and PREFIX_SECRET",
             openTrading: { context in
                 let credentials = context.credentials
@@ -180,7 +180,7 @@ extension RecordableVenue {
     static var notional: RecordableVenue {
         RecordableVenue(
             defaultSymbols: ["BTC"],
-            defaultChannels: { _ in ["accountSummary"] },
+            defaultChannels: { _ in ["accountSummary", "userFills", "orderUpdates", "userOrderRejections", "activeAssetData"] },
             credentialsHelp: "PREFIX_ADDRESS (the account's address: Notional has no authentication)",
             openTrading: { context in
                 let configuration = NotionalClient.Configuration(
@@ -200,7 +200,7 @@ extension RecordableVenue {
     static var satori: RecordableVenue {
         RecordableVenue(
             defaultSymbols: ["ETH-USD"],
-            defaultChannels: { _ in ["api_account", "api_position", "api_entrust"] },
+            defaultChannels: { _ in ["api_account", "api_position", "api_entrust", "api_trade"] },
             credentialsHelp: "PREFIX_API_KEY and PREFIX_SIGNER (a command printing the signature of the ms timestamp it is given)",
             openTrading: { context in
                 let (key, signer) = (context.credentials.apiKey ?? "", context.credentials.signer ?? "")
