@@ -32,6 +32,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // CRC-32 by carry-less multiplication where the CPU has it (zlib's is the fallback).
         .target(name: "CFastCRC"),
+        // SHA-256 rounds, with the CPU's SHA extensions where it has them (the replay digest).
+        .target(name: "CSHA256"),
         // The tape file: writer, reader, block index, recovery.
         .target(name: "TapeFormat", dependencies: ["TapeCore", "CZlib", "CFastCRC"]),
         // The WebSocket wire, pure: frame decoding, message assembly, permessage-deflate (RFC 7692).
@@ -53,7 +55,7 @@ let package = Package(
         // Deterministic synthetic sessions for the demo and the benchmarks.
         .target(name: "Samples", dependencies: ["TapeCore", "Venues", "Exchange", "Simulators"]),
         // Venue clients: sans-IO codecs and account state machines, one folder per venue.
-        .target(name: "Venues", dependencies: ["TapeCore"]),
+        .target(name: "Venues", dependencies: ["TapeCore", "CSHA256"]),
         // Matching engine, margin, fees, funding, liquidation, conditional orders and a seeded
         // market-data generator: no I/O, no clock; time comes in as an argument.
         .target(name: "Exchange", dependencies: ["TapeCore"]),
@@ -84,7 +86,7 @@ let package = Package(
         .testTarget(name: "InteropTests", dependencies: ["Interop", "TapeCore", "CZlib", "WebSocketWire", "Samples"]),
         .testTarget(name: "TapeNetTests", dependencies: ["TapeNet", "Samples", "Simulators", "Venues", "Exchange", "Replay"]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "TapeCore"]),
-        .testTarget(name: "VenuesTests", dependencies: ["Venues", "TapeCore"]),
+        .testTarget(name: "VenuesTests", dependencies: ["Venues", "TapeCore", "CSHA256"]),
         .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "Venues", "Exchange", "TapeCore"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "TapeCore", "TapeFormat"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "TapeTesting", "TapeCore", "TapeFormat", "Venues", "Samples"]),

@@ -1,7 +1,7 @@
 import Venues
 
 /// Hand-written canonical JSON for the events a replay emits most (market data, balances,
-/// positions, fills): the same bytes the `Mirror` walk of `CanonicalJSON` gives (a test compares
+/// positions, orders, fills, errors): the same bytes the `Mirror` walk of `CanonicalJSON` gives (a test compares
 /// them on every venue's examples), without reflection, which is ~30× slower.
 extension CanonicalJSON {
     /// Appends the canonical JSON of an event's payload (`null` for a case without one).
@@ -50,10 +50,20 @@ extension CanonicalJSON {
             out.decimal("leverage", position.leverage); out.decimal("markPrice", position.markPrice)
             out.int("venueTimeMillis", position.venueTimeMillis); out.close()
         case .orderFilled(let fill):
-            out.open(); out.string("symbol", fill.symbol, first: true); out.string("venueOrderID", fill.venueOrderID)
-            out.string("clientOrderID", fill.clientOrderID); out.string("side", fill.side?.rawValue); out.decimal("price", fill.price)
-            out.decimal("quantity", fill.quantity); out.bool("isMaker", fill.isMaker); out.decimal("fee", fill.fee)
-            out.string("tradeID", fill.tradeID); out.int("venueTimeMillis", fill.venueTimeMillis); out.close()
+            out.fill(fill)
+        case .fillHistory(let fills):
+            out.raw("[")
+            for (index, fill) in fills.enumerated() {
+                if index > 0 { out.raw(",") }
+                out.fill(fill)
+            }
+            out.raw("]")
+        case .leverageChanged(let symbol, let leverage):
+            out.open(); out.string("symbol", symbol, first: true); out.decimal("leverage", leverage); out.close()
+        case .venueError(let error), .authenticationFailed(let error):
+            out.venueError(error)
+        case .commandRejected(let id, let error):
+            out.raw(#"{"0":"#); out.requestID(id); out.raw(#","1":"#); out.venueError(error); out.close()
         case .orderUpdated(let order):
             out.open(); out.string("symbol", order.symbol, first: true); out.string("venueOrderID", order.venueOrderID)
             out.string("clientOrderID", order.clientOrderID); out.string("previousVenueOrderID", order.previousVenueOrderID)
@@ -130,6 +140,17 @@ extension CanonicalJSON {
         mutating func bool(_ name: StaticString, _ value: Bool?, first: Bool = false) {
             key(name, first: first)
             if let value { value ? raw("true") : raw("false") } else { null() }
+        }
+
+        mutating func fill(_ fill: Fill) {
+            open(); string("symbol", fill.symbol, first: true); string("venueOrderID", fill.venueOrderID)
+            string("clientOrderID", fill.clientOrderID); string("side", fill.side?.rawValue); decimal("price", fill.price)
+            decimal("quantity", fill.quantity); bool("isMaker", fill.isMaker); decimal("fee", fill.fee)
+            string("tradeID", fill.tradeID); int("venueTimeMillis", fill.venueTimeMillis); close()
+        }
+
+        mutating func venueError(_ error: VenueError) {
+            open(); string("code", error.code, first: true); string("message", error.message); string("meaning", error.meaning); close()
         }
 
         mutating func requestID(_ id: RequestID) {

@@ -26,7 +26,9 @@ public enum CanonicalJSON {
         case let text as String: appendString(text, to: &bytes)
         case let decimal as FixedDecimal: appendDecimal(decimal, to: &bytes)
         case let flag as Bool: bytes.append(contentsOf: Array((flag ? "true" : "false").utf8))
-        case let raw as [UInt8]: appendString(String(decoding: raw, as: UTF8.self), to: &bytes)
+        // Exactly [UInt8]: an empty array of any element type also casts to [UInt8] (and was
+        // written as "" until that was found; it is a list like any other).
+        case let raw as [UInt8] where type(of: value) == [UInt8].self: appendString(String(decoding: raw, as: UTF8.self), to: &bytes)
         case let time as Timestamp: appendDigits(time.nanoseconds, to: &bytes)
         case let duration as Timestamp.Duration: appendDigits(duration.nanoseconds, to: &bytes)
         case let number as Int: appendDigits(Int64(number), to: &bytes)

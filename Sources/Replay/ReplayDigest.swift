@@ -5,7 +5,7 @@ import Venues
 /// Memory stays bounded on any tape: the canonical bytes are hashed in chunks of exactly
 /// `chunkSize` bytes, chained: `h₀ = 32 zero bytes`, `hᵢ₊₁ = SHA-256(hᵢ ‖ chunkᵢ)`, and the digest
 /// is `SHA-256(hₙ ‖ rest)` over whatever is left (possibly nothing). Chunk boundaries depend only
-/// on the bytes, so equal streams give equal digests. (Uses `Venues.SHA256`, which is one-shot.)
+/// on the bytes, so equal streams give equal digests.
 public struct ReplayDigest: Sendable {
     public static let chunkSize = 1 << 16
     private var chained = [UInt8](repeating: 0, count: 32)
@@ -22,10 +22,7 @@ public struct ReplayDigest: Sendable {
         buffer.append(contentsOf: bytes)
         buffer.append(UInt8(ascii: "\n"))
         byteCount += bytes.count + 1
-        while buffer.count >= Self.chunkSize {
-            chained = SHA256.hash(chained + buffer[0..<Self.chunkSize])
-            buffer.removeFirst(Self.chunkSize)
-        }
+        hashFullChunks()
     }
 
     public mutating func add(event: ReplayEvent) {
@@ -33,10 +30,25 @@ public struct ReplayDigest: Sendable {
         event.appendJSON(to: &buffer)
         buffer.append(UInt8(ascii: "\n"))
         byteCount += buffer.count - start
-        while buffer.count >= Self.chunkSize {
-            chained = SHA256.hash(chained + buffer[0..<Self.chunkSize])
-            buffer.removeFirst(Self.chunkSize)
+        hashFullChunks()
+    }
+
+    /// Chains every whole chunk in the buffer into `chained`, hashing them where they lie.
+    private mutating func hashFullChunks() {
+        guard buffer.count >= Self.chunkSize else { return }
+        var link = chained
+        var start = 0
+        buffer.withUnsafeBytes { bytes in
+            while bytes.count - start >= Self.chunkSize {
+                var hasher = SHA256.Hasher()
+                hasher.update(link)
+                hasher.update(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + Self.chunkSize)]))
+                link = hasher.finish()
+                start += Self.chunkSize
+            }
         }
+        chained = link
+        buffer.removeFirst(start)
     }
 
     /// The final digest, as lower-case hex, after the state lines.

@@ -39,8 +39,24 @@ struct CanonicalJSONTests {
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(3))")
         let handWritten: Set = ["bookSnapshot", "bookDelta", "trades", "ticker", "price", "fundingRate", "balanceUpdated", "positionUpdated",
-                                "orderFilled", "heartbeat", "orderUpdated", "commandAccepted", "commandUnanswered", "tradingStatusChanged", "subscriptions", "anomaly"]
+                                "orderFilled", "heartbeat", "orderUpdated", "commandAccepted", "commandUnanswered", "tradingStatusChanged", "subscriptions", "anomaly",
+                                "fillHistory", "leverageChanged", "venueError", "authenticationFailed", "commandRejected"]
         #expect(handWritten.isSubset(of: covered), "not covered: \(handWritten.subtracting(covered).sorted())")
+    }
+
+    @Test("an empty list is [] whatever its element type; only raw bytes are a string")
+    func emptyLists() {
+        #expect(CanonicalJSON.string([Fill]()) == "[]")
+        #expect(CanonicalJSON.string([Instrument]()) == "[]")
+        #expect(CanonicalJSON.string([UInt8]()) == #""""#)
+        #expect(CanonicalJSON.string(Array("{}".utf8)) == #""{}""#)
+        var fast: [UInt8] = []
+        CanonicalJSON.appendPayload(of: .fillHistory([]), to: &fast)
+        #expect(String(decoding: fast, as: UTF8.self) == "[]")
+        let state = ReplayState(time: .zero, framesApplied: 0, connections: [
+            ReplayState.Connection(id: ConnectionID(0), venue: "digitex", isConnected: true, account: AccountState()),
+        ])
+        #expect(state.canonicalLines.first?.contains(#""openOrders":[],"positions":[],"balances":[],"conditionalOrders":[],"leverage":{}"#) == true)
     }
 
     @Test("every order type, time in force and status encodes as the reflective walk does")
