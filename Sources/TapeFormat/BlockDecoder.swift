@@ -96,6 +96,10 @@ enum BlockDecoder {
         guard Int(member.header.first) == info.firstFrame, Int(member.header.count) == info.frameCount else {
             throw BlockFailure(reason: "its header does not match the block table")
         }
+        // A damaged count must not allocate gigabytes of spans: no record is shorter than this.
+        guard info.frameCount <= member.size / FrameRecord.shortestRecord else {
+            throw BlockFailure(reason: "its header says \(info.frameCount) frames, more than its \(member.size) bytes can hold")
+        }
         let lease = pool.lend(contentBytes: member.size, spans: info.frameCount)
         let content = UnsafeMutableRawBufferPointer(rebasing: lease.buffers.content[0..<member.size])
         try inflate(member, into: content)

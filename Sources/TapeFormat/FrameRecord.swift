@@ -63,6 +63,10 @@ enum FrameRecord {
         var reason: String
     }
 
+    /// No record that `parse` accepts is shorter: `0.000000000 in c0 text 0`, a newline, an empty
+    /// payload, a newline.
+    static let shortestRecord = 26
+
     /// Parses every record of a block's content, in order, into `spans`; returns how many.
     /// More records than `expectedCount` (the block header's count) is an error.
     static func parseAll(

@@ -54,3 +54,24 @@ struct ParallelReadTests {
         #expect(seenBeforeCopy + restOfSecond == frames)
     }
 }
+
+@Suite("Block sanity")
+struct BlockSanityTests {
+    @Test("a block whose header claims more frames than its bytes can hold is damaged, not a huge allocation")
+    func impossibleFrameCount() throws {
+        var record: [UInt8] = []
+        FrameRecord.append(Frame(time: .zero, direction: .inbound, connection: ConnectionID(0), kind: .text, payload: []), to: &record)
+        #expect(record.count == FrameRecord.shortestRecord, "the shortest record is \(record.count) bytes")
+        var header = MemberHeader(kind: .frames)
+        header.count = UInt32.max
+        let member = record.withUnsafeBytes { header.member(content: $0, deflater: RawDeflater(level: 6)) }
+        let info = BlockInfo(offset: 0, length: member.count, firstFrame: 0, frameCount: Int(UInt32.max), firstTime: 0, lastTime: 0)
+        let pool = BlockBufferPool()
+        let result = member.withUnsafeBytes { bytes in
+            Result { () throws(BlockFailure) in try BlockDecoder.decode(bytes, info: info, pool: pool) }
+        }
+        guard case .failure(let failure) = result else { Issue.record("decoded a block of 4 billion frames"); return }
+        #expect(failure.reason == "its header says 4294967295 frames, more than its 26 bytes can hold")
+        #expect(pool.leasesOut == 0)
+    }
+}
