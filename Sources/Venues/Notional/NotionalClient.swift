@@ -142,8 +142,9 @@ public struct NotionalClient: VenueClient {
     }
 
     /// An anomaly when a push names another account or a coin we do not trade; nil when it is ours.
-    private func foreign(user: String, coins: [String], channel: String, raw: [UInt8]) -> VenueEvent? {
-        if user != configuration.user {
+    /// `user` is nil for pushes that name no account (`orderUpdates`).
+    private func foreign(user: String?, coins: [String], channel: String, raw: [UInt8]) -> VenueEvent? {
+        if let user, user != configuration.user {
             return .anomaly(Anomaly(kind: .unknownSymbol, expected: "account \(configuration.user)", received: "\(channel) for \(user)", raw: raw))
         }
         if let unknown = coins.first(where: { !configuration.coins.contains($0) }) {
@@ -156,7 +157,7 @@ public struct NotionalClient: VenueClient {
     /// An open order is kept by its oid; any other status ends it. Orders on a coin we do not trade
     /// are anomalies, as in summaries.
     private mutating func applyOrder(_ order: Order, raw: [UInt8]) -> VenueEvent {
-        if let problem = foreign(user: configuration.user, coins: [order.symbol], channel: "orderUpdates", raw: raw) { return problem }
+        if let problem = foreign(user: nil, coins: [order.symbol], channel: "orderUpdates", raw: raw) { return problem }
         if order.status.isOpen {
             state.ordersByKey[order.venueOrderID] = order
         } else {
