@@ -215,7 +215,7 @@ extension SimulatorSessions {
 extension SimulatorSessions {
     static let roxomURL = "ws://127.0.0.1:7403/ws"
 
-    /// Roxom: HMAC authentication in the upgrade headers, the account channels and the depth book,
+    /// Roxom: HMAC authentication in the upgrade headers, the account channels, the depth book, trades and the ticker,
     /// orders placed through the simulator's stand-in for Roxom's REST API (a resting limit order
     /// later cancelled, market orders filled), a leverage change, a dropped connection and a
     /// reconnect with fresh headers, then a close.
