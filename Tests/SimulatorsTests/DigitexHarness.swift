@@ -5,13 +5,15 @@ import Venues
 
 /// Connects `DigitexClient`s to a `DigitexSimulator` without sockets: every frame one side sends
 /// is handed to the other at the same simulated time, until nothing is left to deliver.
-struct DigitexHarness {
+struct DigitexHarness: ClientSimulatorHarness {
     var simulator: DigitexSimulator
     var clients: [ConnectionID: DigitexClient] = [:]
     var events: [ConnectionID: [VenueEvent]] = [:]
     /// Frames the simulator sent, per connection, as text.
     var received: [ConnectionID: [String]] = [:]
     var closed: [ConnectionID: CloseInfo] = [:]
+    /// Stays empty: this harness has always run the Digitex simulator without its timers.
+    var timers: [SimulatorTimer: Timestamp] = [:]
     var now = Timestamp.seconds(1)
 
     init(seed: UInt64 = 7, configuration: DigitexSimulator.Configuration = DigitexSimulator.Configuration()) {
@@ -28,38 +30,12 @@ struct DigitexHarness {
         deliver(clients[connection]!.submit(command, at: now), from: connection)
     }
 
-    /// Sends raw text as if a third-party bot wrote it.
-    mutating func sendRaw(_ text: String, on connection: ConnectionID) {
-        apply(simulator.receivedFrame(connection, .text, Array(text.utf8), at: now))
-    }
-
-    mutating func advance(to time: Timestamp) {
-        now = time
-        apply(simulator.advanceMarket(to: time, maxSteps: 1_000_000))
-    }
-
-    mutating func deliver(_ actions: [ClientAction], from connection: ConnectionID) {
-        for action in actions {
-            switch action {
-            case .send(let kind, let bytes):
-                apply(simulator.receivedFrame(connection, kind, bytes, at: now))
-            case .emit(let event):
-                events[connection, default: []].append(event)
-            case .scheduleTimer, .cancelTimer, .close:
-                continue
-            }
-        }
-    }
-
     mutating func apply(_ actions: [SimulatorAction]) {
         for action in actions {
             switch action {
             case .send(let connection, let kind, let bytes):
                 received[connection, default: []].append(String(decoding: bytes, as: UTF8.self))
-                guard kind == .text, var client = clients[connection] else { continue }
-                let reply = client.receivedFrame(bytes, at: now)
-                clients[connection] = client
-                deliver(reply, from: connection)
+                if kind == .text { handToClient(bytes, on: connection) }
             case .close(let connection, let info):
                 closed[connection] = info
             case .scheduleTimer, .cancelTimer:
@@ -67,9 +43,6 @@ struct DigitexHarness {
             }
         }
     }
-
-    /// The last frame sent to a connection.
-    func last(_ connection: ConnectionID) -> String { received[connection]?.last ?? "" }
 
     /// Differences between a client's view and the simulator's exchange (empty when they agree).
     func disagreements(_ connection: ConnectionID, token: String) -> [String] {

@@ -4,7 +4,7 @@ import TapeCore
 import Venues
 
 /// `NotionalClient`s connected to a `NotionalSimulator` without sockets (as `QFEXHarness`).
-struct NotionalHarness {
+struct NotionalHarness: ClientSimulatorHarness {
     var simulator: NotionalSimulator
     var clients: [ConnectionID: NotionalClient] = [:]
     var events: [ConnectionID: [VenueEvent]] = [:]
@@ -35,28 +35,6 @@ struct NotionalHarness {
         deliver(clients[connection]!.submit(command, at: now), from: connection)
     }
 
-    mutating func sendRaw(_ text: String, on connection: ConnectionID) {
-        apply(simulator.receivedFrame(connection, .text, Array(text.utf8), at: now))
-    }
-
-    /// Calls an order-entry method as a test would through `SimulatorServer.act`.
-    mutating func act(_ body: (inout NotionalSimulator, Timestamp) -> [SimulatorAction]) {
-        apply(body(&simulator, now))
-    }
-
-    /// Runs the market and the simulator's timers up to `time`; clients' own heartbeats are not
-    /// driven (their timers are the driver's), so `ping` goes through `submit`.
-    mutating func advance(to time: Timestamp) {
-        while let (timer, due) = timers.filter({ $0.value <= time }).min(by: { ($0.value, $0.key.description) < ($1.value, $1.key.description) }) {
-            now = max(now, due)
-            apply(simulator.advanceMarket(to: now, maxSteps: 1_000_000))
-            timers.removeValue(forKey: timer)
-            apply(simulator.timerFired(timer, at: now))
-        }
-        now = time
-        apply(simulator.advanceMarket(to: time, maxSteps: 1_000_000))
-    }
-
     /// `advance(to:)` with every open connection pinging every 30 s, as live clients do, so that
     /// the 60 s idle timeout does not close them.
     mutating func advanceKeepingAlive(to time: Timestamp) {
@@ -71,26 +49,13 @@ struct NotionalHarness {
         advance(to: time)
     }
 
-    mutating func deliver(_ actions: [ClientAction], from connection: ConnectionID) {
-        for action in actions {
-            switch action {
-            case .send(let kind, let bytes): apply(simulator.receivedFrame(connection, kind, bytes, at: now))
-            case .emit(let event): events[connection, default: []].append(event)
-            case .scheduleTimer, .cancelTimer, .close: continue
-            }
-        }
-    }
-
     mutating func apply(_ actions: [SimulatorAction]) {
         for action in actions {
             switch action {
             case .send(let connection, let kind, let bytes):
                 guard closed[connection] == nil else { continue }
                 received[connection, default: []].append(String(decoding: bytes, as: UTF8.self))
-                guard kind == .text, var client = clients[connection] else { continue }
-                let reply = client.receivedFrame(bytes, at: now)
-                clients[connection] = client
-                deliver(reply, from: connection)
+                if kind == .text { handToClient(bytes, on: connection) }
             case .close(let connection, let info):
                 closed[connection] = info
                 apply(simulator.disconnected(connection, at: now))
@@ -101,8 +66,6 @@ struct NotionalHarness {
             }
         }
     }
-
-    func last(_ connection: ConnectionID) -> String { received[connection]?.last ?? "" }
 
     func frames(_ connection: ConnectionID, channel: String) -> [String] {
         (received[connection] ?? []).filter { $0.hasPrefix(#"{"channel":"\#(channel)""#) }

@@ -10,7 +10,7 @@ private let mds = ConnectionID(3)
 private let instruments = [Instrument(symbol: "BTC-USD", tickSize: FixedDecimal("0.5"), lotSize: FixedDecimal("0.001"))]
 
 /// `QFEXClient`s connected to a `QFEXSimulator` without sockets (as `DigitexHarness`).
-struct QFEXHarness {
+struct QFEXHarness: ClientSimulatorHarness {
     var simulator: QFEXSimulator
     var clients: [ConnectionID: QFEXClient] = [:]
     var events: [ConnectionID: [VenueEvent]] = [:]
@@ -33,41 +33,12 @@ struct QFEXHarness {
         deliver(clients[connection]!.submit(command, at: now), from: connection)
     }
 
-    mutating func sendRaw(_ text: String, on connection: ConnectionID) {
-        apply(simulator.receivedFrame(connection, .text, Array(text.utf8), at: now))
-    }
-
-    /// Runs the market and the simulator's timers (pulses, deadlines) up to `time`.
-    mutating func advance(to time: Timestamp) {
-        while let (timer, due) = timers.filter({ $0.value <= time }).min(by: { ($0.value, $0.key.description) < ($1.value, $1.key.description) }) {
-            now = max(now, due)
-            apply(simulator.advanceMarket(to: now, maxSteps: 1_000_000))
-            timers.removeValue(forKey: timer)
-            apply(simulator.timerFired(timer, at: now))
-        }
-        now = time
-        apply(simulator.advanceMarket(to: time, maxSteps: 1_000_000))
-    }
-
-    mutating func deliver(_ actions: [ClientAction], from connection: ConnectionID) {
-        for action in actions {
-            switch action {
-            case .send(let kind, let bytes): apply(simulator.receivedFrame(connection, kind, bytes, at: now))
-            case .emit(let event): events[connection, default: []].append(event)
-            case .scheduleTimer, .cancelTimer, .close: continue
-            }
-        }
-    }
-
     mutating func apply(_ actions: [SimulatorAction]) {
         for action in actions {
             switch action {
             case .send(let connection, let kind, let bytes):
                 received[connection, default: []].append(String(decoding: bytes, as: UTF8.self))
-                guard kind == .text, closed[connection] == nil, var client = clients[connection] else { continue }
-                let reply = client.receivedFrame(bytes, at: now)
-                clients[connection] = client
-                deliver(reply, from: connection)
+                if kind == .text, closed[connection] == nil { handToClient(bytes, on: connection) }
             case .close(let connection, let info):
                 closed[connection] = info
                 apply(simulator.disconnected(connection, at: now))
@@ -78,8 +49,6 @@ struct QFEXHarness {
             }
         }
     }
-
-    func last(_ connection: ConnectionID) -> String { received[connection]?.last ?? "" }
 
     func disagreements(_ connection: ConnectionID, key: String) -> [String] {
         guard let client = clients[connection], let account = simulator.account(key: key),

@@ -15,7 +15,7 @@ private let everything = [
 ]
 
 /// `RoxomClient`s connected to a `RoxomSimulator` without sockets (as `DigitexHarness`).
-struct RoxomHarness {
+struct RoxomHarness: ClientSimulatorHarness {
     var simulator: RoxomSimulator
     var clients: [ConnectionID: RoxomClient] = [:]
     var events: [ConnectionID: [VenueEvent]] = [:]
@@ -44,36 +44,6 @@ struct RoxomHarness {
         deliver(clients[connection]!.connected(at: now), from: connection)
     }
 
-    mutating func sendRaw(_ text: String, on connection: ConnectionID) {
-        apply(simulator.receivedFrame(connection, .text, Array(text.utf8), at: now))
-    }
-
-    mutating func act(_ body: (inout RoxomSimulator, Timestamp) -> [SimulatorAction]) {
-        apply(body(&simulator, now))
-    }
-
-    /// Runs the market and the simulator's timers up to `time`.
-    mutating func advance(to time: Timestamp) {
-        while let (timer, due) = timers.filter({ $0.value <= time }).min(by: { ($0.value, $0.key.description) < ($1.value, $1.key.description) }) {
-            now = max(now, due)
-            apply(simulator.advanceMarket(to: now, maxSteps: 1_000_000))
-            timers.removeValue(forKey: timer)
-            apply(simulator.timerFired(timer, at: now))
-        }
-        now = time
-        apply(simulator.advanceMarket(to: time, maxSteps: 1_000_000))
-    }
-
-    mutating func deliver(_ actions: [ClientAction], from connection: ConnectionID) {
-        for action in actions {
-            switch action {
-            case .send(let kind, let bytes): apply(simulator.receivedFrame(connection, kind, bytes, at: now))
-            case .emit(let event): events[connection, default: []].append(event)
-            case .scheduleTimer, .cancelTimer, .close: continue
-            }
-        }
-    }
-
     mutating func apply(_ actions: [SimulatorAction]) {
         for action in actions {
             switch action {
@@ -86,10 +56,7 @@ struct RoxomHarness {
                     continue
                 }
                 received[connection, default: []].append(String(decoding: bytes, as: UTF8.self))
-                guard closed[connection] == nil, var client = clients[connection] else { continue }
-                let reply = client.receivedFrame(bytes, at: now)
-                clients[connection] = client
-                deliver(reply, from: connection)
+                if closed[connection] == nil { handToClient(bytes, on: connection) }
             case .close(let connection, let info):
                 closed[connection] = info
                 apply(simulator.disconnected(connection, at: now))
@@ -99,12 +66,6 @@ struct RoxomHarness {
                 timers.removeValue(forKey: timer)
             }
         }
-    }
-
-    func last(_ connection: ConnectionID) -> String { received[connection]?.last ?? "" }
-
-    func frames(_ connection: ConnectionID, containing text: String) -> [String] {
-        (received[connection] ?? []).filter { $0.contains(text) }
     }
 
     /// Problems (empty when none) between a client's account and what the exchange holds for the key.

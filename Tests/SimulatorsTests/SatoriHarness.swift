@@ -27,7 +27,7 @@ func satoriConfiguration(credentials: [SimulatorCredentials] = [], activity: Acc
 
 /// `SatoriClient`s connected to a `SatoriSimulator` without sockets (as `DigitexHarness`); order
 /// entry goes through `act`, as tests do with `SimulatorServer.act`.
-struct SatoriHarness {
+struct SatoriHarness: ClientSimulatorHarness {
     var simulator: SatoriSimulator
     var clients: [ConnectionID: SatoriClient] = [:]
     var events: [ConnectionID: [VenueEvent]] = [:]
@@ -56,39 +56,8 @@ struct SatoriHarness {
         apply(simulator.connected(connection, target: "/", headers: [], at: now))
     }
 
-    mutating func sendRaw(_ text: String, on connection: ConnectionID) {
-        apply(simulator.receivedFrame(connection, .text, Array(text.utf8), at: now))
-    }
-
     mutating func subscribe(_ subscription: SatoriSubscription, on connection: ConnectionID) {
         deliver(clients[connection]!.submit(subscription, at: now), from: connection)
-    }
-
-    mutating func act(_ body: (inout SatoriSimulator, Timestamp) -> [SimulatorAction]) {
-        let actions = body(&simulator, now)
-        apply(actions)
-    }
-
-    /// Runs the market and the simulator's timers (heartbeats, idle checks) up to `time`.
-    mutating func advance(to time: Timestamp) {
-        while let (timer, due) = timers.filter({ $0.value <= time }).min(by: { ($0.value, $0.key.description) < ($1.value, $1.key.description) }) {
-            now = max(now, due)
-            apply(simulator.advanceMarket(to: now, maxSteps: 1_000_000))
-            timers.removeValue(forKey: timer)
-            apply(simulator.timerFired(timer, at: now))
-        }
-        now = max(now, time)
-        apply(simulator.advanceMarket(to: now, maxSteps: 1_000_000))
-    }
-
-    mutating func deliver(_ actions: [ClientAction], from connection: ConnectionID) {
-        for action in actions {
-            switch action {
-            case .send(let kind, let bytes): apply(simulator.receivedFrame(connection, kind, bytes, at: now))
-            case .emit(let event): events[connection, default: []].append(event)
-            case .scheduleTimer, .cancelTimer, .close: continue
-            }
-        }
     }
 
     mutating func apply(_ actions: [SimulatorAction]) {
@@ -102,10 +71,7 @@ struct SatoriHarness {
                     continue
                 }
                 received[connection, default: []].append(kind == .pong ? "<pong>" : String(decoding: bytes, as: UTF8.self))
-                guard kind == .text, var client = clients[connection] else { continue }
-                let reply = client.receivedFrame(bytes, at: now)
-                clients[connection] = client
-                deliver(reply, from: connection)
+                if kind == .text { handToClient(bytes, on: connection) }
             case .close(let connection, let info):
                 closed[connection] = info
                 if var client = clients[connection] {
@@ -119,13 +85,6 @@ struct SatoriHarness {
                 timers.removeValue(forKey: timer)
             }
         }
-    }
-
-    func last(_ connection: ConnectionID) -> String { received[connection]?.last ?? "" }
-
-    /// Frames received on a connection that contain `text`.
-    func frames(_ connection: ConnectionID, containing text: String) -> [String] {
-        (received[connection] ?? []).filter { $0.contains(text) }
     }
 
     /// Where the client's account differs from what the exchange holds for the key.
