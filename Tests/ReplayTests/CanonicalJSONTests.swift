@@ -44,6 +44,16 @@ struct CanonicalJSONTests {
         #expect(handWritten.isSubset(of: covered), "not covered: \(handWritten.subtracting(covered).sorted())")
     }
 
+    @Test("strings escape quotes, backslashes and control characters wherever they stand, and keep other text as it is")
+    func stringEscapes() {
+        #expect(CanonicalJSON.string("") == #""""#)
+        #expect(CanonicalJSON.string("plain BTCUSD-PERP") == #""plain BTCUSD-PERP""#)
+        #expect(CanonicalJSON.string("\"a\\b\"") == #""\"a\\b\"""#)
+        #expect(CanonicalJSON.string("\n\r\tx\u{01}\u{1f}") == #""\n\r\tx\u0001\u001f""#)
+        #expect(CanonicalJSON.string("é ✓ 𝄞\u{7f}") == "\"é ✓ 𝄞\u{7f}\"")
+        #expect(CanonicalJSON.string("end\n") == #""end\n""#)
+    }
+
     @Test("an empty list is [] whatever its element type; only raw bytes are a string")
     func emptyLists() {
         #expect(CanonicalJSON.string([Fill]()) == "[]")
