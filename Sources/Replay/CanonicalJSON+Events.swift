@@ -16,14 +16,11 @@ extension CanonicalJSON {
             out.open(); out.string("symbol", book.symbol, first: true); out.levels("bids", book.bids); out.levels("asks", book.asks)
             out.int("sequence", book.sequence); out.int("venueTimeMillis", book.venueTimeMillis); out.close()
         case .trades(let trades):
-            out.raw("[")
-            for (index, trade) in trades.enumerated() {
-                if index > 0 { out.raw(",") }
+            out.list(trades) { out, trade in
                 out.open(); out.string("symbol", trade.symbol, first: true); out.decimal("price", trade.price)
                 out.decimal("quantity", trade.quantity); out.string("side", trade.side?.rawValue); out.string("tradeID", trade.tradeID)
                 out.int("venueTimeMillis", trade.venueTimeMillis); out.close()
             }
-            out.raw("]")
         case .ticker(let ticker):
             out.open(); out.string("symbol", ticker.symbol, first: true); out.decimal("lastPrice", ticker.lastPrice)
             out.decimal("lastQuantity", ticker.lastQuantity); out.decimal("bidPrice", ticker.bidPrice); out.decimal("bidSize", ticker.bidSize)
@@ -52,18 +49,38 @@ extension CanonicalJSON {
         case .orderFilled(let fill):
             out.fill(fill)
         case .fillHistory(let fills):
-            out.raw("[")
-            for (index, fill) in fills.enumerated() {
-                if index > 0 { out.raw(",") }
-                out.fill(fill)
-            }
-            out.raw("]")
+            out.list(fills) { out, fill in out.fill(fill) }
         case .leverageChanged(let symbol, let leverage):
             out.open(); out.string("symbol", symbol, first: true); out.decimal("leverage", leverage); out.close()
         case .venueError(let error), .authenticationFailed(let error):
             out.venueError(error)
         case .commandRejected(let id, let error):
             out.raw(#"{"0":"#); out.requestID(id); out.raw(#","1":"#); out.venueError(error); out.close()
+        case .commandRefused(let reason):
+            out.open(); out.string("reason", reason, first: true); out.close()
+        case .instruments(let instruments):
+            out.list(instruments) { out, instrument in
+                out.open(); out.string("symbol", instrument.symbol, first: true); out.decimal("tickSize", instrument.tickSize)
+                out.decimal("lotSize", instrument.lotSize); out.close()
+            }
+        case .leverageTiers(let tiers):
+            out.list(tiers) { out, tier in
+                out.open(); out.string("symbol", tier.symbol, first: true); out.decimal("leverage", tier.leverage)
+                out.decimal("initialMargin", tier.initialMargin); out.decimal("maintenanceMargin", tier.maintenanceMargin)
+                out.decimal("maxPosition", tier.maxPosition); out.close()
+            }
+        case .fundingPaid(let payment):
+            out.open(); out.string("symbol", payment.symbol, first: true); out.decimal("amount", payment.amount)
+            out.decimal("perContract", payment.perContract); out.decimal("rate", payment.rate)
+            out.int("venueTimeMillis", payment.venueTimeMillis); out.close()
+        case .positionLiquidated(let liquidation):
+            out.liquidation(liquidation)
+        case .publicLiquidations(let liquidations):
+            out.list(liquidations) { out, liquidation in out.liquidation(liquidation) }
+        case .candle(let candle):
+            out.open(); out.string("symbol", candle.symbol, first: true); out.string("interval", candle.interval)
+            out.int("openTimeSeconds", candle.openTimeSeconds); out.decimal("open", candle.open); out.decimal("high", candle.high)
+            out.decimal("low", candle.low); out.decimal("close", candle.close); out.decimal("volume", candle.volume); out.close()
         case .orderUpdated(let order):
             out.open(); out.string("symbol", order.symbol, first: true); out.string("venueOrderID", order.venueOrderID)
             out.string("clientOrderID", order.clientOrderID); out.string("previousVenueOrderID", order.previousVenueOrderID)
@@ -78,12 +95,7 @@ extension CanonicalJSON {
         case .tradingStatusChanged(let available):
             out.open(); out.bool("available", available, first: true); out.close()
         case .subscriptions(let names):
-            out.raw("[")
-            for (index, name) in names.enumerated() {
-                if index > 0 { out.raw(",") }
-                CanonicalJSON.appendString(name, to: &out.bytes)
-            }
-            out.raw("]")
+            out.list(names) { out, name in CanonicalJSON.appendString(name, to: &out.bytes) }
         case .anomaly(let anomaly):
             out.open(); out.key("kind", first: true); out.anomalyKind(anomaly.kind); out.string("expected", anomaly.expected)
             out.string("received", anomaly.received); out.key("raw", first: false)
@@ -147,6 +159,24 @@ extension CanonicalJSON {
             string("clientOrderID", fill.clientOrderID); string("side", fill.side?.rawValue); decimal("price", fill.price)
             decimal("quantity", fill.quantity); bool("isMaker", fill.isMaker); decimal("fee", fill.fee)
             string("tradeID", fill.tradeID); int("venueTimeMillis", fill.venueTimeMillis); close()
+        }
+
+        /// `[a,b,…]`, each element written by `element`.
+        mutating func list<Element>(_ elements: [Element], _ element: (inout Writer, Element) -> Void) {
+            raw("[")
+            for (index, item) in elements.enumerated() {
+                if index > 0 { raw(",") }
+                element(&self, item)
+            }
+            raw("]")
+        }
+
+        mutating func liquidation(_ liquidation: Liquidation) {
+            open(); string("symbol", liquidation.symbol, first: true); string("positionSide", liquidation.positionSide?.rawValue)
+            decimal("price", liquidation.price); decimal("quantity", liquidation.quantity)
+            key("terminatedOrderIDs", first: false)
+            list(liquidation.terminatedOrderIDs) { out, id in CanonicalJSON.appendString(id, to: &out.bytes) }
+            decimal("balanceChange", liquidation.balanceChange); int("venueTimeMillis", liquidation.venueTimeMillis); close()
         }
 
         mutating func venueError(_ error: VenueError) {

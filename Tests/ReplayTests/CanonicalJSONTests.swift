@@ -5,7 +5,7 @@ import TapeCore
 import TapeFormat
 import TapeTesting
 import Testing
-import Venues
+@testable import Venues
 
 @Suite("Canonical JSON")
 struct CanonicalJSONTests {
@@ -52,6 +52,31 @@ struct CanonicalJSONTests {
         #expect(CanonicalJSON.string("\n\r\tx\u{01}\u{1f}") == #""\n\r\tx\u0001\u001f""#)
         #expect(CanonicalJSON.string("é ✓ 𝄞\u{7f}") == "\"é ✓ 𝄞\u{7f}\"")
         #expect(CanonicalJSON.string("end\n") == #""end\n""#)
+    }
+
+    @Test("the hand-written encoders of rarer events give the bytes of the reflective walk, with and without their optionals")
+    func rarerEvents() {
+        let liquidation = Liquidation(symbol: "S", positionSide: .long, price: FixedDecimal(mantissa: 125, scale: 1), quantity: 2,
+                                      terminatedOrderIDs: ["a", "b\"c"], balanceChange: FixedDecimal(mantissa: -5, scale: 2), venueTimeMillis: 7)
+        let bare = Liquidation(symbol: "S", positionSide: nil, price: nil, quantity: nil, terminatedOrderIDs: [], balanceChange: nil, venueTimeMillis: nil)
+        let events: [VenueEvent] = [
+            .commandRefused(reason: "not connected: \"x\""),
+            .instruments([Instrument(symbol: "A", tickSize: FixedDecimal(mantissa: 5, scale: 1), lotSize: nil), Instrument(symbol: "B")]),
+            .instruments([]),
+            .leverageTiers([LeverageTier(symbol: "A", leverage: 10, initialMargin: FixedDecimal(mantissa: 1, scale: 1), maintenanceMargin: nil, maxPosition: 1000)]),
+            .fundingPaid(FundingPayment(symbol: "A", amount: FixedDecimal(mantissa: -12, scale: 3), perContract: nil, rate: FixedDecimal(mantissa: 1, scale: 4), venueTimeMillis: 9)),
+            .fundingPaid(FundingPayment(symbol: "A", amount: 0, perContract: 1, rate: nil, venueTimeMillis: nil)),
+            .positionLiquidated(liquidation), .positionLiquidated(bare), .publicLiquidations([liquidation, bare]), .publicLiquidations([]),
+            .candle(Candle(symbol: "A", interval: "1m", openTimeSeconds: 60, open: 1, high: 2, low: FixedDecimal(mantissa: 5, scale: 1), close: 1, volume: 0)),
+            .candle(Candle(symbol: "A", interval: "1h", openTimeSeconds: nil, open: 1, high: 1, low: 1, close: 1, volume: 3)),
+        ]
+        for event in events {
+            var fast: [UInt8] = []
+            CanonicalJSON.appendPayload(of: event, to: &fast)
+            var reflected: [UInt8] = []
+            CanonicalJSON.append(EventType.payload(of: event) as Any, to: &reflected)
+            #expect(String(decoding: fast, as: UTF8.self) == String(decoding: reflected, as: UTF8.self))
+        }
     }
 
     @Test("an empty list is [] whatever its element type; only raw bytes are a string")
