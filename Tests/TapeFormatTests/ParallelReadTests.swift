@@ -32,6 +32,17 @@ struct ParallelReadTests {
         #expect(reader.bufferPool.leasesOut <= threads, "\(reader.bufferPool.leasesOut) blocks still held after the read")
     }
 
+    @Test("cursors dropped part-way, with their read-ahead still decoding, leave later reads whole")
+    func droppedCursors() throws {
+        let folder = try TemporaryFolder()
+        let (reader, frames) = try manyBlockTape(in: folder)
+        for stop in [0, 1, 37, 900, 2_999] {
+            var cursor = reader.cursor(fromFrame: stop, options: FrameCursor.Options(parallelism: 3))
+            #expect(try cursor.next()?.frame == frames[stop])
+        }
+        #expect(try readAllFrames(reader, parallelism: 2) == frames)
+    }
+
     @Test("copies of a cursor read on independently and each sees every frame")
     func copiedCursorsReadIndependently() throws {
         let folder = try TemporaryFolder()
