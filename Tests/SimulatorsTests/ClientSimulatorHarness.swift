@@ -4,9 +4,9 @@ import Venues
 
 /// What every socket-free test harness shares: venue clients and a simulator dialect handing each
 /// other frames at the same simulated time, until nothing is left to deliver, with the simulator's
-/// timers and market run up to a time. Each venue's harness says in `apply` what a frame from the
-/// simulator does (which frames it records, whether it answers pings, what a close does) and adds
-/// its own ways to connect, submit and compare with the exchange.
+/// timers and market run up to a time. Each venue's harness says in `receive` what a frame from the
+/// simulator does (which frames it records, whether it answers pings), and adds its own ways to
+/// connect, submit and compare with the exchange.
 protocol ClientSimulatorHarness {
     associatedtype Dialect: SimulatorDialect
     associatedtype Client: VenueClient
@@ -16,14 +16,39 @@ protocol ClientSimulatorHarness {
     var events: [ConnectionID: [VenueEvent]] { get set }
     /// Frames the simulator sent, per connection, as text (what each harness records: see `apply`).
     var received: [ConnectionID: [String]] { get set }
+    var closed: [ConnectionID: CloseInfo] { get set }
     var timers: [SimulatorTimer: Timestamp] { get set }
     var now: Timestamp { get set }
 
-    /// Performs the simulator's actions: records frames, hands them to clients, keeps timers.
+    /// What a frame the simulator sends does: which frames are recorded, whether pings are answered.
+    mutating func receive(_ kind: FrameKind, _ bytes: [UInt8], on connection: ConnectionID)
+    /// Performs the simulator's actions. The default hands frames to `receive`, notes a close and
+    /// tells the simulator the connection is gone, and keeps the simulator's timers.
     mutating func apply(_ actions: [SimulatorAction])
+    /// Called when the simulator closes a connection, before the simulator hears it is gone.
+    mutating func connectionClosed(_ connection: ConnectionID)
 }
 
 extension ClientSimulatorHarness {
+    mutating func apply(_ actions: [SimulatorAction]) {
+        for action in actions {
+            switch action {
+            case .send(let connection, let kind, let bytes):
+                receive(kind, bytes, on: connection)
+            case .close(let connection, let info):
+                closed[connection] = info
+                connectionClosed(connection)
+                apply(simulator.disconnected(connection, at: now))
+            case .scheduleTimer(let timer, let time):
+                timers[timer] = time
+            case .cancelTimer(let timer):
+                timers.removeValue(forKey: timer)
+            }
+        }
+    }
+
+    mutating func connectionClosed(_ connection: ConnectionID) {}
+
     /// Sends raw text as if a third-party bot wrote it.
     mutating func sendRaw(_ text: String, on connection: ConnectionID) {
         apply(simulator.receivedFrame(connection, .text, Array(text.utf8), at: now))

@@ -12,7 +12,7 @@ struct DigitexHarness: ClientSimulatorHarness {
     /// Frames the simulator sent, per connection, as text.
     var received: [ConnectionID: [String]] = [:]
     var closed: [ConnectionID: CloseInfo] = [:]
-    /// Stays empty: this harness has always run the Digitex simulator without its timers.
+    /// Stays empty: see `apply`.
     var timers: [SimulatorTimer: Timestamp] = [:]
     var now = Timestamp.seconds(1)
 
@@ -30,12 +30,18 @@ struct DigitexHarness: ClientSimulatorHarness {
         deliver(clients[connection]!.submit(command, at: now), from: connection)
     }
 
+    mutating func receive(_ kind: FrameKind, _ bytes: [UInt8], on connection: ConnectionID) {
+        received[connection, default: []].append(String(decoding: bytes, as: UTF8.self))
+        if kind == .text { handToClient(bytes, on: connection) }
+    }
+
+    /// Its own: this harness has always run the Digitex simulator without its timers, and without
+    /// telling it of closed connections.
     mutating func apply(_ actions: [SimulatorAction]) {
         for action in actions {
             switch action {
             case .send(let connection, let kind, let bytes):
-                received[connection, default: []].append(String(decoding: bytes, as: UTF8.self))
-                if kind == .text { handToClient(bytes, on: connection) }
+                receive(kind, bytes, on: connection)
             case .close(let connection, let info):
                 closed[connection] = info
             case .scheduleTimer, .cancelTimer:

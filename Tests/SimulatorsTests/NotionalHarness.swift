@@ -49,22 +49,11 @@ struct NotionalHarness: ClientSimulatorHarness {
         advance(to: time)
     }
 
-    mutating func apply(_ actions: [SimulatorAction]) {
-        for action in actions {
-            switch action {
-            case .send(let connection, let kind, let bytes):
-                guard closed[connection] == nil else { continue }
-                received[connection, default: []].append(String(decoding: bytes, as: UTF8.self))
-                if kind == .text { handToClient(bytes, on: connection) }
-            case .close(let connection, let info):
-                closed[connection] = info
-                apply(simulator.disconnected(connection, at: now))
-            case .scheduleTimer(let timer, let time):
-                timers[timer] = time
-            case .cancelTimer(let timer):
-                timers.removeValue(forKey: timer)
-            }
-        }
+    /// A frame from the simulator: see `ClientSimulatorHarness.apply` for closes and timers.
+    mutating func receive(_ kind: FrameKind, _ bytes: [UInt8], on connection: ConnectionID) {
+        guard closed[connection] == nil else { return }
+        received[connection, default: []].append(String(decoding: bytes, as: UTF8.self))
+        if kind == .text { handToClient(bytes, on: connection) }
     }
 
     func frames(_ connection: ConnectionID, channel: String) -> [String] {

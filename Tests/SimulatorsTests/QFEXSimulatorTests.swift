@@ -33,21 +33,10 @@ struct QFEXHarness: ClientSimulatorHarness {
         deliver(clients[connection]!.submit(command, at: now), from: connection)
     }
 
-    mutating func apply(_ actions: [SimulatorAction]) {
-        for action in actions {
-            switch action {
-            case .send(let connection, let kind, let bytes):
-                received[connection, default: []].append(String(decoding: bytes, as: UTF8.self))
-                if kind == .text, closed[connection] == nil { handToClient(bytes, on: connection) }
-            case .close(let connection, let info):
-                closed[connection] = info
-                apply(simulator.disconnected(connection, at: now))
-            case .scheduleTimer(let timer, let time):
-                timers[timer] = time
-            case .cancelTimer(let timer):
-                timers.removeValue(forKey: timer)
-            }
-        }
+    /// A frame from the simulator: see `ClientSimulatorHarness.apply` for closes and timers.
+    mutating func receive(_ kind: FrameKind, _ bytes: [UInt8], on connection: ConnectionID) {
+        received[connection, default: []].append(String(decoding: bytes, as: UTF8.self))
+        if kind == .text, closed[connection] == nil { handToClient(bytes, on: connection) }
     }
 
     func disagreements(_ connection: ConnectionID, key: String) -> [String] {

@@ -44,28 +44,17 @@ struct RoxomHarness: ClientSimulatorHarness {
         deliver(clients[connection]!.connected(at: now), from: connection)
     }
 
-    mutating func apply(_ actions: [SimulatorAction]) {
-        for action in actions {
-            switch action {
-            case .send(let connection, let kind, let bytes):
-                guard kind == .text else {
-                    controls[connection, default: []].append(kind)
-                    if kind == .ping, closed[connection] == nil, !silent.contains(connection) {
-                        apply(simulator.receivedFrame(connection, .pong, bytes, at: now))
-                    }
-                    continue
-                }
-                received[connection, default: []].append(String(decoding: bytes, as: UTF8.self))
-                if closed[connection] == nil { handToClient(bytes, on: connection) }
-            case .close(let connection, let info):
-                closed[connection] = info
-                apply(simulator.disconnected(connection, at: now))
-            case .scheduleTimer(let timer, let time):
-                timers[timer] = time
-            case .cancelTimer(let timer):
-                timers.removeValue(forKey: timer)
+    /// A frame from the simulator: see `ClientSimulatorHarness.apply` for closes and timers.
+    mutating func receive(_ kind: FrameKind, _ bytes: [UInt8], on connection: ConnectionID) {
+        guard kind == .text else {
+            controls[connection, default: []].append(kind)
+            if kind == .ping, closed[connection] == nil, !silent.contains(connection) {
+                apply(simulator.receivedFrame(connection, .pong, bytes, at: now))
             }
+            return
         }
+        received[connection, default: []].append(String(decoding: bytes, as: UTF8.self))
+        if closed[connection] == nil { handToClient(bytes, on: connection) }
     }
 
     /// Problems (empty when none) between a client's account and what the exchange holds for the key.

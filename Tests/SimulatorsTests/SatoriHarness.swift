@@ -60,31 +60,23 @@ struct SatoriHarness: ClientSimulatorHarness {
         deliver(clients[connection]!.submit(subscription, at: now), from: connection)
     }
 
-    mutating func apply(_ actions: [SimulatorAction]) {
-        for action in actions {
-            switch action {
-            case .send(let connection, let kind, let bytes):
-                guard closed[connection] == nil else { continue }
-                if kind == .ping {
-                    received[connection, default: []].append("<ping>")
-                    if answersPings.contains(connection) { apply(simulator.receivedFrame(connection, .pong, bytes, at: now)) }
-                    continue
-                }
-                received[connection, default: []].append(kind == .pong ? "<pong>" : String(decoding: bytes, as: UTF8.self))
-                if kind == .text { handToClient(bytes, on: connection) }
-            case .close(let connection, let info):
-                closed[connection] = info
-                if var client = clients[connection] {
-                    events[connection, default: []] += client.disconnected(at: now).compactMap { if case .emit(let event) = $0 { event } else { nil } }
-                    clients[connection] = client
-                }
-                apply(simulator.disconnected(connection, at: now))
-            case .scheduleTimer(let timer, let time):
-                timers[timer] = time
-            case .cancelTimer(let timer):
-                timers.removeValue(forKey: timer)
-            }
+    /// A frame from the simulator: see `ClientSimulatorHarness.apply` for closes and timers.
+    mutating func receive(_ kind: FrameKind, _ bytes: [UInt8], on connection: ConnectionID) {
+        guard closed[connection] == nil else { return }
+        if kind == .ping {
+            received[connection, default: []].append("<ping>")
+            if answersPings.contains(connection) { apply(simulator.receivedFrame(connection, .pong, bytes, at: now)) }
+            return
         }
+        received[connection, default: []].append(kind == .pong ? "<pong>" : String(decoding: bytes, as: UTF8.self))
+        if kind == .text { handToClient(bytes, on: connection) }
+    }
+
+    /// The client hears its connection end (its pending subscriptions go unanswered).
+    mutating func connectionClosed(_ connection: ConnectionID) {
+        guard var client = clients[connection] else { return }
+        events[connection, default: []] += client.disconnected(at: now).compactMap { if case .emit(let event) = $0 { event } else { nil } }
+        clients[connection] = client
     }
 
     /// Where the client's account differs from what the exchange holds for the key.
