@@ -1,13 +1,21 @@
 import Foundation
 import TapeCore
 
-/// Writes a tape: frames go into blocks, blocks are compressed and written on a background thread.
+/// Writes a tape: frames go into blocks, blocks are compressed and written on background threads.
 ///
-/// `append` only frames the record into the open block (a memory copy) under a lock; compressing
-/// and writing happen on the writer's own thread, fed by a bounded queue of sealed blocks. When the
-/// queue is full, `append` waits: back-pressure, never a silent drop. A block is sealed when it
-/// reaches `blockSize`, when it has been open for `flushInterval`, and on `flush()` / `close()`, so a
-/// killed process loses at most one flush interval of frames.
+/// `append` only frames the record into the open block (a memory copy) under a lock. Sealed blocks
+/// wait in a bounded queue; when it is full, `append` waits: back-pressure, never a silent drop. A
+/// block is sealed when it reaches `blockSize`, when it has been open for `flushInterval`, and on
+/// `flush()` / `close()`.
+///
+/// Two threads take it from there (see "The threads" below). The *compressor* runs in the
+/// lowest scheduling class, so it only ever uses a core nothing else wants: a recording proxy's
+/// event loops are never made to wait for a block being compressed (that wait was most of the
+/// proxy's latency tail). The *writer* thread, at normal priority, seals blocks on time, writes
+/// compressed blocks to the file in order, and compresses a block itself when the compressor has
+/// not: when it has waited `backgroundCompressionGrace`, when the queue is half full, or when
+/// `flush()` or `close()` is waiting. So a killed process loses at most one flush interval of
+/// frames, plus the grace when the machine is too busy to give the compressor a core.
 public final class TapeWriter: @unchecked Sendable {
     public struct Options: Sendable {
         /// Uncompressed bytes at which a block is sealed. Larger blocks compress a little better;
@@ -17,12 +25,21 @@ public final class TapeWriter: @unchecked Sendable {
         public var flushInterval: Duration = .seconds(1)
         /// zlib level, 1 (fast) to 9 (small); 6 matches `gzip -6`.
         public var compressionLevel: Int32 = 6
-        /// Sealed blocks that may wait for the compressor before `append` blocks its caller.
+        /// Sealed blocks that may wait for compression before `append` blocks its caller.
         public var maxPendingBlocks = 8
+        /// Compress on a thread in the lowest scheduling class (SCHED_IDLE on Linux). Off: the
+        /// writer thread compresses every block itself, at normal priority.
+        public var compressInBackground = true
+        /// How long a sealed block may wait for the background compressor before the writer
+        /// thread compresses it itself.
+        public var backgroundCompressionGrace: Duration = .milliseconds(250)
         /// Replace an existing file at the path (off by default: tapes are never overwritten).
         public var overwrite = false
         /// Called on the writer thread after each block is on disk (status lines, tests).
         public var onBlockWritten: (@Sendable (BlockInfo) -> Void)?
+        /// Called on the background compressor before it compresses a block (tests hold it here
+        /// to stand for a compressor that gets no core).
+        var beforeBackgroundCompression: (@Sendable () -> Void)?
 
         public init() {}
     }
@@ -33,11 +50,15 @@ public final class TapeWriter: @unchecked Sendable {
     private let sink: FileSink
     private let deflater: RawDeflater
     private let condition = NSCondition()
-    private var thread: Thread?
 
     // Guarded by `condition`.
     private var open = BlockBuilder()
-    private var sealed: [BlockBuilder] = []
+    /// Sealed blocks in seal order, the next to write first; each compressed by whichever thread gets to it.
+    private var pending: [PendingBlock] = []
+    /// Callers of `flush()` waiting now: the writer thread compresses for them rather than wait.
+    private var flushesWaiting = 0
+    private var compressorRunning = false
+    private var compressorStopping = false
     private var nextFrameNumber = 0
     private var lastTime: Int64 = 0
     private var blocksSealed = 0
@@ -60,10 +81,7 @@ public final class TapeWriter: @unchecked Sendable {
         let line = header.encodedLine()
         let member = line.withUnsafeBytes { MemberHeader(kind: .header).member(content: $0, deflater: deflater) }
         try sink.append(member)
-        let thread = Thread { [unowned self] in self.runCompressor() }
-        thread.name = "tape-writer"
-        self.thread = thread
-        thread.start()
+        startThreads()
     }
 
     /// The error that stopped the writer (a failed disk write), if any. Every later call throws it;
@@ -116,9 +134,12 @@ public final class TapeWriter: @unchecked Sendable {
         try checkUsable()
         if !open.isEmpty { try sealOpenBlock() }
         let target = blocksSealed
+        flushesWaiting += 1
+        condition.broadcast()
         while blocksWritten < target && failure == nil {
             condition.wait()
         }
+        flushesWaiting -= 1
         if let failure { throw failure }
     }
 
@@ -150,58 +171,75 @@ public final class TapeWriter: @unchecked Sendable {
         }
     }
 
-    /// Moves the open block to the compressor's queue, waiting while the queue is full.
+    /// Moves the open block to the queue, waiting while the queue is full.
     private func sealOpenBlock() throws(TapeError) {
-        while sealed.count >= options.maxPendingBlocks && failure == nil {
+        while pending.count >= options.maxPendingBlocks && failure == nil {
             condition.wait()
         }
         if let failure { throw failure }
-        sealed.append(open)
+        moveOpenBlockToQueue()
+    }
+
+    private func moveOpenBlockToQueue() {
+        pending.append(PendingBlock(number: blocksSealed, block: open, sealedAt: .now))
         open = BlockBuilder()
         blocksSealed += 1
         condition.broadcast()
     }
 
-    // MARK: - The writer thread
+    // MARK: - The threads
 
-    private func runCompressor() {
+    private func startThreads() {
+        let writer = Thread { [unowned self] in self.runWriter() }
+        writer.name = "tape-writer"
+        if options.compressInBackground {
+            compressorRunning = true
+            let compressor = Thread { [unowned self] in self.runBackgroundCompressor() }
+            compressor.name = "tape-compressor"
+            compressor.start()
+        }
+        writer.start()
+    }
+
+    /// The writer thread: seals blocks on time, compresses what the background compressor has not
+    /// got to in time, writes compressed blocks in order, and finishes the file.
+    private func runWriter() {
         condition.lock()
-        while true {
-            if !sealed.isEmpty {
-                let batch = sealed
-                sealed.removeAll(keepingCapacity: true)
+        while failure == nil {
+            let ready = takeCompressedBlocks()
+            if !ready.isEmpty {
                 condition.broadcast()  // room in the queue again
                 condition.unlock()
-                let result = writeBlocks(batch)
+                let result = writeBlocks(ready)
                 condition.lock()
-                blocksWritten += batch.count
+                blocksWritten += ready.count
                 if case .failure(let error) = result, failure == nil { failure = error }
                 condition.broadcast()
                 continue
             }
-            if closing || failure != nil {
-                if !open.isEmpty && failure == nil {
-                    sealed.append(open)
-                    open = BlockBuilder()
-                    blocksSealed += 1
-                    continue
-                }
-                break
+            let now = ContinuousClock.now
+            if let target = blockToCompressHere(now: now) {
+                pending[target].taken = true
+                let number = pending[target].number, block = pending[target].block
+                condition.unlock()
+                let member = compress(block, with: deflater)
+                condition.lock()
+                store(member, forBlock: number)
+                continue
             }
-            if open.isEmpty {
-                condition.wait()
-            } else {
-                let deadline = open.openedAt + options.flushInterval
-                if ContinuousClock.now >= deadline {
-                    sealed.append(open)
-                    open = BlockBuilder()
-                    blocksSealed += 1
-                } else {
-                    let remaining = ContinuousClock.now.duration(to: deadline)
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: remaining.secondsDouble))
-                }
+            if closing {
+                guard open.isEmpty else { moveOpenBlockToQueue(); continue }
+                if pending.isEmpty { break }
             }
+            if !open.isEmpty && now >= open.openedAt + options.flushInterval {
+                moveOpenBlockToQueue()
+                continue
+            }
+            waitForWork(until: nextDeadline())
         }
+        compressorStopping = true
+        condition.broadcast()
+        while compressorRunning { condition.wait() }
         condition.unlock()
         let ending = failure == nil ? finishFile() : abandonFile()
         condition.lock()
@@ -211,19 +249,98 @@ public final class TapeWriter: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func writeBlocks(_ blocks: [BlockBuilder]) -> Result<Void, TapeError> {
-        for block in blocks {
+    /// The background compressor: takes the oldest block nobody has taken, in the lowest
+    /// scheduling class, until the writer thread stops it.
+    private func runBackgroundCompressor() {
+        lowerThisThreadToIdlePriority()
+        let deflater = RawDeflater(level: options.compressionLevel)
+        condition.lock()
+        while !compressorStopping {
+            guard let target = pending.firstIndex(where: { $0.member == nil && !$0.taken }) else {
+                condition.wait()
+                continue
+            }
+            pending[target].taken = true
+            let number = pending[target].number, block = pending[target].block
+            condition.unlock()
+            options.beforeBackgroundCompression?()
+            let member = compress(block, with: deflater)
+            condition.lock()
+            store(member, forBlock: number)
+        }
+        compressorRunning = false
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The compressed blocks at the head of the queue, removed from it: the next ones to write.
+    private func takeCompressedBlocks() -> [PendingBlock] {
+        let count = pending.prefix { $0.member != nil }.count
+        guard count > 0 else { return [] }
+        defer { pending.removeFirst(count) }
+        return Array(pending.prefix(count))
+    }
+
+    /// The block the writer thread should compress now, if any: when somebody waits (a flush, the
+    /// close, an appender held by a half-full queue) or the oldest uncompressed block has waited
+    /// its grace. A block nobody has taken comes first; otherwise the writer thread does the
+    /// oldest again (its compressor may have no core), and the first copy done is kept.
+    private func blockToCompressHere(now: ContinuousClock.Instant) -> Int? {
+        guard let oldest = pending.firstIndex(where: { $0.member == nil }) else { return nil }
+        let urgent = !options.compressInBackground || flushesWaiting > 0 || closing
+            || pending.count * 2 >= options.maxPendingBlocks
+        let overdue = now >= pending[oldest].sealedAt + options.backgroundCompressionGrace
+        guard urgent || overdue else { return nil }
+        return pending[oldest...].firstIndex(where: { $0.member == nil && !$0.taken }) ?? oldest
+    }
+
+    private func store(_ member: [UInt8], forBlock number: Int) {
+        guard let slot = pending.firstIndex(where: { $0.number == number }), pending[slot].member == nil else { return }
+        pending[slot].member = member
+        condition.broadcast()
+    }
+
+    private func compress(_ block: BlockBuilder, with deflater: RawDeflater) -> [UInt8] {
+        let header = MemberHeader(
+            kind: .frames, count: UInt32(block.frameCount), first: UInt64(block.firstFrame),
+            firstTime: block.firstTime, lastTime: block.lastTime
+        )
+        return block.content.withUnsafeBytes { header.member(content: $0, deflater: deflater) }
+    }
+
+    /// The next time the writer thread has something to do unprompted: the open block's flush
+    /// deadline, or the grace of the oldest block still uncompressed.
+    private func nextDeadline() -> ContinuousClock.Instant? {
+        let flush = open.isEmpty ? nil : open.openedAt + options.flushInterval
+        let grace = pending.first(where: { $0.member == nil }).map { $0.sealedAt + options.backgroundCompressionGrace }
+        switch (flush, grace) {
+        case let (flush?, grace?): return min(flush, grace)
+        case let (deadline?, nil), let (nil, deadline?): return deadline
+        case (nil, nil): return nil
+        }
+    }
+
+    private func waitForWork(until deadline: ContinuousClock.Instant?) {
+        guard let deadline else {
+            condition.wait()
+            return
+        }
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        if remaining > .zero {
+            _ = condition.wait(until: Date(timeIntervalSinceNow: remaining.secondsDouble))
+        }
+    }
+
+    private func writeBlocks(_ blocks: [PendingBlock]) -> Result<Void, TapeError> {
+        for pending in blocks {
             let offset = sink.length
-            let header = MemberHeader(
-                kind: .frames, count: UInt32(block.frameCount), first: UInt64(block.firstFrame),
-                firstTime: block.firstTime, lastTime: block.lastTime
-            )
-            let member = block.content.withUnsafeBytes { header.member(content: $0, deflater: deflater) }
+            let member = pending.member!
             do throws(TapeError) {
                 try sink.append(member)
             } catch {
                 return .failure(error)
             }
+            let block = pending.block
             let info = BlockInfo(
                 offset: offset, length: member.count, firstFrame: block.firstFrame,
                 frameCount: block.frameCount, firstTime: block.firstTime, lastTime: block.lastTime
@@ -255,6 +372,18 @@ public final class TapeWriter: @unchecked Sendable {
     }
 }
 
+/// A sealed block on its way to the file.
+private struct PendingBlock {
+    /// Its place in seal order (and in the file).
+    let number: Int
+    let block: BlockBuilder
+    let sealedAt: ContinuousClock.Instant
+    /// The compressed gzip member, once a thread has made it.
+    var member: [UInt8]?
+    /// A thread is compressing it.
+    var taken = false
+}
+
 /// A block being filled: its framed records and what the index will say about it.
 private struct BlockBuilder {
     var content: [UInt8] = []
@@ -276,6 +405,17 @@ private struct BlockBuilder {
         frameCount += 1
         lastTime = time
     }
+}
+
+/// Puts the calling thread in the lowest scheduling class: it runs only on a core no other
+/// thread wants, and yields it at once when one does (SCHED_IDLE; elsewhere it stays as it is).
+private func lowerThisThreadToIdlePriority() {
+    #if os(Linux)
+    var parameters = sched_param()
+    parameters.sched_priority = 0
+    let schedIdle: Int32 = 5  // SCHED_IDLE in <linux/sched.h>; Glibc does not export the name to Swift
+    _ = pthread_setschedparam(pthread_self(), schedIdle, &parameters)
+    #endif
 }
 
 extension Duration {
