@@ -13,9 +13,10 @@ import TapeCore
 /// event loops are never made to wait for a block being compressed (that wait was most of the
 /// proxy's latency tail). The *writer* thread, at normal priority, seals blocks on time, writes
 /// compressed blocks to the file in order, and compresses a block itself when the compressor has
-/// not: when it has waited `backgroundCompressionGrace`, when the queue is half full, or when
-/// `flush()` or `close()` is waiting. So a killed process loses at most one flush interval of
-/// frames, plus the grace when the machine is too busy to give the compressor a core.
+/// not: when it has waited its grace, when the queue is half full, or when `flush()` or `close()`
+/// is waiting. Blocks are sealed by time that grace before the flush interval is up, so a killed
+/// process loses at most one flush interval of frames even when the machine is too busy to give
+/// the compressor a core.
 public final class TapeWriter: @unchecked Sendable {
     public struct Options: Sendable {
         /// Uncompressed bytes at which a block is sealed. Larger blocks compress a little better;
@@ -31,7 +32,7 @@ public final class TapeWriter: @unchecked Sendable {
         /// writer thread compresses every block itself, at normal priority.
         public var compressInBackground = true
         /// How long a sealed block may wait for the background compressor before the writer
-        /// thread compresses it itself.
+        /// thread compresses it itself; at most a quarter of `flushInterval` is used.
         public var backgroundCompressionGrace: Duration = .milliseconds(250)
         /// Replace an existing file at the path (off by default: tapes are never overwritten).
         public var overwrite = false
@@ -231,7 +232,7 @@ public final class TapeWriter: @unchecked Sendable {
                 guard open.isEmpty else { moveOpenBlockToQueue(); continue }
                 if pending.isEmpty { break }
             }
-            if !open.isEmpty && now >= open.openedAt + options.flushInterval {
+            if !open.isEmpty && now >= open.openedAt + sealAge {
                 moveOpenBlockToQueue()
                 continue
             }
@@ -289,7 +290,7 @@ public final class TapeWriter: @unchecked Sendable {
         guard let oldest = pending.firstIndex(where: { $0.member == nil }) else { return nil }
         let urgent = !options.compressInBackground || flushesWaiting > 0 || closing
             || pending.count * 2 >= options.maxPendingBlocks
-        let overdue = now >= pending[oldest].sealedAt + options.backgroundCompressionGrace
+        let overdue = now >= pending[oldest].sealedAt + grace
         guard urgent || overdue else { return nil }
         return pending[oldest...].firstIndex(where: { $0.member == nil && !$0.taken }) ?? oldest
     }
@@ -308,13 +309,23 @@ public final class TapeWriter: @unchecked Sendable {
         return block.content.withUnsafeBytes { header.member(content: $0, deflater: deflater) }
     }
 
-    /// The next time the writer thread has something to do unprompted: the open block's flush
-    /// deadline, or the grace of the oldest block still uncompressed.
+    /// How long a sealed block waits for the background compressor before the writer thread
+    /// compresses it: the grace asked for, but at most a quarter of the flush interval.
+    private var grace: Duration {
+        options.compressInBackground ? min(options.backgroundCompressionGrace, options.flushInterval / 4) : .zero
+    }
+
+    /// How long a block stays open at most: the flush interval less the grace, so that it is
+    /// compressed and on disk within the flush interval whoever compresses it.
+    private var sealAge: Duration { options.flushInterval - grace }
+
+    /// The next time the writer thread has something to do unprompted: sealing the open block,
+    /// or the end of the grace of the oldest block still uncompressed.
     private func nextDeadline() -> ContinuousClock.Instant? {
-        let flush = open.isEmpty ? nil : open.openedAt + options.flushInterval
-        let grace = pending.first(where: { $0.member == nil }).map { $0.sealedAt + options.backgroundCompressionGrace }
-        switch (flush, grace) {
-        case let (flush?, grace?): return min(flush, grace)
+        let seal = open.isEmpty ? nil : open.openedAt + sealAge
+        let rescue = pending.first(where: { $0.member == nil }).map { $0.sealedAt + grace }
+        switch (seal, rescue) {
+        case let (seal?, rescue?): return min(seal, rescue)
         case let (deadline?, nil), let (nil, deadline?): return deadline
         case (nil, nil): return nil
         }

@@ -80,6 +80,7 @@ struct WriterTests {
         let gate = Gate()
         var options = TapeWriter.Options()
         options.blockSize = 2_048
+        options.flushInterval = .seconds(3_600)
         options.backgroundCompressionGrace = .seconds(3_600)  // only the flush can hurry the writer thread
         options.beforeBackgroundCompression = { gate.pass() }
         let path = folder.path("starved.tape")
@@ -102,7 +103,7 @@ struct WriterTests {
         #expect(try readAllFrames(reader) == frames)
     }
 
-    @Test("a block the background compressor does not get to is written after the grace")
+    @Test("a block the background compressor does not get to is compressed and written by the writer thread")
     func graceWithoutTheCompressor() throws {
         let folder = try TemporaryFolder()
         let gate = Gate()
@@ -129,6 +130,7 @@ struct WriterTests {
         let written = DispatchSemaphore(value: 0)
         var options = TapeWriter.Options()
         options.blockSize = 16  // the first frame seals a block
+        options.flushInterval = .seconds(3_600)
         options.backgroundCompressionGrace = .seconds(3_600)  // so only the compressor compresses it
         options.beforeBackgroundCompression = { policies.add(sched_getscheduler(0)) }
         options.onBlockWritten = { _ in written.signal() }
