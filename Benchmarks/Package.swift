@@ -76,6 +76,7 @@ let package = Package(
                 .product(name: "TapeFormat", package: "Tapedeck"),
                 .product(name: "TapeCore", package: "Tapedeck"),
                 .product(name: "Samples", package: "Tapedeck"),
+                .product(name: "Simulators", package: "Tapedeck"),
             ]
         ),
         .executableTarget(
