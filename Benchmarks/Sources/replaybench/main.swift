@@ -123,6 +123,20 @@ func clientRate(_ reader: TapeReader, venue: VenueName) throws -> Double {
     return Double(frames.count - 1) / time
 }
 
+/// Measures one tape (raw read, bare client, replay, replay with digest) and prints its table row.
+func printRates(of reader: TapeReader, venue: VenueName) throws {
+    let raw = try rawRate(reader)
+    let client = try clientRate(reader, venue: venue)
+    let replay = try replayRate(reader, digest: false)
+    let digested = try replayRate(reader, digest: true)
+    print(venue.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
+          (format(raw / 1e3, 0) + " k/s").leftPadded(28),
+          (format(client / 1e3, 0) + " k/s").leftPadded(13),
+          (format(replay.rate / 1e3, 0) + " k/s").leftPadded(8), format(replay.rate / raw, 2).leftPadded(14),
+          (format(digested.rate / 1e3, 0) + " k/s").leftPadded(15), format(digested.rate / raw, 2).leftPadded(14),
+          String(replay.events).leftPadded(8))
+}
+
 func replayRate(_ reader: TapeReader, digest: Bool) throws -> (rate: Double, events: Int) {
     var events = 0
     // The digest runs are slow where events take the reflective encoder: one run is enough there.
@@ -193,17 +207,7 @@ for venue in VenueName.allCases {
     let path = options.scratch + "/\(venue.rawValue).tape"
     let lines = venue == .digitex ? try digitexMarketLines(repository: repository) : try exampleLines(venue, repository: repository)
     try writeTape(path, venue: venue, lines: lines, count: options.frames)
-    let reader = try TapeReader(path: path)
-    let raw = try rawRate(reader)
-    let client = try clientRate(reader, venue: venue)
-    let replay = try replayRate(reader, digest: false)
-    let digested = try replayRate(reader, digest: true)
-    print(venue.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
-          (format(raw / 1e3, 0) + " k/s").leftPadded(28),
-          (format(client / 1e3, 0) + " k/s").leftPadded(13),
-          (format(replay.rate / 1e3, 0) + " k/s").leftPadded(8), format(replay.rate / raw, 2).leftPadded(14),
-          (format(digested.rate / 1e3, 0) + " k/s").leftPadded(15), format(digested.rate / raw, 2).leftPadded(14),
-          String(replay.events).leftPadded(8))
+    try printRates(of: TapeReader(path: path), venue: venue)
     try? FileManager.default.removeItem(atPath: path)
 }
 
@@ -214,17 +218,8 @@ do {
     let path = options.scratch + "/digitex-simulated.tape"
     let generation = try seconds { try writeSimulatedDigitexTape(path, count: options.frames) }
     let reader = try TapeReader(path: path)
-    let raw = try rawRate(reader)
-    let client = try clientRate(reader, venue: .digitex)
-    let replay = try replayRate(reader, digest: false)
-    let digested = try replayRate(reader, digest: true)
     print("simulated Digitex market-data session (\(reader.frameCount) frames, \(format(Double(reader.fileLength) / 1e6)) MB, generated in \(format(generation)) s):")
-    print("digitex".padding(toLength: 10, withPad: " ", startingAt: 0),
-          (format(raw / 1e3, 0) + " k/s").leftPadded(28),
-          (format(client / 1e3, 0) + " k/s").leftPadded(13),
-          (format(replay.rate / 1e3, 0) + " k/s").leftPadded(8), format(replay.rate / raw, 2).leftPadded(14),
-          (format(digested.rate / 1e3, 0) + " k/s").leftPadded(15), format(digested.rate / raw, 2).leftPadded(14),
-          String(replay.events).leftPadded(8))
+    try printRates(of: reader, venue: .digitex)
     try? FileManager.default.removeItem(atPath: path)
 }
 
