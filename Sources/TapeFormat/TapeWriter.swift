@@ -5,8 +5,8 @@ import TapeCore
 ///
 /// `append` only frames the record into the open block (a memory copy) under a lock. Sealed blocks
 /// wait in a bounded queue; when it is full, `append` waits: back-pressure, never a silent drop. A
-/// block is sealed when it reaches `blockSize`, when it has been open for `flushInterval`, and on
-/// `flush()` / `close()`.
+/// block is sealed when it reaches `blockSize`, when it has been open for nearly `flushInterval`
+/// (below), and on `flush()` / `close()`.
 ///
 /// Two threads take it from there (see "The threads" below). The *compressor* runs in the
 /// lowest scheduling class, so it only ever uses a core nothing else wants: a recording proxy's
@@ -51,6 +51,9 @@ public final class TapeWriter: @unchecked Sendable {
     private let sink: FileSink
     private let deflater: RawDeflater
     private let condition = NSCondition()
+    /// The writer's threads, held as the single thread was before (they hold the writer only
+    /// while they run).
+    private var threads: [Thread] = []
 
     // Guarded by `condition`.
     private var open = BlockBuilder()
@@ -193,13 +196,14 @@ public final class TapeWriter: @unchecked Sendable {
     private func startThreads() {
         let writer = Thread { [unowned self] in self.runWriter() }
         writer.name = "tape-writer"
+        threads = [writer]
         if options.compressInBackground {
             compressorRunning = true
             let compressor = Thread { [unowned self] in self.runBackgroundCompressor() }
             compressor.name = "tape-compressor"
-            compressor.start()
+            threads.append(compressor)
         }
-        writer.start()
+        for thread in threads { thread.start() }
     }
 
     /// The writer thread: seals blocks on time, compresses what the background compressor has not
@@ -343,15 +347,15 @@ public final class TapeWriter: @unchecked Sendable {
     }
 
     private func writeBlocks(_ blocks: [PendingBlock]) -> Result<Void, TapeError> {
-        for pending in blocks {
+        for queued in blocks {
             let offset = sink.length
-            let member = pending.member!
+            let member = queued.member!
             do throws(TapeError) {
                 try sink.append(member)
             } catch {
                 return .failure(error)
             }
-            let block = pending.block
+            let block = queued.block
             let info = BlockInfo(
                 offset: offset, length: member.count, firstFrame: block.firstFrame,
                 frameCount: block.frameCount, firstTime: block.firstTime, lastTime: block.lastTime
