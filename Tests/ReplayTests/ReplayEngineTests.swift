@@ -44,6 +44,29 @@ struct ReplayEngineTests {
         #expect(Set(digests).count == VenueName.allCases.count)
     }
 
+    @Test("blocks inflated ahead on other threads replay to the same events, state and digest")
+    func readAhead() throws {
+        let folder = try ScratchFolder()
+        let recording = SimulatorSessions.qfex()
+        let path = folder.path("small-blocks.tape")
+        var options = TapeWriter.Options()
+        options.blockSize = 2_048  // many blocks, so the read-ahead runs ahead of the replay
+        let header = TapeHeader(venue: recording.venue.rawValue, endpoints: recording.endpoints,
+                                wallClockStartNanoseconds: recording.wallClockStartNanoseconds, labels: recording.labels)
+        let writer = try TapeWriter(path: path, header: header, options: options)
+        for frame in recording.frames { try writer.append(frame) }
+        try writer.close()
+        #expect(try TapeReader(path: path).blocks.count > 10)
+
+        var inline: [String] = [], ahead: [String] = []
+        let one = try Replayer.run(tape: path, configuration: ReplayConfiguration(parallelism: 1)) { inline.append($0.jsonLine) }
+        let three = try Replayer.run(tape: path, configuration: ReplayConfiguration(parallelism: 3)) { ahead.append($0.jsonLine) }
+        #expect(inline.count > 100)
+        #expect(inline == ahead)
+        #expect(one.summaryLines == three.summaryLines)
+        #expect(one.digest == three.digest)
+    }
+
     @Test("event lines are canonical JSON with frame, time, connection and type")
     func eventLines() throws {
         let folder = try ScratchFolder()

@@ -137,11 +137,11 @@ func printRates(of reader: TapeReader, venue: VenueName) throws {
           String(replay.events).leftPadded(8))
 }
 
-func replayRate(_ reader: TapeReader, digest: Bool) throws -> (rate: Double, events: Int) {
+func replayRate(_ reader: TapeReader, digest: Bool, readThreads: Int = 1) throws -> (rate: Double, events: Int) {
     var events = 0
     // The digest runs are slow where events take the reflective encoder: one run is enough there.
     let time = try best(of: digest ? 1 : 3) {
-        let result = try Replayer.run(reader: reader, digest: digest)
+        let result = try Replayer.run(reader: reader, configuration: ReplayConfiguration(parallelism: readThreads), digest: digest)
         events = result.session.eventCount
     }
     return (Double(reader.frameCount) / time, events)
@@ -220,6 +220,8 @@ do {
     let reader = try TapeReader(path: path)
     print("simulated Digitex market-data session (\(reader.frameCount) frames, \(format(Double(reader.fileLength) / 1e6)) MB, generated in \(format(generation)) s):")
     try printRates(of: reader, venue: .digitex)
+    let ahead = try replayRate(reader, digest: false, readThreads: 2)
+    print("  replay with blocks decoded ahead on 2 threads: \(format(ahead.rate / 1e3, 0)) k/s")
     try? FileManager.default.removeItem(atPath: path)
 }
 

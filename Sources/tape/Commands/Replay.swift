@@ -54,7 +54,7 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let pacing = try Self.pacing(pace)
-        var configuration = ReplayConfiguration(symbols: symbols.map { $0.split(separator: ",").map(String.init) }, notionalUser: user)
+        var configuration = ReplayConfiguration.commandLine(symbols: symbols, user: user)
         configuration.checksInvariantsEveryFrame = checkEveryFrame
         var output = BufferedOutput()
         var previous: Timestamp?

@@ -27,7 +27,7 @@ struct VerifyCommand: ParsableCommand {
     var user: String?
 
     func run() throws {
-        let configuration = ReplayConfiguration(symbols: symbols.map { $0.split(separator: ",").map(String.init) }, notionalUser: user)
+        let configuration = ReplayConfiguration.commandLine(symbols: symbols, user: user)
         let result: VerifyResult
         do {
             result = try Verifier.run(tape: file, configuration: configuration)
