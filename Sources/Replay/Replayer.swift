@@ -58,12 +58,12 @@ public enum Replayer {
         onEvent: ((ReplayEvent) -> Void)? = nil
     ) throws(ReplayError) -> ReplayResult {
         var session = try session(for: reader, configuration: configuration)
-        var digest = ReplayDigest()
+        let digest = digesting ? BackgroundDigest() : nil
         var (limit, stop) = readableLimit(of: reader)
         var lastTime = Timestamp.zero
         let sink: (ReplayOutput) -> Void = { output in
             guard case .event(let event) = output else { return }
-            if digesting { digest.add(event: event) }
+            digest?.add(event)
             onEvent?(event)
         }
         var cursor = reader.cursor(fromFrame: 0, options: FrameCursor.Options(parallelism: configuration.parallelism))
@@ -88,7 +88,7 @@ public enum Replayer {
         let state = session.state
         return ReplayResult(
             tape: reader.name, venue: session.venue, configuration: configuration, frameCount: reader.frameCount, session: session, state: state,
-            digest: digesting ? "sha256:" + digest.finish(state: state) : nil, stop: stop
+            digest: digest.map { "sha256:" + $0.finish(state: state) }, stop: stop
         )
     }
 }

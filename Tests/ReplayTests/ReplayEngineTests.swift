@@ -47,15 +47,9 @@ struct ReplayEngineTests {
     @Test("blocks inflated ahead on other threads replay to the same events, state and digest")
     func readAhead() throws {
         let folder = try ScratchFolder()
-        let recording = SimulatorSessions.qfex()
         let path = folder.path("small-blocks.tape")
-        var options = TapeWriter.Options()
-        options.blockSize = 2_048  // many blocks, so the read-ahead runs ahead of the replay
-        let header = TapeHeader(venue: recording.venue.rawValue, endpoints: recording.endpoints,
-                                wallClockStartNanoseconds: recording.wallClockStartNanoseconds, labels: recording.labels)
-        let writer = try TapeWriter(path: path, header: header, options: options)
-        for frame in recording.frames { try writer.append(frame) }
-        try writer.close()
+        // Many blocks, so the read-ahead runs ahead of the replay.
+        try writeTape(SimulatorSessions.qfex(), to: path, blockSize: 2_048)
         #expect(try TapeReader(path: path).blocks.count > 10)
 
         var inline: [String] = [], ahead: [String] = []

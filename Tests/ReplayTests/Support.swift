@@ -1,5 +1,6 @@
 import Foundation
 import Replay
+import Samples
 import TapeCore
 import TapeFormat
 import TapeTesting
@@ -52,4 +53,15 @@ func digitexOrderTape(in folder: ScratchFolder, name: String = "digitex.tape") t
         Fixtures.example("digitex", "seq_place_market_order_accept_fill.jsonl"),
     ], to: path)
     return path
+}
+
+/// Writes a simulator session to a tape, with its header labels, in blocks of `blockSize` bytes.
+func writeTape(_ recording: SimulatorSessions.Recording, to path: String, blockSize: Int = 1 << 20) throws {
+    var options = TapeWriter.Options()
+    options.blockSize = blockSize
+    let header = TapeHeader(venue: recording.venue.rawValue, endpoints: recording.endpoints,
+                            wallClockStartNanoseconds: recording.wallClockStartNanoseconds, labels: recording.labels)
+    let writer = try TapeWriter(path: path, header: header, options: options)
+    for frame in recording.frames { try writer.append(frame) }
+    try writer.close()
 }
