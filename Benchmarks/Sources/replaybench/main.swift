@@ -10,7 +10,9 @@ import TapeFormat
 // same run; go-to-frame time on a long synthetic Digitex tape with checkpoints; peak memory.
 //
 // Usage: replaybench [--frames 1000000] [--long-frames 10000000] [--jumps 20] [--checkpoint-every 10000]
-//                    [--skip-long] [--scratch DIR]
+//                    [--skip-long] [--simulated-only] [--keep-simulated] [--scratch DIR]
+// `--simulated-only` skips the cycled venue tapes and the long tape; `--keep-simulated` leaves the
+// simulated tape in the scratch directory (to profile `--child-replay` on it).
 
 struct Options {
     var frames = 1_000_000
@@ -18,6 +20,8 @@ struct Options {
     var jumps = 20
     var checkpointEvery = 10_000
     var skipLong = false
+    var simulatedOnly = false
+    var keepSimulated = false
     /// Internal: replay this tape in a fresh process and report rate and memory.
     var childReplay: String?
     /// Internal: step through this tape in a fresh process (checkpoints, jumps) and report.
@@ -38,6 +42,8 @@ struct Options {
             case "--jumps": jumps = Int(try value()) ?? jumps
             case "--checkpoint-every": checkpointEvery = Int(try value()) ?? checkpointEvery
             case "--skip-long": skipLong = true
+            case "--simulated-only": simulatedOnly = true
+            case "--keep-simulated": keepSimulated = true
             case "--child-replay": childReplay = try value()
             case "--child-step": childStep = try value()
             case "--scratch": scratch = try value()
@@ -203,7 +209,7 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
 try FileManager.default.createDirectory(atPath: options.scratch, withIntermediateDirectories: true)
 print("replaybench: \(options.frames) frames per venue tape (the bare client: the first 200,000 in memory), release build, one replay thread, best of 3 (replay+digest: 1 run)")
 print("venue      raw read (forEachFrameView)   bare client   replay   ratio to raw   replay+digest   ratio to raw   events")
-for venue in VenueName.allCases {
+for venue in VenueName.allCases where !options.simulatedOnly {
     let path = options.scratch + "/\(venue.rawValue).tape"
     let lines = venue == .digitex ? try digitexMarketLines(repository: repository) : try exampleLines(venue, repository: repository)
     try writeTape(path, venue: venue, lines: lines, count: options.frames)
@@ -222,10 +228,10 @@ do {
     try printRates(of: reader, venue: .digitex)
     let ahead = try replayRate(reader, digest: false, readThreads: 2)
     print("  replay with blocks decoded ahead on 2 threads: \(format(ahead.rate / 1e3, 0)) k/s")
-    try? FileManager.default.removeItem(atPath: path)
+    if options.keepSimulated { print("  kept: \(path)") } else { try? FileManager.default.removeItem(atPath: path) }
 }
 
-if !options.skipLong {
+if !options.skipLong && !options.simulatedOnly {
     let lines = try digitexMarketLines(repository: repository)
     let short = options.scratch + "/short.tape"
     let long = options.scratch + "/long.tape"

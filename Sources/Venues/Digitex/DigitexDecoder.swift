@@ -21,7 +21,14 @@ public struct DigitexDecoder: Sendable {
             if bytes.elementsEqual("ping".utf8) { return .ping }
             if bytes.elementsEqual("pong".utf8) { return .pong }
         }
-        return try scanner.decodeThrowing(bytes) { (root) throws(DecodeFailure) in try Self.message(root) }
+        if let marketData = bytes.withUnsafeBufferPointer(DigitexMarketData.decode) { return marketData }
+        return try decodeGenerally(bytes)
+    }
+
+    /// Every frame the general way: scanned into tokens, fields looked up by name. Market data in
+    /// its plain shape takes a shortcut (`DigitexMarketData`) to the same message.
+    mutating func decodeGenerally(_ bytes: [UInt8]) throws(UnrecognisedFrame) -> DigitexMessage {
+        try scanner.decodeThrowing(bytes) { (root) throws(DecodeFailure) in try Self.message(root) }
     }
 
     static func message(_ root: JSONValue) throws(DecodeFailure) -> DigitexMessage {

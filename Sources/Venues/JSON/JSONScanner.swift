@@ -48,7 +48,7 @@ public struct JSONScanner: Sendable {
             }
             let outcome: Parser.Outcome = bytes.withUnsafeBufferPointer { input in
                 buffer.withUnsafeMutableBufferPointer { output in
-                    var parser = Parser(input: input, output: output, maxDepth: depthLimit)
+                    let parser = Parser(input: input, output: output, maxDepth: depthLimit)
                     return parser.run()
                 }
             }
@@ -355,15 +355,44 @@ private struct Parser {
         position += length
     }
 
-    /// JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
     @inline(__always)
     private func parseNumber(_ position: inout Int, _ tokenCount: inout Int) throws(Stop) {
-        let start = position
-        var index = position
+        let number = JSONNumberLexeme(input, count: count, at: position)
+        if let failure = number.failure { throw invalid(failure, at: number.end) }
+        guard tokenCount < capacity else { throw .outOfRoom }
+        var token = JSONToken(kind: .number, escaped: false, start: narrow(position), end: narrow(number.end), next: narrow(tokenCount + 1))
+        token.numberMantissa = number.mantissa
+        token.numberScale = number.scale
+        output[tokenCount] = token
+        tokenCount += 1
+        position = number.end
+    }
+}
+
+/// One number literal read from a frame, converted on the way (nearly every decoder reads the
+/// value later): the scanner and `JSONCursor` both read numbers through this, so they agree.
+struct JSONNumberLexeme {
+    /// One past the literal; where it went wrong when `failure` is set.
+    var end: Int
+    var failure: JSONError.Reason?
+    /// The value as `mantissa × 10^-scale`, when it is a plain decimal that fits; `scale` is
+    /// `JSONToken.notConverted` otherwise (an exponent, more digits than an Int64 holds, or more
+    /// than `FixedDecimal.maxScale` after the point), left to `FixedDecimal(utf8:)`.
+    var mantissa: Int64 = 0
+    var scale: UInt8 = JSONToken.notConverted
+
+    /// Reads the literal starting at `start` (a `-` or a digit), by the JSON number grammar
+    /// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+    @inline(__always)
+    init(_ input: UnsafePointer<UInt8>, count: Int, at start: Int) {
+        var index = start
         let negative = input[index] == UInt8(ascii: "-")
         if negative { index += 1 }
-        guard index < count else { throw invalid(.unexpectedEnd, at: index) }
-        // The value is accumulated on the way (it is read later by nearly every decoder).
+        guard index < count else {
+            self.end = index
+            self.failure = .unexpectedEnd
+            return
+        }
         var mantissa: Int64 = 0
         var exact = true
         var scale = 0
@@ -371,15 +400,23 @@ private struct Parser {
             index += 1
         } else {
             let digitsStart = index
-            accumulateDigits(at: &index, into: &mantissa, exact: &exact)
-            guard index > digitsStart else { throw invalid(.badNumber, at: index) }
+            Self.accumulateDigits(input, count: count, at: &index, into: &mantissa, exact: &exact)
+            guard index > digitsStart else {
+                self.end = index
+                self.failure = .badNumber
+                return
+            }
         }
         if index < count, input[index] == UInt8(ascii: ".") {
             index += 1
             let fractionStart = index
-            accumulateDigits(at: &index, into: &mantissa, exact: &exact)
+            Self.accumulateDigits(input, count: count, at: &index, into: &mantissa, exact: &exact)
             scale = index - fractionStart
-            guard scale > 0 else { throw invalid(.badNumber, at: index) }
+            guard scale > 0 else {
+                self.end = index
+                self.failure = .badNumber
+                return
+            }
         }
         if index < count, input[index] | 0x20 == UInt8(ascii: "e") {
             index += 1
@@ -388,23 +425,25 @@ private struct Parser {
             }
             let exponentStart = index
             while index < count, input[index] &- UInt8(ascii: "0") <= 9 { index += 1 }
-            guard index > exponentStart else { throw invalid(.badNumber, at: index) }
+            guard index > exponentStart else {
+                self.end = index
+                self.failure = .badNumber
+                return
+            }
             exact = false  // rare: left to `FixedDecimal(utf8:)`
         }
-        guard tokenCount < capacity else { throw .outOfRoom }
-        var token = JSONToken(kind: .number, escaped: false, start: narrow(start), end: narrow(index), next: narrow(tokenCount + 1))
+        self.end = index
         if exact, scale <= Int(FixedDecimal.maxScale) {
-            token.numberMantissa = negative ? -mantissa : mantissa
-            token.numberScale = UInt8(scale)
+            self.mantissa = negative ? -mantissa : mantissa
+            self.scale = UInt8(scale)
         }
-        output[tokenCount] = token
-        tokenCount += 1
-        position = index
     }
 
     /// Consumes digits from `position`, adding them to `mantissa` while it fits.
     @inline(__always)
-    private func accumulateDigits(at position: inout Int, into mantissa: inout Int64, exact: inout Bool) {
+    private static func accumulateDigits(
+        _ input: UnsafePointer<UInt8>, count: Int, at position: inout Int, into mantissa: inout Int64, exact: inout Bool
+    ) {
         // Below 10^15 one more digit always fits an Int64: no overflow checks until then.
         var value = mantissa
         var index = position

@@ -1,0 +1,242 @@
+/// The public market-data pushes (`orderbook_N`, `trades`, `index`), read in one pass with a
+/// `JSONCursor`. They are nearly every frame of a market-data tape, so they skip the general
+/// path's token tape and field tables.
+///
+/// `decode` reads only frames in the plain shape the venue sends: `{"ch":…,"data":{…}}` with
+/// exactly the fields below, each once, numbers as plain JSON numbers. For anything else (another
+/// channel, an unknown or repeated field, a quoted number, an escape, bad JSON) it returns nil, and
+/// `DigitexDecoder` decodes the frame the general way, reporting what is wrong. Both ways give the
+/// same message: tests compare them on every example and on random mutations of them.
+enum DigitexMarketData {
+    static func decode(_ frame: UnsafeBufferPointer<UInt8>) -> DigitexMessage? {
+        guard var cursor = JSONCursor(frame), cursor.consume(UInt8(ascii: "{")),
+              let chKey = cursor.key(), chKey.equals("ch"), let channel = cursor.string(),
+              cursor.consume(UInt8(ascii: ",")), let dataKey = cursor.key(), dataKey.equals("data") else { return nil }
+        // As the general path: the docs write `BTCUSD-PERP@trades`, the examples `trades`.
+        let name = channel.lastIndex(of: UInt8(ascii: "@")).map { UnsafeBufferPointer(rebasing: channel[($0 + 1)...]) } ?? channel
+        let message: DigitexMessage?
+        if DigitexChannelName(name).hasPrefix("orderbook_") {
+            message = orderBook(&cursor)
+        } else if name.equals("trades") {
+            message = trades(&cursor)
+        } else if name.equals("index") {
+            message = index(&cursor)
+        } else {
+            return nil
+        }
+        guard let message, cursor.consume(UInt8(ascii: "}")), cursor.isAtEnd else { return nil }
+        return message
+    }
+
+    /// Which fields an object has shown so far, to decline a repeated one (the general path
+    /// reads the first of two, and says nothing).
+    private struct Seen {
+        private var bits: UInt8 = 0
+
+        /// Marks field number `field`; false when it was seen before.
+        mutating func first(_ field: UInt8) -> Bool {
+            let bit: UInt8 = 1 << field
+            defer { bits |= bit }
+            return bits & bit == 0
+        }
+
+        func has(_ field: UInt8) -> Bool { bits & (1 << field) != 0 }
+    }
+
+    private static func orderBook(_ cursor: inout JSONCursor) -> DigitexMessage? {
+        guard cursor.consume(UInt8(ascii: "{")) else { return nil }
+        var symbol: String?
+        var time: Int64?
+        var bids: [BookLevel] = []
+        var asks: [BookLevel] = []
+        var seen = Seen()
+        var first = true
+        while true {
+            switch cursor.nextMember(first: &first) {
+            case .invalid, .next(key: nil):
+                return nil
+            case .end:
+                guard let symbol, seen.has(2), seen.has(3) else { return nil }
+                return .orderBook(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time))
+            case .next(key: let key?):
+                let read: Bool
+                if key.equals("symbol"), seen.first(0) {
+                    symbol = cursor.string().map { String(decoding: $0, as: UTF8.self) }
+                    read = symbol != nil
+                } else if key.equals("ts"), seen.first(1) {
+                    read = optionalInteger(&cursor, into: &time)
+                } else if key.equals("bids"), seen.first(2) {
+                    read = levels(&cursor, into: &bids)
+                } else if key.equals("asks"), seen.first(3) {
+                    read = levels(&cursor, into: &asks)
+                } else {
+                    read = false
+                }
+                guard read else { return nil }
+            }
+        }
+    }
+
+    /// `[[price, size], …]`; a negative size is the general path's bad field.
+    @inline(__always)
+    private static func levels(_ cursor: inout JSONCursor, into levels: inout [BookLevel]) -> Bool {
+        guard cursor.consume(UInt8(ascii: "[")) else { return false }
+        levels.reserveCapacity(8)
+        var first = true
+        while true {
+            switch cursor.nextElement(first: &first) {
+            case .end: return true
+            case .invalid: return false
+            case .next:
+                guard cursor.consume(UInt8(ascii: "[")), let price = cursor.decimal(), cursor.consume(UInt8(ascii: ",")),
+                      let size = cursor.decimal(), !size.isNegative, cursor.consume(UInt8(ascii: "]")) else { return false }
+                levels.append(BookLevel(price: price, size: size))
+            }
+        }
+    }
+
+    private static func trades(_ cursor: inout JSONCursor) -> DigitexMessage? {
+        guard cursor.consume(UInt8(ascii: "{")) else { return nil }
+        var symbol: String?
+        var trades: [Trade] = []
+        var seen = Seen()
+        var first = true
+        while true {
+            switch cursor.nextMember(first: &first) {
+            case .invalid, .next(key: nil):
+                return nil
+            case .end:
+                guard seen.has(0), seen.has(1) else { return nil }
+                return .trades(trades)
+            case .next(key: let key?):
+                if key.equals("symbol"), seen.first(0) {
+                    symbol = cursor.string().map { String(decoding: $0, as: UTF8.self) }
+                    guard symbol != nil else { return nil }
+                } else if key.equals("trades"), seen.first(1), let symbol {
+                    // Each trade repeats the symbol: the venue sends it first (otherwise the general path reads the frame).
+                    guard list(&cursor, of: symbol, into: &trades) else { return nil }
+                } else {
+                    return nil
+                }
+            }
+        }
+    }
+
+    private static func list(_ cursor: inout JSONCursor, of symbol: String, into trades: inout [Trade]) -> Bool {
+        guard cursor.consume(UInt8(ascii: "[")) else { return false }
+        trades.reserveCapacity(4)
+        var first = true
+        while true {
+            switch cursor.nextElement(first: &first) {
+            case .end: return true
+            case .invalid: return false
+            case .next:
+                guard let trade = trade(&cursor, symbol: symbol) else { return false }
+                trades.append(trade)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func trade(_ cursor: inout JSONCursor, symbol: String) -> Trade? {
+        guard cursor.consume(UInt8(ascii: "{")) else { return nil }
+        var price: FixedDecimal?
+        var quantity: FixedDecimal?
+        var side: Side?
+        var time: Int64?
+        var seen = Seen()
+        var first = true
+        while true {
+            switch cursor.nextMember(first: &first) {
+            case .invalid, .next(key: nil):
+                return nil
+            case .end:
+                guard let price, let quantity else { return nil }
+                return Trade(symbol: symbol, price: price, quantity: quantity, side: side, tradeID: nil, venueTimeMillis: time)
+            case .next(key: let key?):
+                let read: Bool
+                if key.equals("px"), seen.first(0) {
+                    price = cursor.decimal()
+                    read = price != nil
+                } else if key.equals("qty"), seen.first(1) {
+                    quantity = cursor.decimal()
+                    read = quantity.map { !$0.isNegative } ?? false
+                } else if key.equals("side"), seen.first(2) {
+                    read = optionalSide(&cursor, into: &side)
+                } else if key.equals("ts"), seen.first(3) {
+                    read = optionalInteger(&cursor, into: &time)
+                } else {
+                    read = false
+                }
+                guard read else { return nil }
+            }
+        }
+    }
+
+    private static func index(_ cursor: inout JSONCursor) -> DigitexMessage? {
+        guard cursor.consume(UInt8(ascii: "{")) else { return nil }
+        var symbol: String?
+        var time: Int64?
+        var mark: FixedDecimal?
+        var fair: FixedDecimal?
+        var spot: FixedDecimal?
+        var seen = Seen()
+        var first = true
+        while true {
+            switch cursor.nextMember(first: &first) {
+            case .invalid, .next(key: nil):
+                return nil
+            case .end:
+                guard let symbol else { return nil }
+                // Mark, fair, spot: the general path's order, whatever the frame's.
+                var prices: [PriceUpdate] = []
+                if let mark { prices.append(PriceUpdate(symbol: symbol, kind: .mark, price: mark, venueTimeMillis: time)) }
+                if let fair { prices.append(PriceUpdate(symbol: symbol, kind: .fair, price: fair, venueTimeMillis: time)) }
+                if let spot { prices.append(PriceUpdate(symbol: symbol, kind: .spot, price: spot, venueTimeMillis: time)) }
+                return .index(prices)
+            case .next(key: let key?):
+                let read: Bool
+                if key.equals("indexSymbol"), seen.first(0) {
+                    symbol = cursor.string().map { String(decoding: $0, as: UTF8.self) }
+                    read = symbol != nil
+                } else if key.equals("ts"), seen.first(1) {
+                    read = optionalInteger(&cursor, into: &time)
+                } else if key.equals("markPx"), seen.first(2) {
+                    read = optionalDecimal(&cursor, into: &mark)
+                } else if key.equals("fairPx"), seen.first(3) {
+                    read = optionalDecimal(&cursor, into: &fair)
+                } else if key.equals("spotPx"), seen.first(4) {
+                    read = optionalDecimal(&cursor, into: &spot)
+                } else {
+                    read = false
+                }
+                guard read else { return nil }
+            }
+        }
+    }
+
+    /// `null` (nil), or `BUY` / `SELL` (any other word reads nil, as in the general path).
+    @inline(__always)
+    private static func optionalSide(_ cursor: inout JSONCursor, into side: inout Side?) -> Bool {
+        if cursor.null() { return true }
+        guard let word = cursor.string() else { return false }
+        side = word.equals("BUY") ? .buy : word.equals("SELL") ? .sell : DigitexVocabulary.side(String(decoding: word, as: UTF8.self))
+        return true
+    }
+
+    /// `null` (nil) or an integer.
+    @inline(__always)
+    private static func optionalInteger(_ cursor: inout JSONCursor, into value: inout Int64?) -> Bool {
+        if cursor.null() { return true }
+        value = cursor.integer()
+        return value != nil
+    }
+
+    /// `null` (nil) or a plain decimal.
+    @inline(__always)
+    private static func optionalDecimal(_ cursor: inout JSONCursor, into value: inout FixedDecimal?) -> Bool {
+        if cursor.null() { return true }
+        value = cursor.decimal()
+        return value != nil
+    }
+}
