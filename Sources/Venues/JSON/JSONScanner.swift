@@ -444,9 +444,23 @@ struct JSONNumberLexeme {
     private static func accumulateDigits(
         _ input: UnsafePointer<UInt8>, count: Int, at position: inout Int, into mantissa: inout Int64, exact: inout Bool
     ) {
-        // Below 10^15 one more digit always fits an Int64: no overflow checks until then.
         var value = mantissa
         var index = position
+        // Eight bytes at a time while eight more digits would fit (prices and sizes are mostly
+        // 3–8 digits: a byte loop spent a third of an order book's decode here).
+        while index + 8 <= count, value < 10_000_000_000 {
+            let word = UInt64(littleEndian: UnsafeRawPointer(input + index).loadUnaligned(as: UInt64.self))
+            let digits = leadingDigitCount(word)
+            guard digits > 0 else { break }
+            value = value &* powerOfTen(digits) &+ Int64(digitValue(word, count: digits))
+            index += digits
+            guard digits == 8 else {
+                mantissa = value
+                position = index
+                return
+            }
+        }
+        // Below 10^15 one more digit always fits an Int64: no overflow checks until then.
         while index < count, value < 1_000_000_000_000_000 {
             let digit = input[index] &- UInt8(ascii: "0")
             guard digit <= 9 else { break }
@@ -465,6 +479,52 @@ struct JSONNumberLexeme {
         }
         mantissa = value
         position = index
+    }
+}
+
+/// How many of the eight bytes of `word` (first byte lowest) are ASCII digits before the first
+/// byte that is not.
+@inline(__always)
+private func leadingDigitCount(_ word: UInt64) -> Int {
+    let nibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+    let threes: UInt64 = 0x3030_3030_3030_3030
+    // A digit byte is 0x30–0x39: its high nibble is 3, and still 3 after adding 6. (Adding 6 to a
+    // byte ≥ 0xFA carries into the next byte, but such a byte is already not a digit.)
+    let notDigit = ((word & nibbles) ^ threes) | (((word &+ 0x0606_0606_0606_0606) & nibbles) ^ threes)
+    // The high bit of each byte of `notDigit` that is not zero.
+    let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    let flags = (((notDigit & low7) &+ low7) | notDigit) & 0x8080_8080_8080_8080
+    return flags.trailingZeroBitCount / 8
+}
+
+/// The value of the first `count` (1…8) bytes of `word`, which are ASCII digits, first byte most
+/// significant: the digits are shifted to the top (what falls below is zeros, leading zeros of
+/// the number), then combined in pairs, then pairs of pairs, with three multiplications.
+@inline(__always)
+private func digitValue(_ word: UInt64, count: Int) -> UInt64 {
+    var chunk = (word &- 0x3030_3030_3030_3030) << UInt64(8 * (8 - count))
+    // Each even byte becomes ten times itself plus the next byte: two digits, 0…99.
+    chunk = (chunk &* 10) &+ (chunk >> 8)
+    // Bytes 0, 2, 4 and 6 now hold the pairs p0…p3; the top half of this sum is
+    // p0·10^6 + p1·10^4 + p2·10^2 + p3, and the bottom half cannot carry into it.
+    let pairMask: UInt64 = 0x0000_00FF_0000_00FF
+    let evenPairs = (chunk & pairMask) &* (100 &+ (1_000_000 << 32))
+    let oddPairs = ((chunk >> 16) & pairMask) &* (1 &+ (10_000 << 32))
+    return (evenPairs &+ oddPairs) >> 32
+}
+
+/// 10^digits for 1…8 digits.
+@inline(__always)
+private func powerOfTen(_ digits: Int) -> Int64 {
+    switch digits {
+    case 1: 10
+    case 2: 100
+    case 3: 1_000
+    case 4: 10_000
+    case 5: 100_000
+    case 6: 1_000_000
+    case 7: 10_000_000
+    default: 100_000_000
     }
 }
 
