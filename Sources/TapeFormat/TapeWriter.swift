@@ -17,6 +17,10 @@ import TapeCore
 /// is waiting. Blocks are sealed by time that grace before the flush interval is up, so a killed
 /// process loses at most one flush interval of frames even when the machine is too busy to give
 /// the compressor a core.
+///
+/// A writer dropped without `close()` closes itself: its threads hold only its `WriterEngine`, so
+/// the writer's `deinit` runs, and it finishes the file (the last frames and the index) as
+/// `close()` would.
 public final class TapeWriter: @unchecked Sendable {
     public struct Options: Sendable {
         /// Uncompressed bytes at which a block is sealed. Larger blocks compress a little better;
@@ -45,9 +49,43 @@ public final class TapeWriter: @unchecked Sendable {
         public init() {}
     }
 
-    public let path: String
-    public let header: TapeHeader
-    private let options: Options
+    private let engine: WriterEngine
+
+    public var path: String { engine.path }
+    public var header: TapeHeader { engine.header }
+
+    /// Creates the file and writes the header member before returning, so an unwritable path fails here.
+    public init(path: String, header: TapeHeader, options: Options = Options()) throws(TapeError) {
+        engine = try WriterEngine(path: path, header: header, options: options)
+    }
+
+    deinit {
+        try? engine.close()
+    }
+
+    /// The error that stopped the writer (a failed disk write), if any. Every later call throws it;
+    /// an owner that is not appending (an idle connection) polls this to notice in time.
+    public var failed: TapeError? { engine.failed }
+
+    /// Frames written so far (accepted by `append`; on disk after the next flush).
+    public var frameCount: Int { engine.frameCount }
+
+    /// Adds a frame. Times must not go backwards (the reader seeks by time); payloads are kept exactly.
+    public func append(_ frame: Frame) throws(TapeError) { try engine.append(frame) }
+
+    /// Seals the open block and returns once every block so far is written to the file.
+    public func flush() throws(TapeError) { try engine.flush() }
+
+    /// Writes what is left, then the block index, and closes the file. Calling it again does nothing.
+    public func close() throws(TapeError) { try engine.close() }
+}
+
+/// What a `TapeWriter` does, with the state its threads share. The threads hold this, not the
+/// `TapeWriter`, so that a writer nobody holds any more is deinitialised and can close.
+final class WriterEngine: @unchecked Sendable {
+    let path: String
+    let header: TapeHeader
+    private let options: TapeWriter.Options
     private let sink: FileSink
     private let deflater: RawDeflater
     private let condition = NSCondition()
@@ -74,8 +112,7 @@ public final class TapeWriter: @unchecked Sendable {
     // Only touched by the writer thread (and by `init`, before it starts).
     private var index: [BlockInfo] = []
 
-    /// Creates the file and writes the header member before returning, so an unwritable path fails here.
-    public init(path: String, header: TapeHeader, options: Options = Options()) throws(TapeError) {
+    init(path: String, header: TapeHeader, options: TapeWriter.Options) throws(TapeError) {
         precondition(options.blockSize > 0 && options.maxPendingBlocks > 0, "writer options must be positive")
         self.path = path
         self.header = header
@@ -88,19 +125,15 @@ public final class TapeWriter: @unchecked Sendable {
         startThreads()
     }
 
-    /// The error that stopped the writer (a failed disk write), if any. Every later call throws it;
-    /// an owner that is not appending (an idle connection) polls this to notice in time.
-    public var failed: TapeError? {
+    var failed: TapeError? {
         condition.withLock { failure }
     }
 
-    /// Frames written so far (accepted by `append`; on disk after the next flush).
-    public var frameCount: Int {
+    var frameCount: Int {
         condition.withLock { nextFrameNumber }
     }
 
-    /// Adds a frame. Times must not go backwards (the reader seeks by time); payloads are kept exactly.
-    public func append(_ frame: Frame) throws(TapeError) {
+    func append(_ frame: Frame) throws(TapeError) {
         condition.lock()
         defer { condition.unlock() }
         try checkUsable()
@@ -131,8 +164,7 @@ public final class TapeWriter: @unchecked Sendable {
         }
     }
 
-    /// Seals the open block and returns once every block so far is written to the file.
-    public func flush() throws(TapeError) {
+    func flush() throws(TapeError) {
         condition.lock()
         defer { condition.unlock() }
         try checkUsable()
@@ -147,8 +179,7 @@ public final class TapeWriter: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// Writes what is left, then the block index, and closes the file. Calling it again does nothing.
-    public func close() throws(TapeError) {
+    func close() throws(TapeError) {
         condition.lock()
         if !closing {
             closing = true
@@ -160,10 +191,6 @@ public final class TapeWriter: @unchecked Sendable {
         let failure = self.failure
         condition.unlock()
         if let failure { throw failure }
-    }
-
-    deinit {
-        if !finished { try? close() }
     }
 
     // MARK: - Under the lock

@@ -60,6 +60,24 @@ struct WriterTests {
         try writer.close()
     }
 
+    @Test("a writer dropped without close() finishes its file: every frame, and the index",
+          arguments: [true, false])
+    func droppedWriterCloses(compressInBackground: Bool) throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("dropped.tape")
+        let frames = randomFrames(count: 500, seed: 9)
+        var options = TapeWriter.Options()
+        options.compressInBackground = compressInBackground
+        options.flushInterval = .seconds(3_600)  // nothing reaches the disk by time: only the close does it
+        do {
+            let writer = try TapeWriter(path: path, header: testHeader, options: options)
+            for frame in frames { try writer.append(frame) }
+        }
+        let reader = try TapeReader(path: path)
+        #expect(reader.indexStatus == .present && reader.damage.isEmpty)
+        #expect(try readAllFrames(reader) == frames)
+    }
+
     @Test("flush puts every frame so far on disk without closing")
     func explicitFlush() throws {
         let folder = try TemporaryFolder()
