@@ -9,7 +9,7 @@
 /// same message: tests compare them on every example and on random mutations of them.
 enum DigitexMarketData {
     static func decode(_ frame: UnsafeBufferPointer<UInt8>) -> DigitexMessage? {
-        guard var cursor = JSONCursor(frame), cursor.consume(UInt8(ascii: "{")),
+        guard !isOtherChannel(frame), var cursor = JSONCursor(frame), cursor.consume(UInt8(ascii: "{")),
               let chKey = cursor.key(), chKey.equals("ch"), let channel = cursor.string(),
               cursor.consume(UInt8(ascii: ",")), let dataKey = cursor.key(), dataKey.equals("data") else { return nil }
         // As the general path: the docs write `BTCUSD-PERP@trades`, the examples `trades`.
@@ -26,6 +26,19 @@ enum DigitexMarketData {
         }
         guard let message, cursor.consume(UInt8(ascii: "}")), cursor.isAtEnd else { return nil }
         return message
+    }
+
+    /// True for a frame that starts `{"ch":"` and then no market-data channel name: most frames
+    /// of a trading connection, turned away in a few instructions rather than after reading their
+    /// channel. (A name written with its symbol, `BTCUSD-PERP@trades`, is turned away too, and
+    /// read by the general path.)
+    @inline(__always)
+    private static func isOtherChannel(_ frame: UnsafeBufferPointer<UInt8>) -> Bool {
+        let prefix: StaticString = #"{"ch":""#
+        let start = prefix.utf8CodeUnitCount
+        guard frame.count >= start + 6, memcmpBytes(frame.baseAddress!, prefix.utf8Start, start) else { return false }
+        let name = UnsafeBufferPointer(rebasing: frame[start..<(start + 6)])
+        return !(name.equals("orderb") || name.equals("trades") || name.equals(#"index""#))
     }
 
     /// Which fields an object has shown so far, to decline a repeated one (the general path

@@ -69,6 +69,7 @@ struct DigitexMarketDataTests {
         let declined = [
             // Not market data, or not in the plain shape.
             #"{"ch":"orderStatus","data":{"symbol":"BTCUSD-PERP"}}"#,
+            #"{"ch":"BTCUSD-PERP@trades","data":{"symbol":"BTCUSD-PERP","trades":[]}}"#,
             #"{"data":{"symbol":"BTCUSD-PERP","bids":[],"asks":[]},"ch":"orderbook_5"}"#,
             #"{"ch":"orderbook_5","data":{"symbol":"BTC\u0055SD-PERP","bids":[],"asks":[]}}"#,
             #"{"ch":"orderbook_5","data":{"symbol":"BTCUSD-PERP","bids":[["9840","617"]],"asks":[]}}"#,
@@ -93,9 +94,9 @@ struct DigitexMarketDataTests {
             #expect(shortcut(Array(text.utf8)) == nil, "read \(text)")
         }
         // The general path reads the duplicate-free ones among the first group and reports the rest.
-        guard case .failure(let negative) = general(Array(declined[9].utf8)) else { Issue.record("negative size read"); return }
+        guard case .failure(let negative) = general(Array(declined[10].utf8)) else { Issue.record("negative size read"); return }
         #expect(negative.reason == .badField("bids", in: "orderbook"))
-        guard case .success(.orderBook(let book)) = general(Array(declined[5].utf8)) else { Issue.record("ts 1233.0 not read"); return }
+        guard case .success(.orderBook(let book)) = general(Array(declined[6].utf8)) else { Issue.record("ts 1233.0 not read"); return }
         #expect(book.venueTimeMillis == 1233)
     }
 
