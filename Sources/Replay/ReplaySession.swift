@@ -138,14 +138,19 @@ public struct ReplaySession: Sendable {
         perform(actions, connection: key.connection, frame: nil, sink)
     }
 
-    mutating func perform(_ actions: [ClientAction], connection: ConnectionID, frame: Int?, _ sink: (ReplayOutput) -> Void) {
-        for action in actions {
-            switch action {
+    mutating func perform(_ actions: consuming [ClientAction], connection: ConnectionID, frame: Int?, _ sink: (ReplayOutput) -> Void) {
+        // Each action is moved out of the array (reversed, then popped from the end), not copied:
+        // iterating copied every event twice on its way to the sink, a tenth of a replay's time.
+        actions.reverse()
+        while let action = actions.popLast() {
+            switch consume action {
             case .emit(let event):
-                let replayEvent = ReplayEvent(sequence: eventCount, frame: frame, time: clock.now, connection: connection, event: event)
                 eventCount += 1
                 eventCounts[EventType.index(of: event)] += 1
-                if case .anomaly = event {
+                let isAnomaly: Bool
+                if case .anomaly = event { isAnomaly = true } else { isAnomaly = false }
+                let replayEvent = ReplayEvent(sequence: eventCount - 1, frame: frame, time: clock.now, connection: connection, event: event)
+                if isAnomaly {
                     anomalyCount += 1
                     if anomalies.count < Self.keptMax { anomalies.append(replayEvent) }
                 }

@@ -61,7 +61,9 @@ public enum Replayer {
         let digest = digesting ? BackgroundDigest() : nil
         var (limit, stop) = readableLimit(of: reader)
         var lastTime = Timestamp.zero
-        let sink: (ReplayOutput) -> Void = { output in
+        // With neither a digest nor an observer, events are only counted (by the session): a sink
+        // that looked at them anyway copied each one.
+        let sink: (ReplayOutput) -> Void = digest == nil && onEvent == nil ? { _ in } : { output in
             guard case .event(let event) = output else { return }
             digest?.add(event)
             onEvent?(event)

@@ -27,6 +27,35 @@ struct ReplayEngineTests {
         #expect(result.digest?.hasPrefix("sha256:") == true && result.digest?.count == 71)
     }
 
+    @Test("each frame's events reach the output in the order the client emitted them, numbered in sequence")
+    func eventOrder() throws {
+        let folder = try ScratchFolder()
+        let reader = try TapeReader(path: digitexOrderTape(in: folder))
+        var session = try Replayer.session(for: reader)
+        var nextSequence = 0
+        var framesWithSeveralEvents = 0
+        try reader.forEachFrame { recorded in
+            // A copy of the frame's client, before the frame, says what the session must pass on.
+            let expected = session.client(of: recorded.frame.connection).map { client in
+                var twin = client
+                return twin.handle(recorded.frame).compactMap { action -> VenueEvent? in
+                    if case .emit(let event) = action { event } else { nil }
+                }
+            }
+            var emitted: [ReplayEvent] = []
+            session.apply(recorded.frame, number: recorded.number) { output in
+                if case .event(let event) = output { emitted.append(event) }
+            }
+            if let expected {
+                #expect(emitted.map(\.event) == expected, "frame \(recorded.number)")
+                if expected.count > 1 { framesWithSeveralEvents += 1 }
+            }
+            #expect(emitted.map(\.sequence) == Array(nextSequence..<(nextSequence + emitted.count)))
+            nextSequence += emitted.count
+        }
+        #expect(framesWithSeveralEvents >= 2, "the tape has frames that emit several events (auth, fills)")
+    }
+
     @Test("every venue's examples replay to the same digest twice, and different tapes differ")
     func digestsRepeat() throws {
         let folder = try ScratchFolder()
