@@ -67,7 +67,22 @@ struct JSONCursor {
     @inline(__always)
     mutating func decimal() -> FixedDecimal? {
         skipWhitespace()
-        guard position < count, bytes[position] == UInt8(ascii: "-") || bytes[position] &- UInt8(ascii: "0") <= 9 else { return nil }
+        guard position < count else { return nil }
+        let first = bytes[position]
+        // Most prices and sizes are positive integers of a few digits: read from one word when the
+        // digits end inside it, on a byte that does not continue a number ('.', 'e', 'E').
+        if first &- UInt8(ascii: "1") <= 8, position + 8 <= count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + position).loadUnaligned(as: UInt64.self))
+            let digits = leadingDigitCount(word)
+            if digits < 8 {
+                let next = bytes[position + digits]
+                if next != UInt8(ascii: "."), next | 0x20 != UInt8(ascii: "e") {
+                    position += digits
+                    return FixedDecimal(mantissa: Int64(digitValue(word, count: digits)), scale: 0)
+                }
+            }
+        }
+        guard first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") <= 9 else { return nil }
         let number = JSONNumberLexeme(bytes, count: count, at: position)
         guard number.failure == nil, number.scale != JSONToken.notConverted else { return nil }
         position = number.end

@@ -485,7 +485,7 @@ struct JSONNumberLexeme {
 /// How many of the eight bytes of `word` (first byte lowest) are ASCII digits before the first
 /// byte that is not.
 @inline(__always)
-private func leadingDigitCount(_ word: UInt64) -> Int {
+func leadingDigitCount(_ word: UInt64) -> Int {
     let nibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
     let threes: UInt64 = 0x3030_3030_3030_3030
     // A digit byte is 0x30–0x39: its high nibble is 3, and still 3 after adding 6. (Adding 6 to a
@@ -501,7 +501,7 @@ private func leadingDigitCount(_ word: UInt64) -> Int {
 /// significant: the digits are shifted to the top (what falls below is zeros, leading zeros of
 /// the number), then combined in pairs, then pairs of pairs, with three multiplications.
 @inline(__always)
-private func digitValue(_ word: UInt64, count: Int) -> UInt64 {
+func digitValue(_ word: UInt64, count: Int) -> UInt64 {
     var chunk = (word &- 0x3030_3030_3030_3030) << UInt64(8 * (8 - count))
     // Each even byte becomes ten times itself plus the next byte: two digits, 0…99.
     chunk = (chunk &* 10) &+ (chunk >> 8)

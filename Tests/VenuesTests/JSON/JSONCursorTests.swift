@@ -1,0 +1,59 @@
+import TapeCore
+import Testing
+@testable import Venues
+
+@Suite("JSON cursor")
+struct JSONCursorTests {
+    /// Reads one number with a cursor over `text` followed by `after`.
+    private func read(_ text: String, after: String) -> FixedDecimal? {
+        Array((text + after).utf8).withUnsafeBufferPointer { buffer in
+            var cursor = JSONCursor(buffer)!
+            return cursor.decimal()
+        }
+    }
+
+    @Test("plain numbers of every length read as FixedDecimal parses them (mantissa and scale); others are declined")
+    func numbers() {
+        var random = SeededRandom(seed: 11)
+        var plain = ["0", "-0", "0.5", "7", "12345678", "1234567", "123456789012345678", "9999999999999999999"]
+        for digits in 1...19 {
+            for fraction in [0, 1, 4, 18] {
+                for sign in ["", "-"] {
+                    let whole = (0..<digits).map { index in String(index == 0 ? 1 + random.next(below: 9) : random.next(below: 10)) }.joined()
+                    let part = (0..<fraction).map { _ in String(random.next(below: 10)) }.joined()
+                    plain.append(sign + whole + (fraction > 0 ? "." + part : ""))
+                }
+            }
+        }
+        // Each is read both with room after it (the one-word path for short integers) and at the very end.
+        for text in plain {
+            for after in [",1234567890]", "]", ""] {
+                let value = read(text, after: after)
+                let expected = FixedDecimal(text)
+                #expect(value?.mantissa == expected?.mantissa && value?.scale == expected?.scale, "\(text) before \(after)")
+            }
+        }
+        // Not plain, or not JSON: left to the general path.
+        for text in ["1e3", "12E-2", "99999999999999999999", "0.1234567890123456789", "\"12\"", "-", ".5", "+1", "null", "x"] {
+            #expect(read(text, after: ",1]") == nil, "\(text)")
+        }
+    }
+
+    @Test("a short integer stops where it ends: the separator after it is still there")
+    func stopsAtTheSeparator() {
+        let bytes = Array("[617,9840],[1.5,12345678]".utf8)
+        let (values, separators, atEnd) = bytes.withUnsafeBufferPointer { buffer in
+            var cursor = JSONCursor(buffer)!
+            var values: [FixedDecimal?] = []
+            var separators = ""
+            // Each structural byte, and whether a number follows it.
+            for (separator, number) in [("[", true), (",", true), ("]", false), (",", false), ("[", true), (",", true), ("]", false)] {
+                separators += cursor.consume(UInt8(ascii: Unicode.Scalar(separator)!)) ? separator : "?"
+                if number { values.append(cursor.decimal()) }
+            }
+            return (values, separators, cursor.isAtEnd)
+        }
+        #expect(values == [FixedDecimal(617), FixedDecimal(9840), FixedDecimal(mantissa: 15, scale: 1), FixedDecimal(12_345_678)])
+        #expect(separators == "[,],[,]" && atEnd)
+    }
+}
