@@ -10,9 +10,11 @@ import TapeFormat
 // same run; go-to-frame time on a long synthetic Digitex tape with checkpoints; peak memory.
 //
 // Usage: replaybench [--frames 1000000] [--long-frames 10000000] [--jumps 20] [--checkpoint-every 10000]
-//                    [--skip-long] [--simulated-only] [--keep-simulated] [--scratch DIR]
-// `--simulated-only` skips the cycled venue tapes and the long tape; `--keep-simulated` leaves the
-// simulated tape in the scratch directory (to profile `--child-replay` on it).
+//                    [--skip-long] [--simulated-only] [--keep-tapes] [--scratch DIR]
+//        replaybench --child-replay TAPE [--digest]
+// `--simulated-only` skips the cycled venue tapes and the long tape; `--keep-tapes` leaves the
+// venue tapes and the simulated one in the scratch directory, to profile `--child-replay` on them
+// (one replay in this process, with the digest if asked).
 
 struct Options {
     var frames = 1_000_000
@@ -21,7 +23,8 @@ struct Options {
     var checkpointEvery = 10_000
     var skipLong = false
     var simulatedOnly = false
-    var keepSimulated = false
+    var keepTapes = false
+    var digest = false
     /// Internal: replay this tape in a fresh process and report rate and memory.
     var childReplay: String?
     /// Internal: step through this tape in a fresh process (checkpoints, jumps) and report.
@@ -43,7 +46,8 @@ struct Options {
             case "--checkpoint-every": checkpointEvery = Int(try value()) ?? checkpointEvery
             case "--skip-long": skipLong = true
             case "--simulated-only": simulatedOnly = true
-            case "--keep-simulated": keepSimulated = true
+            case "--keep-tapes": keepTapes = true
+            case "--digest": digest = true
             case "--child-replay": childReplay = try value()
             case "--child-step": childStep = try value()
             case "--scratch": scratch = try value()
@@ -178,8 +182,8 @@ func child(_ arguments: [String]) throws -> String {
 if let path = options.childReplay {
     let reader = try TapeReader(path: path)
     var replayed = 0
-    let time = try seconds { replayed = try Replayer.run(reader: reader, digest: false).session.framesApplied }
-    print("replay of \(replayed) frames in \(format(time)) s (\(format(Double(replayed) / time / 1e3, 0)) k frames/s); \(memoryLine("peak"))")
+    let time = try seconds { replayed = try Replayer.run(reader: reader, digest: options.digest).session.framesApplied }
+    print("replay\(options.digest ? " with the digest" : "") of \(replayed) frames in \(format(time)) s (\(format(Double(replayed) / time / 1e3, 0)) k frames/s); \(memoryLine("peak"))")
     exit(0)
 }
 
@@ -214,7 +218,7 @@ for venue in VenueName.allCases where !options.simulatedOnly {
     let lines = venue == .digitex ? try digitexMarketLines(repository: repository) : try exampleLines(venue, repository: repository)
     try writeTape(path, venue: venue, lines: lines, count: options.frames)
     try printRates(of: TapeReader(path: path), venue: venue)
-    try? FileManager.default.removeItem(atPath: path)
+    if !options.keepTapes { try? FileManager.default.removeItem(atPath: path) }
 }
 
 // The tapes above cycle a venue's documented examples: deflate finds each frame again in its
@@ -228,7 +232,7 @@ do {
     try printRates(of: reader, venue: .digitex)
     let ahead = try replayRate(reader, digest: false, readThreads: 2)
     print("  replay with blocks decoded ahead on 2 threads: \(format(ahead.rate / 1e3, 0)) k/s")
-    if options.keepSimulated { print("  kept: \(path)") } else { try? FileManager.default.removeItem(atPath: path) }
+    if options.keepTapes { print("  kept: \(path)") } else { try? FileManager.default.removeItem(atPath: path) }
 }
 
 if !options.skipLong && !options.simulatedOnly {
