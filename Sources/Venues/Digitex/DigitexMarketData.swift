@@ -57,37 +57,20 @@ enum DigitexMarketData {
     }
 
     private static func orderBook(_ cursor: inout JSONCursor) -> DigitexMessage? {
-        guard cursor.consume(UInt8(ascii: "{")) else { return nil }
         var symbol: String?
         var time: Int64?
         var bids: [BookLevel] = []
         var asks: [BookLevel] = []
         var seen = Seen()
-        var first = true
-        while true {
-            switch cursor.nextMember(first: &first) {
-            case .invalid, .next(key: nil):
-                return nil
-            case .end:
-                guard let symbol, seen.has(2), seen.has(3) else { return nil }
-                return .orderBook(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time))
-            case .next(key: let key?):
-                let read: Bool
-                if key.equals("symbol"), seen.first(0) {
-                    symbol = cursor.string().map { String(decoding: $0, as: UTF8.self) }
-                    read = symbol != nil
-                } else if key.equals("ts"), seen.first(1) {
-                    read = optionalInteger(&cursor, into: &time)
-                } else if key.equals("bids"), seen.first(2) {
-                    read = levels(&cursor, into: &bids)
-                } else if key.equals("asks"), seen.first(3) {
-                    read = levels(&cursor, into: &asks)
-                } else {
-                    read = false
-                }
-                guard read else { return nil }
-            }
+        let read = cursor.readObject { cursor, key in
+            if key.equals("symbol"), seen.first(0) { return string(&cursor, into: &symbol) }
+            if key.equals("ts"), seen.first(1) { return optionalInteger(&cursor, into: &time) }
+            if key.equals("bids"), seen.first(2) { return levels(&cursor, into: &bids) }
+            if key.equals("asks"), seen.first(3) { return levels(&cursor, into: &asks) }
+            return false
         }
+        guard read, let symbol, seen.has(2), seen.has(3) else { return nil }
+        return .orderBook(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time))
     }
 
     /// `[[price, size], …]`; a negative size is the general path's bad field.
@@ -109,123 +92,76 @@ enum DigitexMarketData {
     }
 
     private static func trades(_ cursor: inout JSONCursor) -> DigitexMessage? {
-        guard cursor.consume(UInt8(ascii: "{")) else { return nil }
         var symbol: String?
         var trades: [Trade] = []
         var seen = Seen()
-        var first = true
-        while true {
-            switch cursor.nextMember(first: &first) {
-            case .invalid, .next(key: nil):
-                return nil
-            case .end:
-                guard seen.has(0), seen.has(1) else { return nil }
-                return .trades(trades)
-            case .next(key: let key?):
-                if key.equals("symbol"), seen.first(0) {
-                    symbol = cursor.string().map { String(decoding: $0, as: UTF8.self) }
-                    guard symbol != nil else { return nil }
-                } else if key.equals("trades"), seen.first(1), let symbol {
-                    // Each trade repeats the symbol: the venue sends it first (otherwise the general path reads the frame).
-                    guard list(&cursor, of: symbol, into: &trades) else { return nil }
-                } else {
-                    return nil
-                }
-            }
-        }
-    }
-
-    private static func list(_ cursor: inout JSONCursor, of symbol: String, into trades: inout [Trade]) -> Bool {
-        guard cursor.consume(UInt8(ascii: "[")) else { return false }
-        trades.reserveCapacity(4)
-        var first = true
-        while true {
-            switch cursor.nextElement(first: &first) {
-            case .end: return true
-            case .invalid: return false
-            case .next:
+        let read = cursor.readObject { cursor, key in
+            if key.equals("symbol"), seen.first(0) { return string(&cursor, into: &symbol) }
+            // Each trade repeats the symbol: the venue sends it first (otherwise the general path reads the frame).
+            guard key.equals("trades"), seen.first(1), let symbol else { return false }
+            trades.reserveCapacity(4)
+            return cursor.readArray { cursor in
                 guard let trade = trade(&cursor, symbol: symbol) else { return false }
                 trades.append(trade)
+                return true
             }
         }
+        guard read, seen.has(0), seen.has(1) else { return nil }
+        return .trades(trades)
     }
 
-    @inline(__always)
     private static func trade(_ cursor: inout JSONCursor, symbol: String) -> Trade? {
-        guard cursor.consume(UInt8(ascii: "{")) else { return nil }
         var price: FixedDecimal?
         var quantity: FixedDecimal?
         var side: Side?
         var time: Int64?
         var seen = Seen()
-        var first = true
-        while true {
-            switch cursor.nextMember(first: &first) {
-            case .invalid, .next(key: nil):
-                return nil
-            case .end:
-                guard let price, let quantity else { return nil }
-                return Trade(symbol: symbol, price: price, quantity: quantity, side: side, tradeID: nil, venueTimeMillis: time)
-            case .next(key: let key?):
-                let read: Bool
-                if key.equals("px"), seen.first(0) {
-                    price = cursor.decimal()
-                    read = price != nil
-                } else if key.equals("qty"), seen.first(1) {
-                    quantity = cursor.decimal()
-                    read = quantity.map { !$0.isNegative } ?? false
-                } else if key.equals("side"), seen.first(2) {
-                    read = optionalSide(&cursor, into: &side)
-                } else if key.equals("ts"), seen.first(3) {
-                    read = optionalInteger(&cursor, into: &time)
-                } else {
-                    read = false
-                }
-                guard read else { return nil }
+        let read = cursor.readObject { cursor, key in
+            if key.equals("px"), seen.first(0) {
+                price = cursor.decimal()
+                return price != nil
             }
+            if key.equals("qty"), seen.first(1) {
+                quantity = cursor.decimal()
+                return quantity.map { !$0.isNegative } ?? false
+            }
+            if key.equals("side"), seen.first(2) { return optionalSide(&cursor, into: &side) }
+            if key.equals("ts"), seen.first(3) { return optionalInteger(&cursor, into: &time) }
+            return false
         }
+        guard read, let price, let quantity else { return nil }
+        return Trade(symbol: symbol, price: price, quantity: quantity, side: side, tradeID: nil, venueTimeMillis: time)
     }
 
     private static func index(_ cursor: inout JSONCursor) -> DigitexMessage? {
-        guard cursor.consume(UInt8(ascii: "{")) else { return nil }
         var symbol: String?
         var time: Int64?
         var mark: FixedDecimal?
         var fair: FixedDecimal?
         var spot: FixedDecimal?
         var seen = Seen()
-        var first = true
-        while true {
-            switch cursor.nextMember(first: &first) {
-            case .invalid, .next(key: nil):
-                return nil
-            case .end:
-                guard let symbol else { return nil }
-                // Mark, fair, spot: the general path's order, whatever the frame's.
-                var prices: [PriceUpdate] = []
-                if let mark { prices.append(PriceUpdate(symbol: symbol, kind: .mark, price: mark, venueTimeMillis: time)) }
-                if let fair { prices.append(PriceUpdate(symbol: symbol, kind: .fair, price: fair, venueTimeMillis: time)) }
-                if let spot { prices.append(PriceUpdate(symbol: symbol, kind: .spot, price: spot, venueTimeMillis: time)) }
-                return .index(prices)
-            case .next(key: let key?):
-                let read: Bool
-                if key.equals("indexSymbol"), seen.first(0) {
-                    symbol = cursor.string().map { String(decoding: $0, as: UTF8.self) }
-                    read = symbol != nil
-                } else if key.equals("ts"), seen.first(1) {
-                    read = optionalInteger(&cursor, into: &time)
-                } else if key.equals("markPx"), seen.first(2) {
-                    read = optionalDecimal(&cursor, into: &mark)
-                } else if key.equals("fairPx"), seen.first(3) {
-                    read = optionalDecimal(&cursor, into: &fair)
-                } else if key.equals("spotPx"), seen.first(4) {
-                    read = optionalDecimal(&cursor, into: &spot)
-                } else {
-                    read = false
-                }
-                guard read else { return nil }
-            }
+        let read = cursor.readObject { cursor, key in
+            if key.equals("indexSymbol"), seen.first(0) { return string(&cursor, into: &symbol) }
+            if key.equals("ts"), seen.first(1) { return optionalInteger(&cursor, into: &time) }
+            if key.equals("markPx"), seen.first(2) { return optionalDecimal(&cursor, into: &mark) }
+            if key.equals("fairPx"), seen.first(3) { return optionalDecimal(&cursor, into: &fair) }
+            if key.equals("spotPx"), seen.first(4) { return optionalDecimal(&cursor, into: &spot) }
+            return false
         }
+        guard read, let symbol else { return nil }
+        // Mark, fair, spot: the general path's order, whatever the frame's.
+        var prices: [PriceUpdate] = []
+        if let mark { prices.append(PriceUpdate(symbol: symbol, kind: .mark, price: mark, venueTimeMillis: time)) }
+        if let fair { prices.append(PriceUpdate(symbol: symbol, kind: .fair, price: fair, venueTimeMillis: time)) }
+        if let spot { prices.append(PriceUpdate(symbol: symbol, kind: .spot, price: spot, venueTimeMillis: time)) }
+        return .index(prices)
+    }
+
+    /// A string without escapes.
+    @inline(__always)
+    private static func string(_ cursor: inout JSONCursor, into value: inout String?) -> Bool {
+        value = cursor.string().map { String(decoding: $0, as: UTF8.self) }
+        return value != nil
     }
 
     /// `null` (nil), or `BUY` / `SELL` (any other word reads nil, as in the general path).
