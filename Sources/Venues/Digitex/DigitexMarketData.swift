@@ -84,6 +84,10 @@ enum DigitexMarketData {
             case .end: return true
             case .invalid: return false
             case .next:
+                if let (price, size) = cursor.compactIntegerPair() {
+                    levels.append(BookLevel(price: price, size: size))
+                    continue
+                }
                 guard cursor.consume(UInt8(ascii: "[")), let price = cursor.decimal(), cursor.consume(UInt8(ascii: ",")),
                       let size = cursor.decimal(), !size.isNegative, cursor.consume(UInt8(ascii: "]")) else { return false }
                 levels.append(BookLevel(price: price, size: size))

@@ -89,6 +89,29 @@ struct JSONCursor {
         return FixedDecimal(mantissa: number.mantissa, scale: number.scale)
     }
 
+    /// `[a,b]` with `a` and `b` plain non-negative integers of one to seven digits and no spaces
+    /// (a book level as venues send it), read from two words. Nil, with the cursor where it was,
+    /// for anything else: the caller then reads the pair piece by piece.
+    @inline(__always)
+    mutating func compactIntegerPair() -> (FixedDecimal, FixedDecimal)? {
+        guard position + 1 < count, bytes[position] == UInt8(ascii: "["),
+              let (first, comma) = shortInteger(at: position + 1), bytes[comma] == UInt8(ascii: ","),
+              let (second, close) = shortInteger(at: comma + 1), bytes[close] == UInt8(ascii: "]") else { return nil }
+        position = close + 1
+        return (first, second)
+    }
+
+    /// The integer of one to seven digits at `start` and the offset of the byte after it; nil when
+    /// the digits do not end inside the word, or the number has a leading zero (invalid JSON).
+    @inline(__always)
+    private func shortInteger(at start: Int) -> (FixedDecimal, end: Int)? {
+        guard start + 8 <= count else { return nil }
+        let word = UInt64(littleEndian: UnsafeRawPointer(bytes + start).loadUnaligned(as: UInt64.self))
+        let digits = leadingDigitCount(word)
+        guard digits > 0, digits < 8, digits == 1 || bytes[start] != UInt8(ascii: "0") else { return nil }
+        return (FixedDecimal(mantissa: Int64(digitValue(word, count: digits)), scale: 0), start + digits)
+    }
+
     /// A number written without a fraction; nil for anything else.
     @inline(__always)
     mutating func integer() -> Int64? {

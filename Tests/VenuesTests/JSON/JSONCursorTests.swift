@@ -39,6 +39,32 @@ struct JSONCursorTests {
         }
     }
 
+    @Test("a compact pair of short integers is read at once; any other pair is left where it was")
+    func compactPairs() {
+        /// The pair read (nil if declined), and whether the cursor then stands before `[` (declined,
+        /// unmoved) or before the `,` that follows the pair (read).
+        func pair(_ text: String) -> (values: [FixedDecimal]?, positioned: Bool) {
+            // Room after the pair, so that only its shape decides.
+            Array((text + ",7,000000000").utf8).withUnsafeBufferPointer { buffer in
+                var cursor = JSONCursor(buffer)!
+                let values = cursor.compactIntegerPair().map { [$0.0, $0.1] }
+                return (values, cursor.consume(UInt8(ascii: values == nil ? "[" : ",")))
+            }
+        }
+        #expect(pair("[617,9840]") == ([FixedDecimal(617), FixedDecimal(9840)], true))
+        #expect(pair("[0,1234567]") == ([FixedDecimal(0), FixedDecimal(1_234_567)], true))
+        for declined in ["[01,5]", "[1, 5]", " [1,5]", "[-1,5]", "[1.5,2]", "[1,2e3]", "[12345678,1]", "[1,2,3]", "[1;2]"] {
+            #expect(pair(declined) == (nil, true), "\(declined)")
+        }
+        #expect(pair("{1,2}") == (nil, false))
+        // Too close to the end of the frame for a whole word: left to the general reads.
+        let short = Array("[1,2]".utf8).withUnsafeBufferPointer { buffer in
+            var cursor = JSONCursor(buffer)!
+            return cursor.compactIntegerPair() == nil && cursor.consume(UInt8(ascii: "["))
+        }
+        #expect(short)
+    }
+
     @Test("a short integer stops where it ends: the separator after it is still there")
     func stopsAtTheSeparator() {
         let bytes = Array("[617,9840],[1.5,12345678]".utf8)
