@@ -89,8 +89,7 @@ final class WriterEngine: @unchecked Sendable {
     private let sink: FileSink
     private let deflater: RawDeflater
     private let condition = NSCondition()
-    /// The writer's threads, held as the single thread was before (they hold the writer only
-    /// while they run).
+    /// The writer's threads (each holds the engine while it runs, until `close()` ends it).
     private var threads: [Thread] = []
 
     // Guarded by `condition`.
