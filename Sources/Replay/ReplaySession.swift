@@ -147,8 +147,7 @@ public struct ReplaySession: Sendable {
             case .emit(let event):
                 eventCount += 1
                 eventCounts[EventType.index(of: event)] += 1
-                let isAnomaly: Bool
-                if case .anomaly = event { isAnomaly = true } else { isAnomaly = false }
+                let isAnomaly = if case .anomaly = event { true } else { false }
                 let replayEvent = ReplayEvent(sequence: eventCount - 1, frame: frame, time: clock.now, connection: connection, event: event)
                 if isAnomaly {
                     anomalyCount += 1

@@ -71,16 +71,10 @@ struct JSONCursor {
         let first = bytes[position]
         // Most prices and sizes are positive integers of a few digits: read from one word when the
         // digits end inside it, on a byte that does not continue a number ('.', 'e', 'E').
-        if first &- UInt8(ascii: "1") <= 8, position + 8 <= count {
-            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + position).loadUnaligned(as: UInt64.self))
-            let digits = leadingDigitCount(word)
-            if digits < 8 {
-                let next = bytes[position + digits]
-                if next != UInt8(ascii: "."), next | 0x20 != UInt8(ascii: "e") {
-                    position += digits
-                    return FixedDecimal(mantissa: Int64(digitValue(word, count: digits)), scale: 0)
-                }
-            }
+        if first &- UInt8(ascii: "1") <= 8, let (value, end) = shortInteger(at: position),
+           bytes[end] != UInt8(ascii: "."), bytes[end] | 0x20 != UInt8(ascii: "e") {
+            position = end
+            return value
         }
         guard first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") <= 9 else { return nil }
         let number = JSONNumberLexeme(bytes, count: count, at: position)
