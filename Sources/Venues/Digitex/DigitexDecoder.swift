@@ -2,6 +2,7 @@
 /// does not allocate token storage.
 public struct DigitexDecoder: Sendable {
     private var scanner = JSONScanner()
+    private var shortcuts = DigitexShortcuts.Memory()
 
     public init() {}
 
@@ -21,12 +22,12 @@ public struct DigitexDecoder: Sendable {
             if bytes.elementsEqual("ping".utf8) { return .ping }
             if bytes.elementsEqual("pong".utf8) { return .pong }
         }
-        if let marketData = bytes.withUnsafeBufferPointer(DigitexMarketData.decode) { return marketData }
+        if let message = bytes.withUnsafeBufferPointer({ DigitexShortcuts.decode($0, memory: &shortcuts) }) { return message }
         return try decodeGenerally(bytes)
     }
 
-    /// Every frame the general way: scanned into tokens, fields looked up by name. Market data in
-    /// its plain shape takes a shortcut (`DigitexMarketData`) to the same message.
+    /// Every frame the general way: scanned into tokens, fields looked up by name. Market data
+    /// and order reports in their plain shape take a shortcut (`DigitexShortcuts`) to the same message.
     mutating func decodeGenerally(_ bytes: [UInt8]) throws(UnrecognisedFrame) -> DigitexMessage {
         try scanner.decodeThrowing(bytes) { (root) throws(DecodeFailure) in try Self.message(root) }
     }

@@ -1,5 +1,5 @@
 /// A strict, forward-only reader over one frame, for the decoders of a venue's hottest messages
-/// (`DigitexMarketData`): it reads the frame once, front to back, and writes no tokens and no
+/// (`DigitexShortcuts`): it reads the frame once, front to back, and writes no tokens and no
 /// lookup table.
 ///
 /// It reads only a plain subset of JSON: strings without escapes, and numbers that are plain
@@ -42,6 +42,15 @@ struct JSONCursor {
     mutating func string() -> UnsafeBufferPointer<UInt8>? {
         guard consume(UInt8(ascii: "\"")) else { return nil }
         let start = position
+        // Eight bytes at a time up to the first quote, backslash or control byte.
+        while position + 8 <= count {
+            let lanes = stringSpecialLanes(UInt64(littleEndian: UnsafeRawPointer(bytes + position).loadUnaligned(as: UInt64.self)))
+            if lanes != 0 {
+                position += lanes.trailingZeroBitCount / 8
+                break
+            }
+            position += 8
+        }
         while position < count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
@@ -60,6 +69,23 @@ struct JSONCursor {
     mutating func key() -> UnsafeBufferPointer<UInt8>? {
         guard let key = string(), consume(UInt8(ascii: ":")) else { return nil }
         return key
+    }
+
+    /// Consumes a key that is exactly `name`, with its colon; false, with the cursor where it was,
+    /// for any other key (a guess at the next key: see `JSONKeyOrder`).
+    @inline(__always)
+    mutating func key(equalTo name: UnsafeBufferPointer<UInt8>) -> Bool {
+        skipWhitespace()
+        let start = position
+        let end = start + name.count + 2
+        guard end <= count, bytes[start] == UInt8(ascii: "\""), bytes[end - 1] == UInt8(ascii: "\""),
+              memcmpBytes(bytes + start + 1, name.baseAddress!, name.count) else { return false }
+        position = end
+        guard consume(UInt8(ascii: ":")) else {
+            position = start
+            return false
+        }
+        return true
     }
 
     /// A number that is a plain decimal fitting a `FixedDecimal`; nil for anything else
@@ -120,9 +146,58 @@ struct JSONCursor {
 
     /// Consumes `null` if it comes next.
     mutating func null() -> Bool {
+        literal("null")
+    }
+
+    /// `true` or `false`, or an integer standing for a flag (Digitex writes `"isMaker":0`): any
+    /// integer but 0 is true, as `JSONValue.bool` reads it. Nil for anything else.
+    mutating func bool() -> Bool? {
+        if literal("true") { return true }
+        if literal("false") { return false }
+        return integer().map { $0 != 0 }
+    }
+
+    /// How deep `skipValue` follows nested containers before it declines (the general path,
+    /// which keeps its own stack, reads deeper ones): recursion must not run off the stack.
+    static let skipDepthLimit = 16
+
+    /// Steps over one value of the plain subset (strings without escapes, numbers, literals,
+    /// and arrays and objects of them nested up to `skipDepthLimit`), for members a decoder does
+    /// not read. False at anything else.
+    mutating func skipValue(depth: Int = 0) -> Bool {
         skipWhitespace()
-        guard position + 4 <= count, memcmpBytes(bytes + position, ("null" as StaticString).utf8Start, 4) else { return false }
-        position += 4
+        guard position < count else { return false }
+        switch bytes[position] {
+        case UInt8(ascii: "\""):
+            return string() != nil
+        case UInt8(ascii: "{"):
+            return depth < Self.skipDepthLimit && readObject { cursor, _ in cursor.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["):
+            return depth < Self.skipDepthLimit && readArray { cursor in cursor.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "t"):
+            return literal("true")
+        case UInt8(ascii: "f"):
+            return literal("false")
+        case UInt8(ascii: "n"):
+            return literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            // Any valid number, converted or not: the general path reports nothing for a member it does not read.
+            let number = JSONNumberLexeme(bytes, count: count, at: position)
+            guard number.failure == nil else { return false }
+            position = number.end
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Consumes `word` if it comes next.
+    @inline(__always)
+    private mutating func literal(_ word: StaticString) -> Bool {
+        skipWhitespace()
+        let length = word.utf8CodeUnitCount
+        guard position + length <= count, memcmpBytes(bytes + position, word.utf8Start, length) else { return false }
+        position += length
         return true
     }
 

@@ -11,7 +11,8 @@ public struct JSONScanner: Sendable {
     /// Deepest nesting accepted; no venue message we know goes past 6.
     public var maxDepth: Int = 64
     /// Largest frame accepted (bytes); Int32 offsets in tokens cap this at 2 GiB anyway.
-    public var maxBytes: Int = 16 << 20
+    public var maxBytes: Int = JSONScanner.defaultMaxBytes
+    public static let defaultMaxBytes = 16 << 20
 
     /// Token storage reused from frame to frame. Its `count` is its usable size: the parser writes
     /// tokens over it in place (see `scan`), so slots past a document's `tokenCount` are stale.
@@ -280,20 +281,6 @@ private struct Parser {
         }
     }
 
-    /// A word with 0x80 set in each byte lane that holds `"`, `\` or a byte below 0x20 (and
-    /// possibly in lanes above the first such lane, which the caller never looks past).
-    @inline(__always)
-    private static func specialLanes(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let zeroQuote = (quote &- ones) & ~quote
-        let zeroBackslash = (backslash &- ones) & ~backslash
-        let control = (word &- ones &* 0x20) & ~word
-        return (zeroQuote | zeroBackslash | control) & highs
-    }
-
     /// A string starting at its opening quote.
     @inline(__always)
     private func parseString(_ position: inout Int, _ tokenCount: inout Int) throws(Stop) {
@@ -303,7 +290,7 @@ private struct Parser {
         // Eight bytes at a time while none of them is special (most keys and ids are plain).
         while index + 8 <= count {
             let word = UInt64(littleEndian: UnsafeRawPointer(input + index).loadUnaligned(as: UInt64.self))
-            let lanes = Parser.specialLanes(word)
+            let lanes = stringSpecialLanes(word)
             if lanes != 0 {
                 index += lanes.trailingZeroBitCount / 8
                 break
@@ -574,4 +561,19 @@ extension JSONScanner {
             }
         }
     }
+}
+
+/// A word with 0x80 set in each byte lane that holds `"`, `\` or a byte below 0x20 (and
+/// possibly in lanes above the first such lane, which callers never look past): where a JSON
+/// string's plain run ends. The scanner and `JSONCursor` both walk strings eight bytes at a time with it.
+@inline(__always)
+func stringSpecialLanes(_ word: UInt64) -> UInt64 {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let quote = word ^ (ones &* 0x22)
+    let backslash = word ^ (ones &* 0x5C)
+    let zeroQuote = (quote &- ones) & ~quote
+    let zeroBackslash = (backslash &- ones) & ~backslash
+    let control = (word &- ones &* 0x20) & ~word
+    return (zeroQuote | zeroBackslash | control) & highs
 }

@@ -2,8 +2,9 @@ import TapeCore
 import Testing
 @testable import Venues
 
-/// The market-data shortcut (`DigitexMarketData`) must read a frame exactly as the general path
-/// does, or decline it: never a different message, never a message where the general path fails.
+/// The market-data shortcut (`DigitexMarketData`, through `DigitexShortcuts`) must read a frame
+/// exactly as the general path does, or decline it: never a different message, never a message
+/// where the general path fails.
 @Suite("Digitex market-data shortcut")
 struct DigitexMarketDataTests {
     /// Frames as the simulator writes them (prices with decimals, an index with all three prices).
@@ -13,27 +14,9 @@ struct DigitexMarketDataTests {
         #"{"ch":"index","data":{"indexSymbol":".DGTXBTCUSD","ts":2037,"markPx":9842.6517,"fairPx":9842.8034,"spotPx":9842.8034}}"#,
     ].map { Array($0.utf8) }
 
-    private func shortcut(_ frame: [UInt8]) -> DigitexMessage? {
-        frame.withUnsafeBufferPointer(DigitexMarketData.decode)
-    }
-
-    private func general(_ frame: [UInt8]) -> Result<DigitexMessage, UnrecognisedFrame> {
-        var decoder = DigitexDecoder()
-        do throws(UnrecognisedFrame) {
-            return .success(try decoder.decodeGenerally(frame))
-        } catch {
-            return .failure(error)
-        }
-    }
-
-    /// Nil when the shortcut agrees with the general path (or declined); else what differs.
-    private func disagreement(_ frame: [UInt8]) -> String? {
-        guard let fast = shortcut(frame) else { return nil }
-        switch general(frame) {
-        case .success(let message) where message == fast: return nil
-        case let other: return "\(String(decoding: frame, as: UTF8.self)): shortcut \(fast), general \(other)"
-        }
-    }
+    private func shortcut(_ frame: [UInt8]) -> DigitexMessage? { frame.withUnsafeBufferPointer(DigitexShortcuts.decode) }
+    private func general(_ frame: [UInt8]) -> Result<DigitexMessage, UnrecognisedFrame> { DigitexShortcuts.general(frame) }
+    private func disagreement(_ frame: [UInt8]) -> String? { DigitexShortcuts.disagreement(frame) }
 
     @Test("it reads the documented order book and trades and the simulator's frames, as the general path does")
     func readsPlainFrames() throws {
@@ -67,8 +50,8 @@ struct DigitexMarketDataTests {
     @Test("it declines what it does not read plainly, and the general path still reads or reports it")
     func declines() {
         let declined = [
-            // Not market data, or not in the plain shape.
-            #"{"ch":"orderStatus","data":{"symbol":"BTCUSD-PERP"}}"#,
+            // A channel without a shortcut, or not in the plain shape.
+            #"{"ch":"traderBalance","data":{"symbol":"BTCUSD-PERP","traderBalance":1}}"#,
             #"{"ch":"BTCUSD-PERP@trades","data":{"symbol":"BTCUSD-PERP","trades":[]}}"#,
             #"{"data":{"symbol":"BTCUSD-PERP","bids":[],"asks":[]},"ch":"orderbook_5"}"#,
             #"{"ch":"orderbook_5","data":{"symbol":"BTC\u0055SD-PERP","bids":[],"asks":[]}}"#,

@@ -1,0 +1,168 @@
+/// One-pass decoding of the frames that make up nearly all of a Digitex session: the public
+/// market data (`DigitexMarketData`) and the order reports of a trading connection
+/// (`DigitexOrderReports`). They skip the general path's token tape and field tables.
+///
+/// `decode` reads only frames in the plain shape the venue sends, `{"ch":…,"data":{…}}`, with
+/// each field a reader knows at most once, numbers as plain JSON numbers, and no escapes. For
+/// anything else (another channel, a repeated field, a quoted number, an escape, bad JSON) it
+/// returns nil, and `DigitexDecoder` decodes the frame the general way, reporting what is wrong.
+/// Both ways give the same message: tests compare them on every example and on random mutations.
+enum DigitexShortcuts {
+    /// What the shortcuts learn from frame to frame: the order of the keys (`JSONKeyOrder`).
+    struct Memory: Sendable {
+        var orderReports = DigitexOrderReports.KeyOrders()
+    }
+
+    /// `decode` with nothing learnt yet.
+    static func decode(_ frame: UnsafeBufferPointer<UInt8>) -> DigitexMessage? {
+        var memory = Memory()
+        return decode(frame, memory: &memory)
+    }
+
+    static func decode(_ frame: UnsafeBufferPointer<UInt8>, memory: inout Memory) -> DigitexMessage? {
+        // The general path refuses larger frames; so must the shortcut, to give the same answer.
+        guard isHotChannel(frame), frame.count <= JSONScanner.defaultMaxBytes, var cursor = JSONCursor(frame),
+              cursor.consume(UInt8(ascii: "{")), let chKey = cursor.key(), chKey.equals("ch"), let written = cursor.string(),
+              cursor.consume(UInt8(ascii: ",")), let dataKey = cursor.key(), dataKey.equals("data") else { return nil }
+        // As the general path: the docs write `BTCUSD-PERP@trades`, the examples `trades`.
+        let channel = written.lastIndex(of: UInt8(ascii: "@")).map { UnsafeBufferPointer(rebasing: written[($0 + 1)...]) } ?? written
+        // Bound straight from the call: a `let` assigned in branches was copied once more (~200 instructions).
+        guard let message = data(of: channel, &cursor, &memory), cursor.consume(UInt8(ascii: "}")), cursor.isAtEnd else { return nil }
+        return message
+    }
+
+    /// The message in `data` (the cursor stands on it) of a channel with a shortcut; nil otherwise.
+    @inline(__always)
+    private static func data(of channel: UnsafeBufferPointer<UInt8>, _ cursor: inout JSONCursor, _ memory: inout Memory) -> DigitexMessage? {
+        if DigitexChannelName(channel).hasPrefix("orderbook_") { return DigitexMarketData.orderBook(&cursor) }
+        if channel.equals("trades") { return DigitexMarketData.trades(&cursor) }
+        if channel.equals("index") { return DigitexMarketData.index(&cursor) }
+        if channel.equals("orderStatus") {
+            return DigitexOrderReports.read(&cursor, .orderStatus, keyOrders: &memory.orderReports).map { .account(.orderStatus, $0) }
+        }
+        if channel.equals("orderFilled") {
+            return DigitexOrderReports.read(&cursor, .orderFilled, keyOrders: &memory.orderReports).map { .account(.orderFilled, $0) }
+        }
+        return nil
+    }
+
+    /// False for a frame that starts `{"ch":"` and then a channel no shortcut reads (most frames of
+    /// a trading connection but its order reports), turned away in a few instructions rather than
+    /// after reading the channel. (A name written with its symbol, `BTCUSD-PERP@trades`, is turned
+    /// away too, and read by the general path.)
+    @inline(__always)
+    private static func isHotChannel(_ frame: UnsafeBufferPointer<UInt8>) -> Bool {
+        let prefix: StaticString = #"{"ch":""#
+        let start = prefix.utf8CodeUnitCount
+        guard frame.count >= start + 6, memcmpBytes(frame.baseAddress!, prefix.utf8Start, start) else { return true }
+        let name = UnsafeBufferPointer(rebasing: frame[start..<(start + 6)])
+        return name.equals("orderb") || name.equals("trades") || name.equals(#"index""#)
+            || name.equals("orderS") || name.equals("orderF")
+    }
+}
+
+/// The shortcuts' contract, checked by the tests on examples, mutations and simulated sessions.
+extension DigitexShortcuts {
+    /// The frame decoded the general way, skipping the shortcuts.
+    static func general(_ frame: [UInt8]) -> Result<DigitexMessage, UnrecognisedFrame> {
+        var decoder = DigitexDecoder()
+        do throws(UnrecognisedFrame) {
+            return .success(try decoder.decodeGenerally(frame))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Nil when a shortcut reads `frame` to the message the general path gives, or declines it;
+    /// otherwise both answers.
+    static func disagreement(_ frame: [UInt8]) -> String? {
+        var memory = Memory()
+        return disagreement(frame, memory: &memory)
+    }
+
+    /// `disagreement` with what earlier frames taught the shortcuts, as a client decodes.
+    static func disagreement(_ frame: [UInt8], memory: inout Memory) -> String? {
+        guard let fast = frame.withUnsafeBufferPointer({ decode($0, memory: &memory) }) else { return nil }
+        switch general(frame) {
+        case .success(let message) where message == fast: return nil
+        case let other: return "\(String(decoding: frame, as: UTF8.self)): shortcut \(fast), general \(other)"
+        }
+    }
+}
+
+/// Reads of one value each, shared by the shortcuts. Each returns false where the general path
+/// would read something else or fail, so that the shortcut declines.
+extension JSONCursor {
+    /// A string without escapes.
+    @inline(__always)
+    mutating func read(_ value: inout String?) -> Bool {
+        value = string().map { String(decoding: $0, as: UTF8.self) }
+        return value != nil
+    }
+
+    /// `null` (nil) or a string without escapes.
+    @inline(__always)
+    mutating func readOptional(_ value: inout String?) -> Bool {
+        null() || read(&value)
+    }
+
+    /// `null` (nil) or an integer.
+    @inline(__always)
+    mutating func readOptional(_ value: inout Int64?) -> Bool {
+        if null() { return true }
+        value = integer()
+        return value != nil
+    }
+
+    /// `null` (nil) or a plain decimal.
+    @inline(__always)
+    mutating func readOptional(_ value: inout FixedDecimal?) -> Bool {
+        if null() { return true }
+        value = decimal()
+        return value != nil
+    }
+
+    /// `null` (nil) or a plain decimal that is not negative.
+    @inline(__always)
+    mutating func readOptionalQuantity(_ value: inout FixedDecimal?) -> Bool {
+        readOptional(&value) && !(value?.isNegative ?? false)
+    }
+
+    /// A plain decimal that is not negative.
+    @inline(__always)
+    mutating func readQuantity(_ value: inout FixedDecimal?) -> Bool {
+        value = decimal()
+        return value.map { !$0.isNegative } ?? false
+    }
+
+    /// `null` (nil) or a flag (`true`, `false`, or an integer).
+    @inline(__always)
+    mutating func readOptional(_ value: inout Bool?) -> Bool {
+        if null() { return true }
+        value = bool()
+        return value != nil
+    }
+
+    /// `null` (nil) or a word, given its value by `words` when it is one of them (no String is
+    /// built) and by `parse` otherwise: `FieldReader.optionalString(_:words:parse:)` on one pass.
+    @inline(__always)
+    mutating func readOptional<T>(_ value: inout T?, words: [(StaticString, T)], parse: (String) -> T) -> Bool {
+        if null() { return true }
+        guard let bytes = string() else { return false }
+        for (word, result) in words where bytes.equals(word) {
+            value = result
+            return true
+        }
+        value = parse(String(decoding: bytes, as: UTF8.self))
+        return true
+    }
+
+    /// `null` (nil) or `BUY` / `SELL`; any other word reads nil, as `DigitexVocabulary.side` gives.
+    @inline(__always)
+    mutating func readOptionalSide(_ side: inout Side?) -> Bool {
+        if null() { return true }
+        guard let word = string() else { return false }
+        side = word.equals("BUY") ? .buy : word.equals("SELL") ? .sell : DigitexVocabulary.side(String(decoding: word, as: UTF8.self))
+        return true
+    }
+}

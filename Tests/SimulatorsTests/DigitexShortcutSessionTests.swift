@@ -1,0 +1,45 @@
+import Simulators
+import TapeCore
+import Testing
+@testable import Venues
+
+/// The Digitex shortcuts (`DigitexShortcuts`) on what the simulator writes: every frame of a
+/// trading session decodes to the same message as the general path gives, and the order reports
+/// and market data are read by the shortcut rather than declined.
+@Suite("Digitex shortcuts on a simulated session")
+struct DigitexShortcutSessionTests {
+    @Test("a session's order reports and market data take the shortcut, to the same messages")
+    func simulatedSession() throws {
+        let c1 = ConnectionID(1)
+        var harness = DigitexHarness()
+        harness.connect(c1, token: "alice")
+        harness.submit(.subscribe(["BTCUSD-PERP@orderbook_5", "BTCUSD-PERP@trades", "BTCUSD-PERP@index"]), on: c1)
+        harness.advance(to: .seconds(3))
+        let ask = try #require(harness.simulator.market.exchange.bestBidAsk().ask)
+        let bid = try #require(harness.simulator.market.exchange.bestBidAsk().bid)
+        func usd(_ units: Int64) -> FixedDecimal { FixedDecimal(mantissa: units, scale: 4).normalized }
+        // A market order that fills, a buy near the bid that the moving market may fill later, one far away.
+        harness.submit(.placeOrder(DigitexOrderRequest(symbol: "BTCUSD-PERP", clOrdId: "m1", type: .market, timeInForce: .immediateOrCancel,
+                                                       side: .buy, price: nil, quantity: 10)), on: c1)
+        harness.submit(.placeOrder(DigitexOrderRequest(symbol: "BTCUSD-PERP", clOrdId: "l1", type: .limit, timeInForce: .goodTillCancelled,
+                                                       side: .buy, price: usd(bid.units), quantity: 5)), on: c1)
+        harness.submit(.placeOrder(DigitexOrderRequest(symbol: "BTCUSD-PERP", clOrdId: "l2", type: .limit, timeInForce: .goodTillCancelled,
+                                                       side: .sell, price: usd(ask.units + 20 * 50_000), quantity: 3)), on: c1)
+        harness.advance(to: .seconds(60))
+        harness.submit(.closePosition(symbol: "BTCUSD-PERP", type: .market, price: nil), on: c1)
+        harness.submit(.cancelAllOrders(symbol: "BTCUSD-PERP", side: nil, price: nil), on: c1)
+
+        var shortcuts: [String: Int] = [:]
+        var memory = DigitexShortcuts.Memory()
+        for text in harness.received[c1] ?? [] {
+            let frame = Array(text.utf8)
+            #expect(DigitexShortcuts.disagreement(frame, memory: &memory) == nil)
+            let channel = ["orderStatus", "orderFilled", "orderbook_5", "trades", "index"].first { text.hasPrefix(#"{"ch":"\#($0)""#) }
+            guard let channel else { continue }
+            #expect(frame.withUnsafeBufferPointer(DigitexShortcuts.decode) != nil, "declined \(text)")
+            shortcuts[channel, default: 0] += 1
+        }
+        #expect(shortcuts["orderStatus", default: 0] >= 3 && shortcuts["orderFilled", default: 0] >= 2, "\(shortcuts.sorted { $0.key < $1.key })")
+        #expect(shortcuts["orderbook_5", default: 0] > 10 && shortcuts["index", default: 0] > 0)
+    }
+}
