@@ -76,7 +76,7 @@ enum DigitexOrderReports {
             case .pnl: return cursor.readOptional(&account.realisedPnL)
             case .markPx: return cursor.readOptional(&account.markPrice)
             case .leverage: return cursor.readOptionalQuantity(&account.leverage)
-            case .positionType: return readPositionSide(&cursor, into: &account.positionType)
+            case .positionType: return readPositionType(&cursor, into: &account.positionType)
             case .positionContracts: return cursor.readOptionalQuantity(&account.positionContracts)
             case .positionVolume: return cursor.readOptionalQuantity(&account.positionVolume)
             case .positionLiquidationVolume: return cursor.readOptionalQuantity(&account.positionLiquidationVolume)
@@ -92,12 +92,7 @@ enum DigitexOrderReports {
             case .timeInForce:
                 return cursor.readOptional(&order.timeInForce, words: DigitexVocabulary.timeInForceWords, parse: DigitexVocabulary.timeInForce)
             case .orderSide:
-                // An unknown side is the general path's bad field.
-                var side: Side??
-                guard cursor.readOptional(&side, words: DigitexVocabulary.sideWords, parse: DigitexVocabulary.side),
-                      side != .some(nil) else { return false }
-                order.side = side ?? nil
-                return true
+                return readKnownWord(&cursor, into: &order.side, words: DigitexVocabulary.sideWords, parse: DigitexVocabulary.side)
             case .px: return cursor.readOptional(&order.price)
             case .paidPx: return cursor.readOptional(&order.paidPrice)
             case .qty: return cursor.readQuantity(&quantity)
@@ -153,7 +148,7 @@ enum DigitexOrderReports {
             case .contractId: return cursor.readOptional(&contractId) && contractId != nil
             case .oldContractId: return cursor.readOptional(&contract.oldContractId)
             case .origContractId: return cursor.readOptional(&contract.origContractId)
-            case .positionType: return readPositionSide(&cursor, into: &contract.positionType)
+            case .positionType: return readPositionType(&cursor, into: &contract.positionType)
             case .qty: return cursor.readQuantity(&quantity)
             case .entryPx: return cursor.readOptional(&contract.entryPrice)
             case .paidPx: return cursor.readOptional(&contract.paidPrice)
@@ -195,12 +190,21 @@ enum DigitexOrderReports {
         return TradeReport(side: side, price: price, quantity: quantity, isMaker: isMaker)
     }
 
-    /// `null` (nil) or `LONG` / `SHORT` / a flat word; any other word is the general path's bad field.
-    private static func readPositionSide(_ cursor: inout JSONCursor, into side: inout PositionSide?) -> Bool {
-        var parsed: PositionSide??
-        guard cursor.readOptional(&parsed, words: DigitexVocabulary.positionSideWords, parse: DigitexVocabulary.positionSide),
-              parsed != .some(nil) else { return false }
-        side = parsed ?? nil
+    /// `null` (nil) or a word `parse` knows (an order side, a position type); any other word is the
+    /// general path's bad field, so the shortcut declines.
+    @inline(__always)
+    private static func readKnownWord<T>(
+        _ cursor: inout JSONCursor, into value: inout T?, words: [(StaticString, T?)], parse: (String) -> T?
+    ) -> Bool {
+        var parsed: T??
+        guard cursor.readOptional(&parsed, words: words, parse: parse) else { return false }
+        if case .some(.none) = parsed { return false }
+        value = parsed ?? nil
         return true
+    }
+
+    @inline(__always)
+    private static func readPositionType(_ cursor: inout JSONCursor, into value: inout PositionSide?) -> Bool {
+        readKnownWord(&cursor, into: &value, words: DigitexVocabulary.positionSideWords, parse: DigitexVocabulary.positionSide)
     }
 }
