@@ -82,4 +82,58 @@ struct JSONCursorTests {
         #expect(values == [FixedDecimal(617), FixedDecimal(9840), FixedDecimal(mantissa: 15, scale: 1), FixedDecimal(12_345_678)])
         #expect(separators == "[,],[,]" && atEnd)
     }
+
+    @Test("skipValue steps over exactly one plain value, nested up to the limit, and declines anything else")
+    func skipsValues() {
+        /// Whether the value was stepped over, and whether the cursor then stands on the `|` after it.
+        func skip(_ text: String) -> (skipped: Bool, onMarker: Bool) {
+            Array((text + "|").utf8).withUnsafeBufferPointer { buffer in
+                var cursor = JSONCursor(buffer)!
+                let skipped = cursor.skipValue()
+                return (skipped, cursor.consume(UInt8(ascii: "|")))
+            }
+        }
+        let nested = String(repeating: "[", count: JSONCursor.skipDepthLimit) + String(repeating: "]", count: JSONCursor.skipDepthLimit)
+        let plain = [#""text""#, #""""#, "-0.25", "1e300", "123456789012345678901234567890", "true", "false", "null",
+                     " [ 1 , \"a\" , [ ] , { } ] ", #"{"a":{"b":[null,{"c":-1}]},"d":"e"}"#, nested]
+        for text in plain {
+            #expect(skip(text) == (true, true), "\(text)")
+        }
+        let tooDeep = "[" + nested + "]"
+        for text in [#""esc\"aped""#, "tru", "nul", "-", "[1,]", #"{"a"}"#, #"{"a":1,}"#, "'x'", "+1", "", tooDeep] {
+            #expect(!skip(text).skipped, "\(text)")
+        }
+        // A leading zero ends the number: the rest is left to the next read, which fails there.
+        #expect(skip("01") == (true, false))
+    }
+
+    @Test("a flag reads as JSONValue.bool reads it: true, false, or an integer other than 0")
+    func flags() {
+        func flag(_ text: String) -> Bool? {
+            Array((text + ",").utf8).withUnsafeBufferPointer { buffer in
+                var cursor = JSONCursor(buffer)!
+                return cursor.bool()
+            }
+        }
+        #expect(flag("true") == true && flag("false") == false && flag("0") == false && flag("1") == true && flag("-2") == true)
+        for text in ["1.5", "\"1\"", "null", "yes"] {
+            #expect(flag(text) == nil, "\(text)")
+        }
+    }
+
+    @Test("a guessed key is taken only when it is the whole key: a longer or shorter key leaves the cursor where it was")
+    func guessedKeys() {
+        func guess(_ name: String, in text: String) -> (taken: Bool, next: String) {
+            Array(text.utf8).withUnsafeBufferPointer { buffer in
+                var cursor = JSONCursor(buffer)!
+                let taken = Array(name.utf8).withUnsafeBufferPointer { cursor.key(equalTo: $0) }
+                let key = cursor.key().map { String(decoding: $0, as: UTF8.self) } ?? "-"
+                return (taken, taken ? "value" : key)
+            }
+        }
+        #expect(guess("px", in: #" "px" : 1"#) == (true, "value"))
+        #expect(guess("px", in: #""pxType":1"#) == (false, "pxType"))
+        #expect(guess("px", in: #""p":1"#) == (false, "p"))
+        #expect(guess("px", in: #""px""#) == (false, "-"))
+    }
 }
