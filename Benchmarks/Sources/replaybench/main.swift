@@ -13,7 +13,7 @@ import TapeFormat
 //                    [--skip-long] [--simulated-only] [--keep-tapes] [--scratch DIR]
 //        replaybench --child-replay TAPE [--digest]
 // `--simulated-only` skips the cycled venue tapes and the long tape; `--keep-tapes` leaves the
-// venue tapes and the simulated one in the scratch directory, to profile `--child-replay` on them
+// venue tapes and the simulated ones in the scratch directory, to profile `--child-replay` on them
 // (one replay in this process, with the digest if asked).
 
 struct Options {
@@ -124,7 +124,7 @@ func clientRate(_ reader: TapeReader, venue: VenueName) throws -> Double {
     try reader.forEachFrame { if $0.number < count { frames.append($0.frame) } }
     var actions = 0
     let time = best(of: 3) {
-        var session = ReplaySession(venue: venue, symbols: venue.defaultSymbols)
+        var session = ReplaySession(venue: venue, symbols: symbols(reader.header, venue))
         session.apply(frames[0], number: 0) { _ in }
         var client = session.client(of: ConnectionID(0))!
         for frame in frames.dropFirst() { actions &+= client.handle(frame).count }
@@ -133,8 +133,15 @@ func clientRate(_ reader: TapeReader, venue: VenueName) throws -> Double {
     return Double(frames.count - 1) / time
 }
 
-/// Measures one tape (raw read, bare client, replay, replay with digest) and prints its table row.
-func printRates(of reader: TapeReader, venue: VenueName) throws {
+/// The instruments a replay of the tape gives its client: the header's `symbols` label, else the venue's examples'.
+func symbols(_ header: TapeHeader, _ venue: VenueName) -> [String] {
+    header.labels["symbols"].map { $0.split(separator: ",").map(String.init) } ?? venue.defaultSymbols
+}
+
+/// Measures one tape (raw read, bare client, replay, replay with digest), prints its table row and
+/// returns the raw read rate.
+@discardableResult
+func printRates(of reader: TapeReader, venue: VenueName) throws -> Double {
     let raw = try rawRate(reader)
     let client = try clientRate(reader, venue: venue)
     let replay = try replayRate(reader, digest: false)
@@ -145,6 +152,7 @@ func printRates(of reader: TapeReader, venue: VenueName) throws {
           (format(replay.rate / 1e3, 0) + " k/s").leftPadded(8), format(replay.rate / raw, 2).leftPadded(14),
           (format(digested.rate / 1e3, 0) + " k/s").leftPadded(15), format(digested.rate / raw, 2).leftPadded(14),
           String(replay.events).leftPadded(8))
+    return raw
 }
 
 func replayRate(_ reader: TapeReader, digest: Bool, readThreads: Int = 1) throws -> (rate: Double, events: Int) {
@@ -224,14 +232,23 @@ for venue in VenueName.allCases where !options.simulatedOnly {
 // The tapes above cycle a venue's documented examples: deflate finds each frame again in its
 // window, so they read far faster than real traffic. A simulated session moves its prices, sizes
 // and times, and gives the baseline a tape compresses to in practice.
-do {
-    let path = options.scratch + "/digitex-simulated.tape"
-    let generation = try seconds { try writeSimulatedDigitexTape(path, count: options.frames) }
+print("simulated market-data sessions (\(options.frames) frames each; Notional's simulator has no public feed):")
+for venue in SimulatedTape.venues {
+    let path = options.scratch + "/\(venue.rawValue)-simulated.tape"
+    let generation = try seconds { try SimulatedTape.write(venue, path: path, count: options.frames) }
     let reader = try TapeReader(path: path)
-    print("simulated Digitex market-data session (\(reader.frameCount) frames, \(format(Double(reader.fileLength) / 1e6)) MB, generated in \(format(generation)) s):")
-    try printRates(of: reader, venue: .digitex)
-    let ahead = try replayRate(reader, digest: false, readThreads: 2)
-    print("  replay with blocks decoded ahead on 2 threads: \(format(ahead.rate / 1e3, 0)) k/s")
+    try printRates(of: reader, venue: venue)
+    // The ratios, again in interleaved rounds: a figure and its baseline from the same stretches of
+    // time (the host's speed drifts by tens of percent within a minute).
+    var sink = 0
+    let times = try bestInterleaved(rounds: 5, [
+        { try reader.forEachFrameView { sink &+= $0.payload.count } },
+        { _ = try Replayer.run(reader: reader, configuration: ReplayConfiguration(parallelism: 1), digest: false) },
+        { _ = try Replayer.run(reader: reader, configuration: ReplayConfiguration(parallelism: 2), digest: false) },
+    ])
+    let (raw, replay, ahead) = (Double(reader.frameCount) / times[0], Double(reader.frameCount) / times[1], Double(reader.frameCount) / times[2])
+    print("  \(format(Double(reader.fileLength) / 1e6)) MB, generated in \(format(generation)) s; best of 5 interleaved rounds: raw \(format(raw / 1e3, 0)) k/s, "
+        + "replay \(format(replay / 1e3, 0)) k/s = \(format(replay / raw, 2)) raw, with blocks decoded ahead on 2 threads \(format(ahead / 1e3, 0)) k/s = \(format(ahead / raw, 2)) raw (\(sink % 2))")
     if options.keepTapes { print("  kept: \(path)") } else { try? FileManager.default.removeItem(atPath: path) }
 }
 
