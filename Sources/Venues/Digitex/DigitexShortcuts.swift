@@ -82,81 +82,12 @@ extension DigitexShortcuts {
 
     /// `disagreement` with what earlier frames taught the shortcuts, as a client decodes.
     static func disagreement(_ frame: [UInt8], memory: inout Memory) -> String? {
-        guard let fast = frame.withUnsafeBufferPointer({ decode($0, memory: &memory) }) else { return nil }
-        switch general(frame) {
-        case .success(let message) where message == fast: return nil
-        case let other: return "\(String(decoding: frame, as: UTF8.self)): shortcut \(fast), general \(other)"
-        }
+        shortcutDisagreement(frame, shortcut: { decode($0, memory: &memory) }, general: general)
     }
 }
 
-/// Reads of one value each, shared by the shortcuts. Each returns false where the general path
-/// would read something else or fail, so that the shortcut declines.
+/// Digitex's words, read as the general path reads them.
 extension JSONCursor {
-    /// A string without escapes.
-    @inline(__always)
-    mutating func read(_ value: inout String?) -> Bool {
-        value = string().map { String(decoding: $0, as: UTF8.self) }
-        return value != nil
-    }
-
-    /// `null` (nil) or a string without escapes.
-    @inline(__always)
-    mutating func readOptional(_ value: inout String?) -> Bool {
-        null() || read(&value)
-    }
-
-    /// `null` (nil) or an integer.
-    @inline(__always)
-    mutating func readOptional(_ value: inout Int64?) -> Bool {
-        if null() { return true }
-        value = integer()
-        return value != nil
-    }
-
-    /// `null` (nil) or a plain decimal.
-    @inline(__always)
-    mutating func readOptional(_ value: inout FixedDecimal?) -> Bool {
-        if null() { return true }
-        value = decimal()
-        return value != nil
-    }
-
-    /// `null` (nil) or a plain decimal that is not negative.
-    @inline(__always)
-    mutating func readOptionalQuantity(_ value: inout FixedDecimal?) -> Bool {
-        readOptional(&value) && !(value?.isNegative ?? false)
-    }
-
-    /// A plain decimal that is not negative.
-    @inline(__always)
-    mutating func readQuantity(_ value: inout FixedDecimal?) -> Bool {
-        value = decimal()
-        return value.map { !$0.isNegative } ?? false
-    }
-
-    /// `null` (nil) or a flag (`true`, `false`, or an integer).
-    @inline(__always)
-    mutating func readOptional(_ value: inout Bool?) -> Bool {
-        if null() { return true }
-        value = bool()
-        return value != nil
-    }
-
-    /// `null` (nil) or a word, given its value by `words` when it is one of them (no String is
-    /// built) and by `parse` otherwise: `FieldReader.optionalString(_:words:parse:)` on one pass.
-    @inline(__always)
-    mutating func readOptional<T>(_ value: inout T?, words: [(StaticString, T)], parse: (String) -> T) -> Bool {
-        if null() { return true }
-        guard let bytes = string() else { return false }
-        for (word, result) in words where bytes.equals(word) {
-            value = result
-            return true
-        }
-        value = parse(String(decoding: bytes, as: UTF8.self))
-        return true
-    }
-
     /// `null` (nil) or `BUY` / `SELL`; any other word reads nil, as `DigitexVocabulary.side` gives.
     @inline(__always)
     mutating func readOptionalSide(_ side: inout Side?) -> Bool {

@@ -5,6 +5,13 @@ public struct SatoriDecoder: Sendable {
     public init() {}
 
     public mutating func decode(_ bytes: [UInt8]) -> Result<SatoriMessage, UnrecognisedFrame> {
+        if let trade = bytes.withUnsafeBufferPointer(SatoriShortcuts.decode) { return .success(trade) }
+        return decodeGenerally(bytes)
+    }
+
+    /// Every frame the general way: scanned into tokens, fields looked up by name. Public trades
+    /// in their plain shape take a shortcut (`SatoriShortcuts`) to the same message.
+    mutating func decodeGenerally(_ bytes: [UInt8]) -> Result<SatoriMessage, UnrecognisedFrame> {
         scanner.decode(bytes) { (root) throws(DecodeFailure) in try Self.message(root) }
     }
 

@@ -3,11 +3,11 @@ import TapeCore
 import Testing
 @testable import Venues
 
-/// The Digitex shortcuts (`DigitexShortcuts`) on what the simulator writes: every frame of a
-/// trading session decodes to the same message as the general path gives, and the order reports
-/// and market data are read by the shortcut rather than declined.
-@Suite("Digitex shortcuts on a simulated session")
-struct DigitexShortcutSessionTests {
+/// The one-pass decoders (`DigitexShortcuts`, `SatoriShortcuts`) on what the simulators write:
+/// every frame of a session decodes to the same message as the general path gives, and the hot
+/// messages are read by the shortcut rather than declined.
+@Suite("Shortcuts on simulated sessions")
+struct ShortcutSessionTests {
     @Test("a session's order reports and market data take the shortcut, to the same messages")
     func simulatedSession() throws {
         let c1 = ConnectionID(1)
@@ -41,5 +41,22 @@ struct DigitexShortcutSessionTests {
         }
         #expect(shortcuts["orderStatus", default: 0] >= 3 && shortcuts["orderFilled", default: 0] >= 2, "\(shortcuts.sorted { $0.key < $1.key })")
         #expect(shortcuts["orderbook_5", default: 0] > 10 && shortcuts["index", default: 0] > 0)
+    }
+
+    @Test("a Satori session's public trades take the shortcut, to the same messages")
+    func satoriTrades() {
+        let alice = ConnectionID(1)
+        var harness = SatoriHarness()
+        harness.connect(alice, key: "KEY", events: ["api_trade", "api_position", "api_entrust"])
+        harness.advance(to: .seconds(20))
+        var trades = 0
+        for text in harness.received[alice] ?? [] where !text.hasPrefix("<") {
+            let frame = Array(text.utf8)
+            #expect(SatoriShortcuts.disagreement(frame) == nil)
+            guard text.contains(#""event":"api_trade","success""#) else { continue }
+            #expect(frame.withUnsafeBufferPointer(SatoriShortcuts.decode) != nil, "declined \(text)")
+            trades += 1
+        }
+        #expect(trades > 10)
     }
 }

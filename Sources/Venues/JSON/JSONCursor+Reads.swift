@@ -1,0 +1,92 @@
+/// Reads of one value each, for the one-pass decoders (`DigitexShortcuts`, `SatoriShortcuts`).
+/// Each returns false where the general path would read something else or fail, so that the
+/// decoder declines the frame.
+extension JSONCursor {
+    /// A string without escapes.
+    @inline(__always)
+    mutating func read(_ value: inout String?) -> Bool {
+        value = string().map { String(decoding: $0, as: UTF8.self) }
+        return value != nil
+    }
+
+    /// `null` (nil) or a string without escapes.
+    @inline(__always)
+    mutating func readOptional(_ value: inout String?) -> Bool {
+        null() || read(&value)
+    }
+
+    /// `null` (nil) or an integer.
+    @inline(__always)
+    mutating func readOptional(_ value: inout Int64?) -> Bool {
+        if null() { return true }
+        value = integer()
+        return value != nil
+    }
+
+    /// `null` (nil) or a plain decimal.
+    @inline(__always)
+    mutating func readOptional(_ value: inout FixedDecimal?) -> Bool {
+        if null() { return true }
+        value = decimal()
+        return value != nil
+    }
+
+    /// `null` (nil) or a plain decimal that is not negative.
+    @inline(__always)
+    mutating func readOptionalQuantity(_ value: inout FixedDecimal?) -> Bool {
+        readOptional(&value) && !(value?.isNegative ?? false)
+    }
+
+    /// A plain decimal, or one quoted (`"2300"`) read by `FixedDecimal(utf8:)` as the general path
+    /// reads a quoted number.
+    @inline(__always)
+    mutating func readDecimalOrQuoted(_ value: inout FixedDecimal?) -> Bool {
+        if let quoted = string() {
+            value = FixedDecimal(utf8: quoted)
+        } else {
+            value = decimal()
+        }
+        return value != nil
+    }
+
+    /// A plain decimal that is not negative.
+    @inline(__always)
+    mutating func readQuantity(_ value: inout FixedDecimal?) -> Bool {
+        value = decimal()
+        return value.map { !$0.isNegative } ?? false
+    }
+
+    /// `null` (nil) or a flag (`true`, `false`, or an integer).
+    @inline(__always)
+    mutating func readOptional(_ value: inout Bool?) -> Bool {
+        if null() { return true }
+        value = bool()
+        return value != nil
+    }
+
+    /// `null` (nil) or a word, given its value by `words` when it is one of them (no String is
+    /// built) and by `parse` otherwise: `FieldReader.optionalString(_:words:parse:)` on one pass.
+    @inline(__always)
+    mutating func readOptional<T>(_ value: inout T?, words: [(StaticString, T)], parse: (String) -> T) -> Bool {
+        if null() { return true }
+        guard let bytes = string() else { return false }
+        for (word, result) in words where bytes.equals(word) {
+            value = result
+            return true
+        }
+        value = parse(String(decoding: bytes, as: UTF8.self))
+        return true
+    }
+}
+
+/// Nil when `shortcut` reads `frame` to the message `general` gives, or declines it (nil);
+/// otherwise both answers: the contract of every one-pass decoder, checked by the tests.
+func shortcutDisagreement<Message: Equatable>(
+    _ frame: [UInt8], shortcut: (UnsafeBufferPointer<UInt8>) -> Message?, general: ([UInt8]) -> Result<Message, UnrecognisedFrame>
+) -> String? {
+    guard let fast = frame.withUnsafeBufferPointer(shortcut) else { return nil }
+    switch general(frame) {
+    case .success(let message) where message == fast: return nil
+    case let other: return "\(String(decoding: frame, as: UTF8.self)): shortcut \(fast), general \(other)"
+    }
+}

@@ -1,0 +1,82 @@
+/// Public trades (`api_trade`), nearly every frame of a Satori market-data tape, read in one pass
+/// with a `JSONCursor`: no token tape, no field tables.
+///
+/// It reads only the plain shape: `{"data":{…},"event":"api_trade",…}` in any member order, the
+/// trade's fields each once, prices and quantities as plain or quoted decimals, integers plain, no
+/// escapes. For anything else (another event, an answer with `method`, an echoed request with
+/// `apiKey`, a repeated field, bad JSON) it returns nil, and `SatoriDecoder` decodes the frame the
+/// general way, reporting what is wrong. Both ways give the same message: tests compare them on
+/// every example, on random mutations and on a simulated session.
+enum SatoriShortcuts {
+    static func decode(_ frame: UnsafeBufferPointer<UInt8>) -> SatoriMessage? {
+        // The general path refuses larger frames; so must the shortcut, to give the same answer.
+        guard frame.count <= JSONScanner.defaultMaxBytes, var cursor = JSONCursor(frame) else { return nil }
+        var trade: Trade?
+        var isTrade = false
+        var seen = JSONFieldSet()
+        // `data` comes before `event` in what the venue sends: it is read as a trade, and kept only
+        // if the event says so.
+        let read = cursor.readObject { cursor, key in
+            if key.equals("data") {
+                guard seen.first(0) else { return false }
+                trade = self.trade(&cursor)
+                return trade != nil
+            }
+            if key.equals("event") {
+                guard seen.first(1), let event = cursor.string() else { return false }
+                isTrade = event.equals("api_trade")
+                return isTrade
+            }
+            // An answer to a subscription, or a request echoed back: the general path's.
+            if key.equals("method") || key.equals("apiKey") { return false }
+            return cursor.skipValue()
+        }
+        guard read, cursor.isAtEnd, isTrade, let trade else { return nil }
+        return .trade(trade)
+    }
+
+    enum TradeField: String, CaseIterable, Sendable {
+        case direction, symbol, price, quantity, tradeId, time
+    }
+
+    static let tradeFields = JSONKeyTable<TradeField>()
+
+    private static func trade(_ cursor: inout JSONCursor) -> Trade? {
+        var side: Side?
+        var symbol: String?
+        var price: FixedDecimal?
+        var quantity: FixedDecimal?
+        var tradeID: Int64?
+        var time: Int64?
+        // Six short keys: guessing their order (`JSONKeyOrder`) saved 2 % of a replayed frame, not
+        // worth a memory in the decoder.
+        var seen = JSONFieldSet()
+        let read = cursor.readObject { cursor, key in
+            guard let ordinal = tradeFields.ordinal(of: key) else { return cursor.skipValue() }
+            guard seen.first(ordinal) else { return false }
+            switch tradeFields.field(ordinal) {
+            case .direction:
+                guard let word = cursor.string() else { return false }
+                side = word.equals("LONG") ? .buy : word.equals("SHORT") ? .sell : nil
+                return side != nil
+            case .symbol: return cursor.read(&symbol)
+            case .price: return cursor.readDecimalOrQuoted(&price)
+            case .quantity: return cursor.readDecimalOrQuoted(&quantity) && !(quantity?.isNegative ?? true)
+            case .tradeId: return cursor.readOptional(&tradeID)
+            case .time: return cursor.readOptional(&time)
+            }
+        }
+        guard read, let side, let symbol, let price, let quantity else { return nil }
+        return Trade(symbol: symbol, price: price, quantity: quantity, side: side, tradeID: tradeID.map(String.init), venueTimeMillis: time)
+    }
+}
+
+/// The shortcut's contract, checked by the tests on examples, mutations and simulated sessions.
+extension SatoriShortcuts {
+    /// Nil when the shortcut reads `frame` to the message the general path gives, or declines it;
+    /// otherwise both answers.
+    static func disagreement(_ frame: [UInt8]) -> String? {
+        var decoder = SatoriDecoder()
+        return shortcutDisagreement(frame, shortcut: decode, general: { decoder.decodeGenerally($0) })
+    }
+}
