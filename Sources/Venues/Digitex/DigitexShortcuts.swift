@@ -19,6 +19,8 @@ enum DigitexShortcuts {
         return decode(frame, memory: &memory)
     }
 
+    /// The message of `frame` if a shortcut reads it, else nil; `memory` carries what earlier
+    /// frames taught (a client's decoder keeps one).
     static func decode(_ frame: UnsafeBufferPointer<UInt8>, memory: inout Memory) -> DigitexMessage? {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
         guard isHotChannel(frame), frame.count <= JSONScanner.defaultMaxBytes, var cursor = JSONCursor(frame),
