@@ -10,7 +10,7 @@
 enum SatoriShortcuts {
     static func decode(_ frame: UnsafeBufferPointer<UInt8>) -> SatoriMessage? {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
-        guard frame.count <= JSONScanner.defaultMaxBytes, var cursor = JSONCursor(frame) else { return nil }
+        guard frame.count <= JSONScanner.defaultMaxBytes, namesTradeEvent(frame), var cursor = JSONCursor(frame) else { return nil }
         var trade: Trade?
         var isTrade = false
         var seen = JSONFieldSet()
@@ -33,6 +33,25 @@ enum SatoriShortcuts {
         }
         guard read, cursor.isAtEnd, isTrade, let trade else { return nil }
         return .trade(trade)
+    }
+
+    /// True when `"event":"api_trade"` opens the frame or stands among its last 64 bytes, where the
+    /// venue writes it after `data`. Account pushes are turned away here in a few dozen
+    /// instructions, instead of after their `data` was read as a trade (2.3 k instructions each).
+    /// A trade written otherwise is only slower: the general path reads it.
+    @inline(__always)
+    private static func namesTradeEvent(_ frame: UnsafeBufferPointer<UInt8>) -> Bool {
+        let event: StaticString = #""event":"api_trade""#
+        let length = event.utf8CodeUnitCount
+        guard let base = frame.baseAddress, frame.count > length else { return false }
+        if memcmpBytes(base + 1, event.utf8Start, length) { return true }
+        var start = frame.count - length
+        let lowest = max(1, frame.count - 64)
+        while start >= lowest {
+            if base[start] == UInt8(ascii: "\""), memcmpBytes(base + start, event.utf8Start, length) { return true }
+            start -= 1
+        }
+        return false
     }
 
     enum TradeField: String, CaseIterable, Sendable {
