@@ -3,7 +3,7 @@ import TapeCore
 import Testing
 @testable import Venues
 
-/// The one-pass decoders (`DigitexShortcuts`, `SatoriShortcuts`) on what the simulators write:
+/// The one-pass decoders (`DigitexShortcuts`, `QFEXShortcuts`, `SatoriShortcuts`) on what the simulators write:
 /// every frame of a session decodes to the same message as the general path gives, and the hot
 /// messages are read by the shortcut rather than declined.
 @Suite("Shortcuts on simulated sessions")
@@ -58,5 +58,23 @@ struct ShortcutSessionTests {
             trades += 1
         }
         #expect(trades > 10)
+    }
+
+    @Test("a QFEX market-data session's books take the shortcut, to the same messages")
+    func qfexBooks() {
+        let feed = ConnectionID(2)
+        var harness = QFEXHarness()
+        harness.connect(feed, path: "/mds", credentials: nil)
+        harness.submit(.subscribeMarketData(channels: ["bbo", "level2", "trade", "mark_price", "underlier", "funding"], symbols: ["*"]), on: feed)
+        harness.advance(to: .seconds(5))
+        var books = 0
+        for text in harness.received[feed] ?? [] {
+            let frame = Array(text.utf8)
+            #expect(QFEXShortcuts.disagreement(frame) == nil)
+            guard text.hasPrefix(#"{"type":"bbo""#) || text.hasPrefix(#"{"type":"level2""#) else { continue }
+            #expect(frame.withUnsafeBufferPointer(QFEXShortcuts.decode) != nil, "declined \(text)")
+            books += 1
+        }
+        #expect(books > 10)
     }
 }

@@ -1,4 +1,4 @@
-/// Reads of one value each, for the one-pass decoders (`DigitexShortcuts`, `SatoriShortcuts`).
+/// Reads of one value each, for the one-pass decoders (`DigitexShortcuts`, `QFEXShortcuts`, `SatoriShortcuts`).
 /// Each returns false where the general path would read something else or fail, so that the
 /// decoder declines the frame.
 extension JSONCursor {

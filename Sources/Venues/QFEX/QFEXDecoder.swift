@@ -5,6 +5,13 @@ public struct QFEXDecoder: Sendable {
     public init() {}
 
     public mutating func decode(_ bytes: [UInt8]) -> Result<QFEXMessage, UnrecognisedFrame> {
+        if let book = bytes.withUnsafeBufferPointer(QFEXShortcuts.decode) { return .success(book) }
+        return decodeGenerally(bytes)
+    }
+
+    /// Every frame the general way: scanned into tokens, fields looked up by name. Order books in
+    /// their plain shape take a shortcut (`QFEXShortcuts`) to the same message.
+    mutating func decodeGenerally(_ bytes: [UInt8]) -> Result<QFEXMessage, UnrecognisedFrame> {
         scanner.decode(bytes) { (root) throws(DecodeFailure) in try Self.message(root) }
     }
 

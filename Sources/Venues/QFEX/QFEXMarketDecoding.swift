@@ -3,8 +3,12 @@ enum QFEXMarketDecoding {
     /// Milliseconds since the epoch from `2025-09-04T09:26:39.545268322Z` or `…+00:00`;
     /// nil when the text is not in that form (the time is informative, never needed for state).
     static func millis(_ text: String?) -> Int64? {
-        guard let text else { return nil }
-        let bytes = Array(text.utf8)
+        guard var text else { return nil }
+        return text.withUTF8 { millis(utf8: $0) }
+    }
+
+    /// `millis` of the text's bytes, read where they lie (in a frame: `QFEXShortcuts`).
+    static func millis(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
               bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":") else { return nil }
         func number(_ range: Range<Int>) -> Int64? {

@@ -1,0 +1,96 @@
+/// QFEX order books (`bbo`, `level2`), nearly every frame of a market-data socket, read in one
+/// pass with a `JSONCursor`: no token tape, no field tables.
+///
+/// It reads only the plain shape the venue sends: `{"type":"bbo"` or `{"type":"level2"` first,
+/// then exactly the fields below, each once, levels as `[price, size]` of plain or quoted decimals,
+/// no escapes. For anything else (another type, another field, a repeated one, bad JSON) it
+/// returns nil, and `QFEXDecoder` decodes the frame the general way, reporting what is wrong. Both
+/// ways give the same message: tests compare them on every example, on random mutations and on a
+/// simulated session.
+enum QFEXShortcuts {
+    static func decode(_ frame: UnsafeBufferPointer<UInt8>) -> QFEXMessage? {
+        // The general path refuses larger frames; so must the shortcut, to give the same answer.
+        guard frame.count <= JSONScanner.defaultMaxBytes, startsAsBook(frame), var cursor = JSONCursor(frame),
+              cursor.consume(UInt8(ascii: "{")), let typeKey = cursor.key(), typeKey.equals("type"),
+              let type = cursor.string(), type.equals("bbo") || type.equals("level2") else { return nil }
+        var symbol: String?
+        var bids: [BookLevel]?
+        var asks: [BookLevel]?
+        var sequence: Int64?
+        var time: Int64?
+        var seen = JSONFieldSet()
+        // `type` was the first member: the walk goes on from the comma after it.
+        var first = false
+        walk: while true {
+            switch cursor.nextMember(first: &first) {
+            case .end: break walk
+            case .invalid, .next(key: nil): return nil
+            case .next(key: let key?):
+                let read: Bool
+                if key.equals("symbol"), seen.first(0) {
+                    read = cursor.read(&symbol)
+                } else if key.equals("bid"), seen.first(1) {
+                    bids = levels(&cursor)
+                    read = bids != nil
+                } else if key.equals("ask"), seen.first(2) {
+                    asks = levels(&cursor)
+                    read = asks != nil
+                } else if key.equals("sequence"), seen.first(3) {
+                    read = cursor.readOptional(&sequence)
+                } else if key.equals("time"), seen.first(4) {
+                    // Read from the frame's bytes: the general path builds a String first, to the same result.
+                    if cursor.null() {
+                        read = true
+                    } else if let text = cursor.string() {
+                        time = QFEXMarketDecoding.millis(utf8: text)
+                        read = true
+                    } else {
+                        read = false
+                    }
+                } else {
+                    return nil
+                }
+                guard read else { return nil }
+            }
+        }
+        guard cursor.isAtEnd, let symbol, let bids, let asks else { return nil }
+        return .book(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: sequence, venueTimeMillis: time))
+    }
+
+    /// `[[price, size], …]` of plain or quoted decimals; a negative size is the general path's bad field.
+    private static func levels(_ cursor: inout JSONCursor) -> [BookLevel]? {
+        var levels: [BookLevel] = []
+        levels.reserveCapacity(10)
+        let read = cursor.readArray { cursor in
+            var price: FixedDecimal?
+            var size: FixedDecimal?
+            guard cursor.consume(UInt8(ascii: "[")), cursor.readDecimalOrQuoted(&price), cursor.consume(UInt8(ascii: ",")),
+                  cursor.readDecimalOrQuoted(&size), let price, let size, !size.isNegative,
+                  cursor.consume(UInt8(ascii: "]")) else { return false }
+            levels.append(BookLevel(price: price, size: size))
+            return true
+        }
+        return read ? levels : nil
+    }
+
+    /// True for a frame that starts `{"type":"bbo"` or `{"type":"level2"`: other frames are turned
+    /// away in a few instructions.
+    @inline(__always)
+    private static func startsAsBook(_ frame: UnsafeBufferPointer<UInt8>) -> Bool {
+        let prefix: StaticString = #"{"type":""#
+        let start = prefix.utf8CodeUnitCount
+        guard frame.count >= start + 6, memcmpBytes(frame.baseAddress!, prefix.utf8Start, start) else { return false }
+        let name = UnsafeBufferPointer(rebasing: frame[start..<(start + 4)])
+        return name.equals(#"bbo""#) || name.equals("leve")
+    }
+}
+
+/// The shortcut's contract, checked by the tests on examples, mutations and simulated sessions.
+extension QFEXShortcuts {
+    /// Nil when the shortcut reads `frame` to the message the general path gives, or declines it;
+    /// otherwise both answers.
+    static func disagreement(_ frame: [UInt8]) -> String? {
+        var decoder = QFEXDecoder()
+        return shortcutDisagreement(frame, shortcut: decode, general: { decoder.decodeGenerally($0) })
+    }
+}

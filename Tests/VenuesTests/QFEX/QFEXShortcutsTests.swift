@@ -1,0 +1,103 @@
+import TapeCore
+import Testing
+@testable import Venues
+
+/// The order-book shortcut (`QFEXShortcuts`) must read a `bbo` or `level2` frame exactly as the
+/// general path does, or decline it.
+@Suite("QFEX book shortcut")
+struct QFEXShortcutsTests {
+    /// Frames as the simulator writes them.
+    static let simulatorFrames = [
+        #"{"type":"bbo","symbol":"BTC-USD","bid":[["98449.50","0.635"]],"ask":[["98450.00","0.641"]],"sequence":10,"time":"1970-01-01T00:00:01.321472484Z"}"#,
+        #"{"type":"level2","symbol":"BTC-USD","bid":[["98449.50","0.635"],["98449.00","0.699"],["98448.50","0.652"]],"ask":[["98450.00","0.641"],["98450.50","0.944"]],"sequence":9,"time":"1970-01-01T00:00:01.321472484Z"}"#,
+    ]
+
+    private func shortcut(_ text: String) -> QFEXMessage? {
+        Array(text.utf8).withUnsafeBufferPointer(QFEXShortcuts.decode)
+    }
+
+    private func disagreement(_ text: String) -> String? { QFEXShortcuts.disagreement(Array(text.utf8)) }
+
+    @Test("it reads the documented and simulated books and plain variants, as the general path does")
+    func readsPlainBooks() throws {
+        let documented = try SharedExamples.lines("qfex", "docs_repo.all.jsonl")
+            .map { String(decoding: $0, as: UTF8.self) }
+            .filter { $0.hasPrefix(#"{"type":"bbo""#) || $0.hasPrefix(#"{"type":"level2""#) }
+        #expect(documented.count >= 2)
+        let variants = [
+            #"{"type":"bbo" , "symbol" : "X" , "bid" : [ [ 1.5 , 2 ] ] , "ask" : [ ] , "sequence" : null , "time" : null }"#,
+            #"{"type":"level2","ask":[["1","0"]],"bid":[],"symbol":"X"}"#,
+            #"{"type":"bbo","symbol":"X","bid":[],"ask":[],"time":"not a time"}"#,
+        ]
+        for text in documented + Self.simulatorFrames + variants {
+            #expect(shortcut(text) != nil, "declined \(text)")
+            #expect(disagreement(text) == nil)
+        }
+        guard case .book(let book)? = shortcut(Self.simulatorFrames[1]) else {
+            Issue.record("the simulator's level2 was not read")
+            return
+        }
+        #expect(book.bids.count == 3 && book.asks[1].price == FixedDecimal("98450.50") && book.sequence == 9 && book.venueTimeMillis == 1_321)
+    }
+
+    @Test("on every documented QFEX message it agrees with the general path or declines")
+    func everyExample() throws {
+        for file in try SharedExamples.files("qfex") {
+            for line in try SharedExamples.lines("qfex", file) {
+                #expect(QFEXShortcuts.disagreement(line) == nil, "\(file)")
+            }
+        }
+    }
+
+    @Test("it declines what the general path reads differently or refuses, and the general path still reports it")
+    func declines() {
+        let declined = [
+            // Not a book, or not the plain shape.
+            #"{"type":"trade","symbol":"X","price":"1","size":"1","side":"BUY"}"#,
+            #"{"symbol":"X","type":"bbo","bid":[],"ask":[]}"#,
+            #"{"type":"bbo","symbol":"X","bid":[],"ask":[],"channel":"bbo","contents":{}}"#,
+            #"{"type":"bbo","symbol":"X","bid":[],"ask":[],"depth":1}"#,
+            #"{"type":"bbo","symbol":"X","bid":[],"bid":[],"ask":[]}"#,
+            #"{"type":"bbo","symbol":"\u0058","bid":[],"ask":[]}"#,
+            #"{"type":"bbo","symbol":"X","bid":[],"ask":[],"sequence":"9"}"#,
+            #"{"type":"bbo","symbol":"X","bid":[[1e3,1]],"ask":[]}"#,
+            // Refused by the general path.
+            #"{"type":"bbo","symbol":"X","bid":[["1","-1"]],"ask":[]}"#,
+            #"{"type":"bbo","symbol":"X","bid":[["1","1","1"]],"ask":[]}"#,
+            #"{"type":"bbo","symbol":"X","bid":[["1x","1"]],"ask":[]}"#,
+            #"{"type":"bbo","symbol":"X","bid":[]}"#,
+            #"{"type":"bbo","symbol":"X","bid":null,"ask":[]}"#,
+            #"{"type":"bbo","symbol":"X","bid":[],"ask":[],"time":5}"#,
+            #"{"type":"bbo","symbol":"X","bid":[],"ask":[]} x"#,
+        ]
+        for text in declined {
+            #expect(shortcut(text) == nil, "read \(text)")
+        }
+        var decoder = QFEXDecoder()
+        for text in declined[8...] {
+            if case .success = decoder.decodeGenerally(Array(text.utf8)) { Issue.record("the general path read \(text)") }
+        }
+        guard case .success(.book(let book)) = decoder.decodeGenerally(Array(declined[6].utf8)) else {
+            Issue.record("a quoted sequence not read")
+            return
+        }
+        #expect(book.sequence == 9)
+    }
+
+    @Test("random mutations of books: the shortcut agrees with the general path or declines")
+    func mutations() {
+        let seeds = Self.simulatorFrames.map { Array($0.utf8) }
+        var random = SeededRandom(seed: Mutator.seed(0x5146_4558))
+        var read = 0
+        for round in 0..<max(Mutator.rounds, 10_000) {
+            var frame = seeds[round % seeds.count]
+            for _ in 0...(random.next() % 3) { frame = Mutator.mutate(frame, using: &random) }
+            if let problem = QFEXShortcuts.disagreement(frame) {
+                Issue.record("round \(round): \(problem)")
+                return
+            }
+            if frame.withUnsafeBufferPointer(QFEXShortcuts.decode) != nil { read += 1 }
+        }
+        #expect(read > 500, "many mutants keep the plain shape and are read by the shortcut")
+    }
+}
