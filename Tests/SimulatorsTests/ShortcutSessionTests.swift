@@ -3,7 +3,8 @@ import TapeCore
 import Testing
 @testable import Venues
 
-/// The one-pass decoders (`DigitexShortcuts`, `QFEXShortcuts`, `SatoriShortcuts`) on what the simulators write:
+/// The one-pass decoders (`DigitexShortcuts`, `QFEXShortcuts`, `RoxomShortcuts`, `SatoriShortcuts`)
+/// on what the simulators write:
 /// every frame of a session decodes to the same message as the general path gives, and the hot
 /// messages are read by the shortcut rather than declined.
 @Suite("Shortcuts on simulated sessions")
@@ -76,5 +77,23 @@ struct ShortcutSessionTests {
             books += 1
         }
         #expect(books > 10)
+    }
+
+    @Test("a Roxom session's depth, trades and tickers take the shortcut, to the same messages")
+    func roxomMarketData() {
+        let feed = ConnectionID(3)
+        var harness = RoxomHarness()
+        let channels = ["depth", "level1", "trade", "ticker"].map { RoxomChannel(name: $0, symbol: "US500-BTC") }
+        harness.connect(feed, headers: RoxomHarness.hmac(), subscriptions: channels)
+        harness.advance(to: .seconds(10))
+        var read: [String: Int] = [:]
+        for text in harness.received[feed] ?? [] {
+            let frame = Array(text.utf8)
+            #expect(RoxomShortcuts.disagreement(frame) == nil)
+            guard let topic = ["depth", "trade", "ticker"].first(where: { text.hasPrefix(#"{"topic":"\#($0)."#) }) else { continue }
+            #expect(frame.withUnsafeBufferPointer(RoxomShortcuts.decode) != nil, "declined \(text)")
+            read[topic, default: 0] += 1
+        }
+        #expect(read["depth", default: 0] > 10 && read["trade", default: 0] > 0 && read["ticker", default: 0] > 0, "\(read.sorted { $0.key < $1.key })")
     }
 }

@@ -1,4 +1,5 @@
-/// Reads of one value each, for the one-pass decoders (`DigitexShortcuts`, `QFEXShortcuts`, `SatoriShortcuts`).
+/// Reads of one value each, for the one-pass decoders (`DigitexShortcuts`, `QFEXShortcuts`,
+/// `RoxomShortcuts`, `SatoriShortcuts`).
 /// Each returns false where the general path would read something else or fail, so that the
 /// decoder declines the frame.
 extension JSONCursor {
@@ -47,6 +48,12 @@ extension JSONCursor {
             value = decimal()
         }
         return value != nil
+    }
+
+    /// `null` (nil), or a plain or quoted decimal (`readDecimalOrQuoted`).
+    @inline(__always)
+    mutating func readOptionalDecimalOrQuoted(_ value: inout FixedDecimal?) -> Bool {
+        null() || readDecimalOrQuoted(&value)
     }
 
     /// A plain decimal that is not negative.

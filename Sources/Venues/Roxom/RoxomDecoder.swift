@@ -5,6 +5,13 @@ public struct RoxomDecoder: Sendable {
     public init() {}
 
     public mutating func decode(_ bytes: [UInt8]) -> Result<RoxomMessage, UnrecognisedFrame> {
+        if let message = bytes.withUnsafeBufferPointer(RoxomShortcuts.decode) { return .success(message) }
+        return decodeGenerally(bytes)
+    }
+
+    /// Every frame the general way: scanned into tokens, fields looked up by name. Depth, trades
+    /// and tickers in their plain shape take a shortcut (`RoxomShortcuts`) to the same message.
+    mutating func decodeGenerally(_ bytes: [UInt8]) -> Result<RoxomMessage, UnrecognisedFrame> {
         scanner.decode(bytes) { (root) throws(DecodeFailure) in try Self.message(root) }
     }
 

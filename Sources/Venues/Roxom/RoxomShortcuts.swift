@@ -1,0 +1,178 @@
+/// Roxom market data (`depth`, `trade` and `ticker` topics), nearly every frame of a market-data
+/// connection, read in one pass with a `JSONCursor`: no token tape, no field tables.
+///
+/// It reads only the plain shape the venue sends: `topic` first (`depth.SYMBOL`, …), then `type`
+/// and `createdTime` before `data`, each once; numbers plain or quoted; no escapes. Members the
+/// general path does not read are stepped over, as it ignores them. For anything else (another
+/// topic, a repeated field, bad JSON) it returns nil, and `RoxomDecoder` decodes the frame the
+/// general way, reporting what is wrong. Both ways give the same message: tests compare them on
+/// every example, on random mutations and on a simulated session.
+enum RoxomShortcuts {
+    private enum Topic {
+        case depth, trade, ticker
+    }
+
+    static func decode(_ frame: UnsafeBufferPointer<UInt8>) -> RoxomMessage? {
+        // The general path refuses larger frames; so must the shortcut, to give the same answer.
+        guard frame.count <= JSONScanner.defaultMaxBytes, var cursor = JSONCursor(frame), cursor.consume(UInt8(ascii: "{")),
+              let topicKey = cursor.key(), topicKey.equals("topic"), let written = cursor.string(),
+              let (topic, symbol) = parse(topic: written) else { return nil }
+        var type: UnsafeBufferPointer<UInt8>?
+        var createdTime: Int64?
+        var message: RoxomMessage?
+        var seen = JSONFieldSet()
+        // `topic` was the first member: the walk goes on from the comma after it.
+        var first = false
+        walk: while true {
+            switch cursor.nextMember(first: &first) {
+            case .end: break walk
+            case .invalid, .next(key: nil): return nil
+            case .next(key: let key?):
+                if key.equals("topic") { return nil }
+                if key.equals("type") || key.equals("createdTime") {
+                    // Read after `data`, they would change a message already built: decline.
+                    guard !seen.has(2) else { return nil }
+                    if key.equals("type") {
+                        guard seen.first(0), let value = cursor.string() else { return nil }
+                        type = value
+                    } else {
+                        guard seen.first(1), cursor.readOptional(&createdTime) else { return nil }
+                    }
+                } else if key.equals("data") {
+                    guard seen.first(2) else { return nil }
+                    let time = createdTime.map { $0 / 1_000_000 }
+                    switch topic {
+                    case .depth:
+                        guard let type else { return nil }
+                        message = book(&cursor, symbol: symbol, type: type, time: time)
+                    case .trade: message = trade(&cursor, symbol: symbol, time: time).map { .trade($0) }
+                    case .ticker: message = ticker(&cursor, symbol: symbol, time: time).map { .ticker($0) }
+                    }
+                    guard message != nil else { return nil }
+                } else {
+                    guard cursor.skipValue() else { return nil }
+                }
+            }
+        }
+        guard cursor.isAtEnd, let message else { return nil }
+        return message
+    }
+
+    /// The topic's kind and symbol: `depth.US500-BTC` → (.depth, "US500-BTC"). As the general
+    /// path, the symbol is all after the first dot, and must not be empty.
+    private static func parse(topic: UnsafeBufferPointer<UInt8>) -> (Topic, String)? {
+        guard let dot = topic.firstIndex(of: UInt8(ascii: ".")), dot + 1 < topic.count else { return nil }
+        let kind = UnsafeBufferPointer(rebasing: topic[..<dot])
+        let symbol = String(decoding: UnsafeBufferPointer(rebasing: topic[(dot + 1)...]), as: UTF8.self)
+        if kind.equals("depth") { return (.depth, symbol) }
+        if kind.equals("trade") { return (.trade, symbol) }
+        if kind.equals("ticker") { return (.ticker, symbol) }
+        return nil
+    }
+
+    /// The data of a depth push: `bid` and `ask`, `[price, size]` each, a negative size a removal (0).
+    private static func book(_ cursor: inout JSONCursor, symbol: String, type: UnsafeBufferPointer<UInt8>, time: Int64?) -> RoxomMessage? {
+        var bids: [BookLevel]?
+        var asks: [BookLevel]?
+        let read = cursor.readObject { cursor, key in
+            if key.equals("bid") {
+                guard bids == nil else { return false }
+                bids = levels(&cursor)
+                return bids != nil
+            }
+            if key.equals("ask") {
+                guard asks == nil else { return false }
+                asks = levels(&cursor)
+                return asks != nil
+            }
+            return cursor.skipValue()
+        }
+        guard read, let bids, let asks else { return nil }
+        if type.equals("snapshot") { return .bookSnapshot(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time)) }
+        if type.equals("delta") { return .bookDelta(BookDelta(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time)) }
+        return nil
+    }
+
+    private static func levels(_ cursor: inout JSONCursor) -> [BookLevel]? {
+        var levels: [BookLevel] = []
+        let read = cursor.readArray { cursor in
+            var price: FixedDecimal?
+            var size: FixedDecimal?
+            guard cursor.consume(UInt8(ascii: "[")), cursor.readDecimalOrQuoted(&price), cursor.consume(UInt8(ascii: ",")),
+                  cursor.readDecimalOrQuoted(&size), let price, let size, cursor.consume(UInt8(ascii: "]")) else { return false }
+            // "0 or negative indicate removals", as the general path reads them.
+            levels.append(BookLevel(price: price, size: size.isNegative ? .zero : size))
+            return true
+        }
+        return read ? levels : nil
+    }
+
+    private static func trade(_ cursor: inout JSONCursor, symbol: String, time: Int64?) -> Trade? {
+        var price: FixedDecimal?
+        var quantity: FixedDecimal?
+        var side: Side?
+        var tradeID: String?
+        var timestamp: Int64?
+        var seen = JSONFieldSet()
+        let read = cursor.readObject { cursor, key in
+            if key.equals("price") { return seen.first(0) && cursor.readDecimalOrQuoted(&price) }
+            if key.equals("qty") { return seen.first(1) && cursor.readDecimalOrQuoted(&quantity) && !(quantity?.isNegative ?? true) }
+            if key.equals("side") {
+                guard seen.first(2) else { return false }
+                if cursor.null() { return true }
+                guard let word = cursor.string() else { return false }
+                side = word.equals("buy") ? .buy : word.equals("sell") ? .sell : nil
+                return side != nil
+            }
+            if key.equals("tradeId") { return seen.first(3) && cursor.readOptional(&tradeID) }
+            if key.equals("timestamp") { return seen.first(4) && cursor.readOptional(&timestamp) }
+            return cursor.skipValue()
+        }
+        guard read, let price, let quantity else { return nil }
+        return Trade(symbol: symbol, price: price, quantity: quantity, side: side, tradeID: tradeID,
+                     venueTimeMillis: timestamp.map { $0 / 1_000_000 } ?? time)
+    }
+
+    enum TickerField: String, CaseIterable, Sendable {
+        case lastPrice, bestBid, bestAsk, markPrice, fundingRate, nextFundingTime, openInterest, volume, timestamp
+    }
+
+    static let tickerFields = JSONKeyTable<TickerField>()
+
+    private static func ticker(_ cursor: inout JSONCursor, symbol: String, time: Int64?) -> Ticker? {
+        var ticker = Ticker(symbol: symbol)
+        var nextFunding: Int64?
+        var timestamp: Int64?
+        var seen = JSONFieldSet()
+        let read = cursor.readObject { cursor, key in
+            guard let ordinal = tickerFields.ordinal(of: key) else { return cursor.skipValue() }
+            guard seen.first(ordinal) else { return false }
+            switch tickerFields.field(ordinal) {
+            case .lastPrice: return cursor.readOptionalDecimalOrQuoted(&ticker.lastPrice)
+            case .bestBid: return cursor.readOptionalDecimalOrQuoted(&ticker.bidPrice)
+            case .bestAsk: return cursor.readOptionalDecimalOrQuoted(&ticker.askPrice)
+            case .markPrice: return cursor.readOptionalDecimalOrQuoted(&ticker.markPrice)
+            case .fundingRate: return cursor.readOptionalDecimalOrQuoted(&ticker.fundingRate)
+            case .nextFundingTime: return cursor.readOptional(&nextFunding)
+            case .openInterest:
+                return cursor.readOptionalDecimalOrQuoted(&ticker.openInterest) && !(ticker.openInterest?.isNegative ?? false)
+            case .volume: return cursor.readOptionalDecimalOrQuoted(&ticker.volume24h) && !(ticker.volume24h?.isNegative ?? false)
+            case .timestamp: return cursor.readOptional(&timestamp)
+            }
+        }
+        guard read else { return nil }
+        ticker.nextFundingTimeMillis = nextFunding.map { $0 / 1_000_000 }
+        ticker.venueTimeMillis = timestamp.map { $0 / 1_000_000 } ?? time
+        return ticker
+    }
+}
+
+/// The shortcut's contract, checked by the tests on examples, mutations and simulated sessions.
+extension RoxomShortcuts {
+    /// Nil when the shortcut reads `frame` to the message the general path gives, or declines it;
+    /// otherwise both answers.
+    static func disagreement(_ frame: [UInt8]) -> String? {
+        var decoder = RoxomDecoder()
+        return shortcutDisagreement(frame, shortcut: decode, general: { decoder.decodeGenerally($0) })
+    }
+}
