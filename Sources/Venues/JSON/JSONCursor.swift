@@ -242,8 +242,19 @@ struct JSONCursor {
     /// value. False for anything but an object, or as soon as `member` returns false.
     @inline(__always)
     mutating func readObject(_ member: (inout JSONCursor, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
-        guard consume(UInt8(ascii: "{")) else { return false }
-        var first = true
+        consume(UInt8(ascii: "{")) && readMembers(first: true, member)
+    }
+
+    /// Reads the rest of an object whose opening brace and first member the caller has read (a
+    /// decoder that goes by its first member, as a venue's `type` or `topic`), as `readObject` does.
+    @inline(__always)
+    mutating func readRemainingMembers(_ member: (inout JSONCursor, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        readMembers(first: false, member)
+    }
+
+    @inline(__always)
+    private mutating func readMembers(first: Bool, _ member: (inout JSONCursor, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        var first = first
         while true {
             switch nextMember(first: &first) {
             case .end: return true

@@ -19,41 +19,27 @@ enum QFEXShortcuts {
         var sequence: Int64?
         var time: Int64?
         var seen = JSONFieldSet()
-        // `type` was the first member: the walk goes on from the comma after it.
-        var first = false
-        walk: while true {
-            switch cursor.nextMember(first: &first) {
-            case .end: break walk
-            case .invalid, .next(key: nil): return nil
-            case .next(key: let key?):
-                let read: Bool
-                if key.equals("symbol"), seen.first(0) {
-                    read = cursor.read(&symbol)
-                } else if key.equals("bid"), seen.first(1) {
-                    bids = levels(&cursor)
-                    read = bids != nil
-                } else if key.equals("ask"), seen.first(2) {
-                    asks = levels(&cursor)
-                    read = asks != nil
-                } else if key.equals("sequence"), seen.first(3) {
-                    read = cursor.readOptional(&sequence)
-                } else if key.equals("time"), seen.first(4) {
-                    // Read from the frame's bytes: the general path builds a String first, to the same result.
-                    if cursor.null() {
-                        read = true
-                    } else if let text = cursor.string() {
-                        time = QFEXMarketDecoding.millis(utf8: text)
-                        read = true
-                    } else {
-                        read = false
-                    }
-                } else {
-                    return nil
-                }
-                guard read else { return nil }
+        let read = cursor.readRemainingMembers { cursor, key in
+            if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol) }
+            if key.equals("bid"), seen.first(1) {
+                bids = levels(&cursor)
+                return bids != nil
             }
+            if key.equals("ask"), seen.first(2) {
+                asks = levels(&cursor)
+                return asks != nil
+            }
+            if key.equals("sequence"), seen.first(3) { return cursor.readOptional(&sequence) }
+            if key.equals("time"), seen.first(4) {
+                // Read from the frame's bytes: the general path builds a String first, to the same result.
+                if cursor.null() { return true }
+                guard let text = cursor.string() else { return false }
+                time = QFEXMarketDecoding.millis(utf8: text)
+                return true
+            }
+            return false
         }
-        guard cursor.isAtEnd, let symbol, let bids, let asks else { return nil }
+        guard read, cursor.isAtEnd, let symbol, let bids, let asks else { return nil }
         return .book(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: sequence, venueTimeMillis: time))
     }
 

@@ -21,40 +21,30 @@ enum RoxomShortcuts {
         var createdTime: Int64?
         var message: RoxomMessage?
         var seen = JSONFieldSet()
-        // `topic` was the first member: the walk goes on from the comma after it.
-        var first = false
-        walk: while true {
-            switch cursor.nextMember(first: &first) {
-            case .end: break walk
-            case .invalid, .next(key: nil): return nil
-            case .next(key: let key?):
-                if key.equals("topic") { return nil }
-                if key.equals("type") || key.equals("createdTime") {
-                    // Read after `data`, they would change a message already built: decline.
-                    guard !seen.has(2) else { return nil }
-                    if key.equals("type") {
-                        guard seen.first(0), let value = cursor.string() else { return nil }
-                        type = value
-                    } else {
-                        guard seen.first(1), cursor.readOptional(&createdTime) else { return nil }
-                    }
-                } else if key.equals("data") {
-                    guard seen.first(2) else { return nil }
-                    let time = createdTime.map { $0 / 1_000_000 }
-                    switch topic {
-                    case .depth:
-                        guard let type else { return nil }
-                        message = book(&cursor, symbol: symbol, type: type, time: time)
-                    case .trade: message = trade(&cursor, symbol: symbol, time: time).map { .trade($0) }
-                    case .ticker: message = ticker(&cursor, symbol: symbol, time: time).map { .ticker($0) }
-                    }
-                    guard message != nil else { return nil }
-                } else {
-                    guard cursor.skipValue() else { return nil }
+        let read = cursor.readRemainingMembers { cursor, key in
+            if key.equals("topic") { return false }
+            if key.equals("type") || key.equals("createdTime") {
+                // Read after `data`, they would change a message already built: decline.
+                guard !seen.has(2) else { return false }
+                if key.equals("type") {
+                    type = cursor.string()
+                    return seen.first(0) && type != nil
                 }
+                return seen.first(1) && cursor.readOptional(&createdTime)
             }
+            guard key.equals("data") else { return cursor.skipValue() }
+            guard seen.first(2) else { return false }
+            let time = createdTime.map { $0 / 1_000_000 }
+            switch topic {
+            case .depth:
+                guard let type else { return false }
+                message = book(&cursor, symbol: symbol, type: type, time: time)
+            case .trade: message = trade(&cursor, symbol: symbol, time: time).map { .trade($0) }
+            case .ticker: message = ticker(&cursor, symbol: symbol, time: time).map { .ticker($0) }
+            }
+            return message != nil
         }
-        guard cursor.isAtEnd, let message else { return nil }
+        guard read, cursor.isAtEnd, let message else { return nil }
         return message
     }
 
