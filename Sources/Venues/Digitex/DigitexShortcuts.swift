@@ -54,10 +54,7 @@ enum DigitexShortcuts {
     /// away too, and read by the general path.)
     @inline(__always)
     private static func isHotChannel(_ frame: UnsafeBufferPointer<UInt8>) -> Bool {
-        let prefix: StaticString = #"{"ch":""#
-        let start = prefix.utf8CodeUnitCount
-        guard frame.count >= start + 6, memcmpBytes(frame.baseAddress!, prefix.utf8Start, start) else { return true }
-        let name = UnsafeBufferPointer(rebasing: frame[start..<(start + 6)])
+        guard let name = bytes(after: #"{"ch":""#, count: 6, in: frame) else { return true }
         return name.equals("orderb") || name.equals("trades") || name.equals(#"index""#)
             || name.equals("orderS") || name.equals("orderF")
     }

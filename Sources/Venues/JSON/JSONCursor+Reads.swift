@@ -97,3 +97,13 @@ func shortcutDisagreement<Message: Equatable>(
     case let other: return "\(String(decoding: frame, as: UTF8.self)): shortcut \(fast), general \(other)"
     }
 }
+
+/// The `count` bytes that follow `prefix` at the start of `frame`; nil when the frame does not
+/// start with `prefix` or is too short. The shortcuts turn most frames away by these few bytes
+/// before they read anything.
+@inline(__always)
+func bytes(after prefix: StaticString, count: Int, in frame: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+    let start = prefix.utf8CodeUnitCount
+    guard frame.count >= start + count, memcmpBytes(frame.baseAddress!, prefix.utf8Start, start) else { return nil }
+    return UnsafeBufferPointer(rebasing: frame[start..<(start + count)])
+}

@@ -63,10 +63,7 @@ enum QFEXShortcuts {
     /// away in a few instructions.
     @inline(__always)
     private static func startsAsBook(_ frame: UnsafeBufferPointer<UInt8>) -> Bool {
-        let prefix: StaticString = #"{"type":""#
-        let start = prefix.utf8CodeUnitCount
-        guard frame.count >= start + 6, memcmpBytes(frame.baseAddress!, prefix.utf8Start, start) else { return false }
-        let name = UnsafeBufferPointer(rebasing: frame[start..<(start + 4)])
+        guard let name = bytes(after: #"{"type":""#, count: 4, in: frame) else { return false }
         return name.equals(#"bbo""#) || name.equals("leve")
     }
 }

@@ -102,17 +102,7 @@ struct DigitexMarketDataTests {
     func mutations() throws {
         let pushes = try SharedExamples.lines("digitex", "public_channel_pushes.jsonl")
         let seeds = pushes + Self.simulatorFrames
-        var random = SeededRandom(seed: Mutator.seed(0x4D41_524B))
-        var read = 0
-        for round in 0..<max(Mutator.rounds, 10_000) {
-            var frame = seeds[round % seeds.count]
-            for _ in 0...(random.next() % 3) { frame = Mutator.mutate(frame, using: &random) }
-            if let problem = disagreement(frame) {
-                Issue.record("round \(round): \(problem)")
-                return
-            }
-            if shortcut(frame) != nil { read += 1 }
-        }
+        let read = ShortcutMutations.run(seeds, seed: 0x4D41_524B, disagreement: disagreement) { shortcut($0) != nil }
         #expect(read > 500, "many mutants keep the plain shape and are read by the shortcut (752 with the default seed)")
     }
 }

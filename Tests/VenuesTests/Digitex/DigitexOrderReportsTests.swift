@@ -129,18 +129,10 @@ struct DigitexOrderReportsTests {
     @Test("random mutations of order reports: the shortcut agrees with the general path or declines")
     func mutations() throws {
         let seeds = try examples()
-        var random = SeededRandom(seed: Mutator.seed(0x4F52_4445))
         // Learnt from every frame before, as a client's decoder does: guesses both right and wrong.
         var memory = DigitexShortcuts.Memory()
-        var read = 0
-        for round in 0..<max(Mutator.rounds, 10_000) {
-            var frame = seeds[round % seeds.count]
-            for _ in 0...(random.next() % 3) { frame = Mutator.mutate(frame, using: &random) }
-            if let problem = DigitexShortcuts.disagreement(frame, memory: &memory) {
-                Issue.record("round \(round): \(problem)")
-                return
-            }
-            if shortcut(frame) != nil { read += 1 }
+        let read = ShortcutMutations.run(seeds, seed: 0x4F52_4445, disagreement: { DigitexShortcuts.disagreement($0, memory: &memory) }) {
+            shortcut($0) != nil
         }
         #expect(read > 500, "many mutants keep the plain shape and are read by the shortcut")
     }

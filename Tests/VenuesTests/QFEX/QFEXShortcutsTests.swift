@@ -87,16 +87,8 @@ struct QFEXShortcutsTests {
     @Test("random mutations of books: the shortcut agrees with the general path or declines")
     func mutations() {
         let seeds = Self.simulatorFrames.map { Array($0.utf8) }
-        var random = SeededRandom(seed: Mutator.seed(0x5146_4558))
-        var read = 0
-        for round in 0..<max(Mutator.rounds, 10_000) {
-            var frame = seeds[round % seeds.count]
-            for _ in 0...(random.next() % 3) { frame = Mutator.mutate(frame, using: &random) }
-            if let problem = QFEXShortcuts.disagreement(frame) {
-                Issue.record("round \(round): \(problem)")
-                return
-            }
-            if frame.withUnsafeBufferPointer(QFEXShortcuts.decode) != nil { read += 1 }
+        let read = ShortcutMutations.run(seeds, seed: 0x5146_4558, disagreement: QFEXShortcuts.disagreement) {
+            $0.withUnsafeBufferPointer(QFEXShortcuts.decode) != nil
         }
         #expect(read > 500, "many mutants keep the plain shape and are read by the shortcut")
     }

@@ -92,16 +92,8 @@ struct RoxomShortcutsTests {
     @Test("random mutations of market data: the shortcut agrees with the general path or declines")
     func mutations() {
         let seeds = Self.simulatorFrames.map { Array($0.utf8) }
-        var random = SeededRandom(seed: Mutator.seed(0x524F_584D))
-        var read = 0
-        for round in 0..<max(Mutator.rounds, 10_000) {
-            var frame = seeds[round % seeds.count]
-            for _ in 0...(random.next() % 3) { frame = Mutator.mutate(frame, using: &random) }
-            if let problem = RoxomShortcuts.disagreement(frame) {
-                Issue.record("round \(round): \(problem)")
-                return
-            }
-            if frame.withUnsafeBufferPointer(RoxomShortcuts.decode) != nil { read += 1 }
+        let read = ShortcutMutations.run(seeds, seed: 0x524F_584D, disagreement: RoxomShortcuts.disagreement) {
+            $0.withUnsafeBufferPointer(RoxomShortcuts.decode) != nil
         }
         #expect(read > 500, "many mutants keep the plain shape and are read by the shortcut")
     }

@@ -90,16 +90,8 @@ struct SatoriShortcutsTests {
     @Test("random mutations of trades: the shortcut agrees with the general path or declines")
     func mutations() {
         let seeds = Self.simulatorFrames.map { Array($0.utf8) }
-        var random = SeededRandom(seed: Mutator.seed(0x5341_5452))
-        var read = 0
-        for round in 0..<max(Mutator.rounds, 10_000) {
-            var frame = seeds[round % seeds.count]
-            for _ in 0...(random.next() % 3) { frame = Mutator.mutate(frame, using: &random) }
-            if let problem = SatoriShortcuts.disagreement(frame) {
-                Issue.record("round \(round): \(problem)")
-                return
-            }
-            if frame.withUnsafeBufferPointer(SatoriShortcuts.decode) != nil { read += 1 }
+        let read = ShortcutMutations.run(seeds, seed: 0x5341_5452, disagreement: SatoriShortcuts.disagreement) {
+            $0.withUnsafeBufferPointer(SatoriShortcuts.decode) != nil
         }
         #expect(read > 500, "many mutants keep the plain shape and are read by the shortcut")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import TapeCore
+import Testing
 
 /// Reads the venues' documented example messages from `../shared/venues/<venue>/`.
 enum SharedExamples {
@@ -82,5 +83,28 @@ enum Mutator {
             }
         }
         return bytes
+    }
+}
+
+/// The mutation test every one-pass decoder (`…Shortcuts`) gets: mutants of `seeds` (one to three
+/// mutations each, at least 10,000) must each be read as the general path reads them, or declined.
+enum ShortcutMutations {
+    /// Records the first disagreement as an issue; returns how many mutants the shortcut read
+    /// (most should: a test expects many, or the mutants never reached it).
+    static func run(
+        _ seeds: [[UInt8]], seed: UInt64, disagreement: ([UInt8]) -> String?, isRead: ([UInt8]) -> Bool
+    ) -> Int {
+        var random = SeededRandom(seed: Mutator.seed(seed))
+        var read = 0
+        for round in 0..<max(Mutator.rounds, 10_000) {
+            var frame = seeds[round % seeds.count]
+            for _ in 0...(random.next() % 3) { frame = Mutator.mutate(frame, using: &random) }
+            if let problem = disagreement(frame) {
+                Issue.record("round \(round): \(problem)")
+                return read
+            }
+            if isRead(frame) { read += 1 }
+        }
+        return read
     }
 }
