@@ -56,6 +56,24 @@ extension JSONCursor {
         null() || readDecimalOrQuoted(&value)
     }
 
+    /// A book side, `[[price, size], …]` of plain or quoted decimals, as
+    /// `FieldReader.bookLevels(_:negativeSizeIsRemoval:)` reads it: a negative size is refused, or
+    /// read as 0 where the venue documents it as a removal. Nil for anything else.
+    mutating func readBookLevels(negativeSizeIsRemoval: Bool = false) -> [BookLevel]? {
+        var levels: [BookLevel] = []
+        levels.reserveCapacity(10)
+        let read = readArray { cursor in
+            var price: FixedDecimal?
+            var size: FixedDecimal?
+            guard cursor.consume(UInt8(ascii: "[")), cursor.readDecimalOrQuoted(&price), cursor.consume(UInt8(ascii: ",")),
+                  cursor.readDecimalOrQuoted(&size), let price, let size, negativeSizeIsRemoval || !size.isNegative,
+                  cursor.consume(UInt8(ascii: "]")) else { return false }
+            levels.append(BookLevel(price: price, size: size.isNegative ? .zero : size))
+            return true
+        }
+        return read ? levels : nil
+    }
+
     /// A plain decimal that is not negative.
     @inline(__always)
     mutating func readQuantity(_ value: inout FixedDecimal?) -> Bool {

@@ -22,11 +22,11 @@ enum QFEXShortcuts {
         let read = cursor.readRemainingMembers { cursor, key in
             if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol) }
             if key.equals("bid"), seen.first(1) {
-                bids = levels(&cursor)
+                bids = cursor.readBookLevels()
                 return bids != nil
             }
             if key.equals("ask"), seen.first(2) {
-                asks = levels(&cursor)
+                asks = cursor.readBookLevels()
                 return asks != nil
             }
             if key.equals("sequence"), seen.first(3) { return cursor.readOptional(&sequence) }
@@ -41,22 +41,6 @@ enum QFEXShortcuts {
         }
         guard read, cursor.isAtEnd, let symbol, let bids, let asks else { return nil }
         return .book(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: sequence, venueTimeMillis: time))
-    }
-
-    /// `[[price, size], …]` of plain or quoted decimals; a negative size is the general path's bad field.
-    private static func levels(_ cursor: inout JSONCursor) -> [BookLevel]? {
-        var levels: [BookLevel] = []
-        levels.reserveCapacity(10)
-        let read = cursor.readArray { cursor in
-            var price: FixedDecimal?
-            var size: FixedDecimal?
-            guard cursor.consume(UInt8(ascii: "[")), cursor.readDecimalOrQuoted(&price), cursor.consume(UInt8(ascii: ",")),
-                  cursor.readDecimalOrQuoted(&size), let price, let size, !size.isNegative,
-                  cursor.consume(UInt8(ascii: "]")) else { return false }
-            levels.append(BookLevel(price: price, size: size))
-            return true
-        }
-        return read ? levels : nil
     }
 
     /// True for a frame that starts `{"type":"bbo"` or `{"type":"level2"`: other frames are turned

@@ -60,19 +60,20 @@ enum RoxomShortcuts {
         return nil
     }
 
-    /// The data of a depth push: `bid` and `ask`, `[price, size]` each, a negative size a removal (0).
+    /// The data of a depth push: `bid` and `ask`, `[price, size]` each; "0 or negative indicate
+    /// removals", so a negative size reads as 0, as in the general path.
     private static func book(_ cursor: inout JSONCursor, symbol: String, type: UnsafeBufferPointer<UInt8>, time: Int64?) -> RoxomMessage? {
         var bids: [BookLevel]?
         var asks: [BookLevel]?
         let read = cursor.readObject { cursor, key in
             if key.equals("bid") {
                 guard bids == nil else { return false }
-                bids = levels(&cursor)
+                bids = cursor.readBookLevels(negativeSizeIsRemoval: true)
                 return bids != nil
             }
             if key.equals("ask") {
                 guard asks == nil else { return false }
-                asks = levels(&cursor)
+                asks = cursor.readBookLevels(negativeSizeIsRemoval: true)
                 return asks != nil
             }
             return cursor.skipValue()
@@ -81,20 +82,6 @@ enum RoxomShortcuts {
         if type.equals("snapshot") { return .bookSnapshot(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time)) }
         if type.equals("delta") { return .bookDelta(BookDelta(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time)) }
         return nil
-    }
-
-    private static func levels(_ cursor: inout JSONCursor) -> [BookLevel]? {
-        var levels: [BookLevel] = []
-        let read = cursor.readArray { cursor in
-            var price: FixedDecimal?
-            var size: FixedDecimal?
-            guard cursor.consume(UInt8(ascii: "[")), cursor.readDecimalOrQuoted(&price), cursor.consume(UInt8(ascii: ",")),
-                  cursor.readDecimalOrQuoted(&size), let price, let size, cursor.consume(UInt8(ascii: "]")) else { return false }
-            // "0 or negative indicate removals", as the general path reads them.
-            levels.append(BookLevel(price: price, size: size.isNegative ? .zero : size))
-            return true
-        }
-        return read ? levels : nil
     }
 
     private static func trade(_ cursor: inout JSONCursor, symbol: String, time: Int64?) -> Trade? {
