@@ -212,6 +212,7 @@ struct NotionalSimulatorSocketTests {
     @Test("over wss:// with a self-signed certificate, in the older schema, the client trades and agrees with the exchange")
     func secure() throws {
         let certificate = try TestCertificate()
+        defer { certificate.remove() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let server = try SimulatorServer.start(

@@ -73,7 +73,9 @@ struct ReconnectingVenueConnectionTests {
         let configuration = DigitexSimulator.Configuration(credentials: [SimulatorCredentials(key: "alice", secret: "")])
         let server = try SimulatorServer.start(dialect: DigitexSimulator(seed: 5, configuration: configuration), group: group)
         defer { server.close() }
-        let path = temporaryTapePath()
+        let scratch = ScratchFolder()
+        defer { scratch.remove() }
+        let path = scratch.tapePath()
         let recorder = TapeRecorder(writer: try TapeWriter(path: path, header: TapeHeader(venue: "digitex", wallClockStartNanoseconds: 0)))
         let log = VenueEventLog()
         let notes = NoteLog()
@@ -135,7 +137,9 @@ struct ReconnectingVenueConnectionTests {
         defer { try? group.syncShutdownGracefully() }
         var server = try SimulatorServer.start(dialect: DigitexSimulator(seed: 5), group: group)
         let port = server.port
-        let path = temporaryTapePath()
+        let scratch = ScratchFolder()
+        defer { scratch.remove() }
+        let path = scratch.tapePath()
         let recorder = TapeRecorder(writer: try TapeWriter(path: path, header: TapeHeader(venue: "digitex", wallClockStartNanoseconds: 0)))
         let log = VenueEventLog()
         let notes = NoteLog()

@@ -9,10 +9,11 @@ import TapeFormat
 @Suite("The recording proxy")
 struct RecordingProxyTests {
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    let scratch = ScratchFolder()
 
     private func startProxy(upstream: String, caFile: String? = nil, serverTLS: ServerTLS? = nil,
                             redaction: Redaction = Redaction()) throws -> RecordingProxy {
-        let writer = try TapeWriter(path: temporaryTapePath(), header: TapeHeader(venue: "test", endpoints: [upstream], wallClockStartNanoseconds: 0))
+        let writer = try TapeWriter(path: scratch.tapePath(), header: TapeHeader(venue: "test", endpoints: [upstream], wallClockStartNanoseconds: 0))
         return try RecordingProxy.start(
             host: "127.0.0.1", port: 0, upstream: WebSocketURL(upstream)!, upstreamTLS: ClientTLS(caFile: caFile),
             serverTLS: serverTLS, recorder: TapeRecorder(writer: writer), redaction: redaction, group: group
@@ -127,6 +128,7 @@ struct RecordingProxyTests {
     @Test("wss:// on both sides: a TLS client, the proxy serving TLS, a TLS upstream")
     func tlsBothSides() throws {
         let certificate = try TestCertificate()
+        defer { certificate.remove() }
         let tls = ServerTLS(certificateFile: certificate.certificate, privateKeyFile: certificate.key)
         let upstream = try startEchoServer(group: group, tls: tls)
         let proxy = try startProxy(upstream: upstream.url, caFile: certificate.certificate, serverTLS: tls)

@@ -238,6 +238,7 @@ struct ReplayServerTests {
     @Test("wss:// serving works with a self-signed certificate")
     func tls() throws {
         let certificate = try TestCertificate()
+        defer { certificate.remove() }
         let plan = try Self.syntheticPlan(frames: 200)
         let server = try start(plan) { $0.tls = ServerTLS(certificateFile: certificate.certificate, privateKeyFile: certificate.key) }
         #expect(server.url.hasPrefix("wss://127.0.0.1:"))

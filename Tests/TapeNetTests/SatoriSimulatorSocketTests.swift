@@ -138,6 +138,7 @@ struct SatoriSimulatorSocketTests {
     @Test("over wss:// with a self-signed certificate a SatoriClient subscribes, trades and agrees with the exchange")
     func secure() throws {
         let certificate = try TestCertificate()
+        defer { certificate.remove() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let server = try startSatori(

@@ -127,6 +127,7 @@ struct SimulatorServerTests {
     @Test("the simulator serves wss:// with a certificate")
     func secure() throws {
         let certificate = try TestCertificate()
+        defer { certificate.remove() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let server = try SimulatorServer.start(

@@ -64,8 +64,10 @@ func startEchoServer(group: EventLoopGroup, tls: ServerTLS? = nil, refuse: (stat
     )
 }
 
-/// A self-signed certificate for 127.0.0.1 and localhost, made with openssl for one test.
-struct TestCertificate {
+/// A self-signed certificate for 127.0.0.1 and localhost, made with openssl for one test; its
+/// folder goes with `remove()` (a test's `defer`, which also keeps it alive to the end) or when
+/// the value does.
+final class TestCertificate {
     let folder: URL
     var certificate: String { folder.appendingPathComponent("cert.pem").path }
     var key: String { folder.appendingPathComponent("key.pem").path }
@@ -85,8 +87,32 @@ struct TestCertificate {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    deinit { remove() }
 }
 
-func temporaryTapePath() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-net-\(UUID().uuidString).tape").path
+/// A folder for one test's tapes (a rotating recorder adds parts beside the first), removed by
+/// `remove()` (a test's `defer`, which also keeps it alive to the end) or when the value goes.
+final class ScratchFolder {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-net-\(UUID().uuidString)")
+
+    init() {
+        // A folder that cannot be made shows as the writer's own error, naming the path.
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    /// A new tape path in the folder.
+    func tapePath() -> String {
+        url.appendingPathComponent("\(UUID().uuidString).tape").path
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    deinit { remove() }
 }

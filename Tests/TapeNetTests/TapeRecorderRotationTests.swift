@@ -50,7 +50,9 @@ struct TapeRecorderRotationTests {
 
     @Test("rotating by size: every part is a complete tape, linked to the previous one, open connections re-declared, no frame lost or repeated")
     func bySize() throws {
-        let path = temporaryTapePath()
+        let scratch = ScratchFolder()
+        defer { scratch.remove() }
+        let path = scratch.tapePath()
         var options = TapeWriter.Options()
         options.blockSize = 1_024
         let recorder = try TapeRecorder(path: path, header: TapeHeader(venue: "qfex", wallClockStartNanoseconds: 7), options: options,
@@ -91,7 +93,9 @@ struct TapeRecorderRotationTests {
 
     @Test("rotating by time: with a limit shorter than any gap each frame can start a part, and still none is lost or repeated")
     func byTime() throws {
-        let path = temporaryTapePath()
+        let scratch = ScratchFolder()
+        defer { scratch.remove() }
+        let path = scratch.tapePath()
         let recorder = try TapeRecorder(path: path, header: TapeHeader(venue: "digitex", wallClockStartNanoseconds: 0),
                                         rotation: .init(every: Timestamp.Duration(nanoseconds: 1)))
         let written = try recordScript(recorder, frames: 40)

@@ -93,6 +93,7 @@ struct WebSocketTests {
     @Test("wss:// works with a self-signed certificate given as the CA, and fails without it")
     func tls() throws {
         let certificate = try TestCertificate()
+        defer { certificate.remove() }
         let server = try startEchoServer(group: group, tls: ServerTLS(certificateFile: certificate.certificate, privateKeyFile: certificate.key))
         #expect(server.url.hasPrefix("wss://"))
         let log = EventLog()
