@@ -42,6 +42,10 @@ extension JSONCursor {
     /// reads a quoted number.
     @inline(__always)
     mutating func readDecimalOrQuoted(_ value: inout FixedDecimal?) -> Bool {
+        if let short = quotedShortDecimal() {
+            value = short
+            return true
+        }
         if let quoted = string() {
             value = FixedDecimal(utf8: quoted)
         } else {

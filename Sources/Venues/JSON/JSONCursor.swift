@@ -95,10 +95,12 @@ struct JSONCursor {
         skipWhitespace()
         guard position < count else { return nil }
         let first = bytes[position]
-        // Most prices and sizes are positive integers of a few digits: read from one word when the
-        // digits end inside it, on a byte that does not continue a number ('.', 'e', 'E').
-        if first &- UInt8(ascii: "1") <= 8, let (value, end) = shortInteger(at: position),
-           bytes[end] != UInt8(ascii: "."), bytes[end] | 0x20 != UInt8(ascii: "e") {
+        // Most prices and sizes are positive, with a few digits on each side of the point: read
+        // from a word per side when the digits end inside it, on a byte that does not continue a
+        // number ('e', 'E'), and with no leading zero (invalid JSON, left to the lexeme to refuse).
+        if first &- UInt8(ascii: "0") <= 9, let (value, end) = shortDecimal(at: position),
+           first != UInt8(ascii: "0") || bytes[position + 1] &- UInt8(ascii: "0") > 9,
+           bytes[end] | 0x20 != UInt8(ascii: "e") {
             position = end
             return value
         }
@@ -130,6 +132,40 @@ struct JSONCursor {
         let digits = leadingDigitCount(word)
         guard digits > 0, digits < 8, digits == 1 || bytes[start] != UInt8(ascii: "0") else { return nil }
         return (FixedDecimal(mantissa: Int64(digitValue(word, count: digits)), scale: 0), start + digits)
+    }
+
+    /// A quoted decimal written `digits` or `digits.digits`, one to seven digits on each side
+    /// (prices and sizes as most venues quote them), read from one word per side: the value
+    /// `FixedDecimal(utf8:)` gives the string's bytes. Nil, with the cursor where it was, for any
+    /// other string (a sign, an exponent, more digits, an escape) or anything else: the caller
+    /// then reads the string whole.
+    @inline(__always)
+    mutating func quotedShortDecimal() -> FixedDecimal? {
+        skipWhitespace()
+        guard position < count, bytes[position] == UInt8(ascii: "\""),
+              let (value, end) = shortDecimal(at: position + 1), end < count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        position = end + 1
+        return value
+    }
+
+    /// The decimal `digits` or `digits.digits` at `start`, one to seven digits on each side (leading
+    /// zeros allowed: the caller checks what its grammar forbids), and the offset of the byte after
+    /// it; nil when a side's digits do not end inside its word.
+    @inline(__always)
+    private func shortDecimal(at start: Int) -> (FixedDecimal, end: Int)? {
+        guard start + 8 <= count else { return nil }
+        let word = UInt64(littleEndian: UnsafeRawPointer(bytes + start).loadUnaligned(as: UInt64.self))
+        let integerDigits = leadingDigitCount(word)
+        guard integerDigits > 0, integerDigits < 8 else { return nil }
+        let integer = Int64(digitValue(word, count: integerDigits))
+        let point = start + integerDigits
+        guard bytes[point] == UInt8(ascii: ".") else { return (FixedDecimal(mantissa: integer, scale: 0), point) }
+        guard point + 9 <= count else { return nil }
+        let fraction = UInt64(littleEndian: UnsafeRawPointer(bytes + point + 1).loadUnaligned(as: UInt64.self))
+        let fractionDigits = leadingDigitCount(fraction)
+        guard fractionDigits > 0, fractionDigits < 8 else { return nil }
+        let mantissa = integer &* decimalPowerOfTen(fractionDigits) &+ Int64(digitValue(fraction, count: fractionDigits))
+        return (FixedDecimal(mantissa: mantissa, scale: UInt8(fractionDigits)), point + 1 + fractionDigits)
     }
 
     /// A number written without a fraction; nil for anything else.

@@ -439,7 +439,7 @@ struct JSONNumberLexeme {
             let word = UInt64(littleEndian: UnsafeRawPointer(input + index).loadUnaligned(as: UInt64.self))
             let digits = leadingDigitCount(word)
             guard digits > 0 else { break }
-            value = value &* powerOfTen(digits) &+ Int64(digitValue(word, count: digits))
+            value = value &* decimalPowerOfTen(digits) &+ Int64(digitValue(word, count: digits))
             index += digits
             guard digits == 8 else {
                 mantissa = value
@@ -502,7 +502,7 @@ func digitValue(_ word: UInt64, count: Int) -> UInt64 {
 
 /// 10^digits for 1…8 digits.
 @inline(__always)
-private func powerOfTen(_ digits: Int) -> Int64 {
+func decimalPowerOfTen(_ digits: Int) -> Int64 {
     switch digits {
     case 1: 10
     case 2: 100

@@ -15,9 +15,10 @@ struct JSONCursorTests {
     @Test("plain numbers of every length read as FixedDecimal parses them (mantissa and scale); others are declined")
     func numbers() {
         var random = SeededRandom(seed: 11)
-        var plain = ["0", "-0", "0.5", "7", "12345678", "1234567", "123456789012345678", "9999999999999999999"]
+        var plain = ["0", "-0", "0.5", "7", "12345678", "1234567", "123456789012345678", "9999999999999999999",
+                     "0.0000001", "0.00000001", "1234567.1234567", "1234567.12345678", "12345678.5", "98449.50", "10.0"]
         for digits in 1...19 {
-            for fraction in [0, 1, 4, 18] {
+            for fraction in [0, 1, 4, 7, 8, 18] {
                 for sign in ["", "-"] {
                     let whole = (0..<digits).map { index in String(index == 0 ? 1 + random.next(below: 9) : random.next(below: 10)) }.joined()
                     let part = (0..<fraction).map { _ in String(random.next(below: 10)) }.joined()
@@ -34,8 +35,58 @@ struct JSONCursorTests {
             }
         }
         // Not plain, or not JSON: left to the general path.
-        for text in ["1e3", "12E-2", "99999999999999999999", "0.1234567890123456789", "\"12\"", "-", ".5", "+1", "null", "x"] {
+        for text in ["1e3", "12E-2", "1.5e3", "1.5E-3", "99999999999999999999", "0.1234567890123456789", "\"12\"", "-", ".5", "+1",
+                     "null", "x", "1.", "1.x"] {
             #expect(read(text, after: ",1]") == nil, "\(text)")
+        }
+    }
+
+    @Test("a quoted short decimal reads as FixedDecimal(utf8:) reads the string; any other string is left where it was")
+    func quotedShortDecimals() {
+        /// What `quotedShortDecimal` reads from `text` (nil if declined), and whether the cursor then
+        /// stands on the string's opening quote (declined) or on the `,` after it (read).
+        func quoted(_ text: String, after: String) -> (value: FixedDecimal?, positioned: Bool) {
+            Array((text + after).utf8).withUnsafeBufferPointer { buffer in
+                var cursor = JSONCursor(buffer)!
+                let value = cursor.quotedShortDecimal()
+                return (value, cursor.consume(UInt8(ascii: value == nil ? "\"" : ",")))
+            }
+        }
+        var random = SeededRandom(seed: 23)
+        let alphabet = Array("0123456789012345678901234567890123456789..-eE+x\\ ")
+        var texts = ["98449.50", "0.643", "2300", "0", "00.10", "1234567.1234567", "12345678.1", "1.12345678", "1.", ".5", "-1.5", "1e3", ""]
+        for _ in 0..<20_000 {
+            texts.append(String((0..<(1 + Int(random.next(below: 18)))).map { _ in alphabet[Int(random.next(below: UInt64(alphabet.count)))] }))
+        }
+        var read = 0
+        for text in texts {
+            for after in [",\"1234567890\"]", ","] {
+                let (value, positioned) = quoted("\"" + text + "\"", after: after)
+                #expect(positioned, "\(text) before \(after)")
+                guard let value else { continue }
+                read += 1
+                let expected = Array(text.utf8).withUnsafeBufferPointer { FixedDecimal(utf8: $0) }
+                #expect(value.mantissa == expected?.mantissa && value.scale == expected?.scale, "\(text) before \(after)")
+            }
+        }
+        // The documented shapes are read, and enough of the random ones to mean something.
+        for text in ["98449.50", "0.643", "2300", "0", "1234567.1234567"] {
+            #expect(quoted("\"" + text + "\"", after: ",\"1234567\"]").value != nil, "\(text)")
+        }
+        #expect(read > 1_000, "\(read) read")
+        // Not a string: nothing is read.
+        #expect(quoted("12", after: ",1234567890]").value == nil)
+    }
+
+    @Test("a leading zero ends the number, as the lexeme reads it: the digit after it is left for the caller to refuse")
+    func leadingZeros() {
+        for text in ["00", "01", "00.5", "01.5", "0123", "01234567.5"] {
+            let (value, next) = Array((text + ",1234567890]").utf8).withUnsafeBufferPointer { buffer in
+                var cursor = JSONCursor(buffer)!
+                return (cursor.decimal(), cursor.decimal())
+            }
+            #expect(value == FixedDecimal(0), "\(text)")
+            #expect(next != nil, "\(text): the cursor stands on the second digit")
         }
     }
 
