@@ -79,7 +79,7 @@ struct ShortcutSessionTests {
         #expect(books > 10)
     }
 
-    @Test("a Roxom session's depth, trades and tickers take the shortcut, to the same messages")
+    @Test("a Roxom session's depth, level1, trades and tickers take the shortcut, to the same messages")
     func roxomMarketData() {
         let feed = ConnectionID(3)
         var harness = RoxomHarness()
@@ -90,10 +90,10 @@ struct ShortcutSessionTests {
         for text in harness.received[feed] ?? [] {
             let frame = Array(text.utf8)
             #expect(RoxomShortcuts.disagreement(frame) == nil)
-            guard let topic = ["depth", "trade", "ticker"].first(where: { text.hasPrefix(#"{"topic":"\#($0)."#) }) else { continue }
+            guard let topic = ["depth", "level1", "trade", "ticker"].first(where: { text.hasPrefix(#"{"topic":"\#($0)."#) }) else { continue }
             #expect(frame.withUnsafeBufferPointer(RoxomShortcuts.decode) != nil, "declined \(text)")
             read[topic, default: 0] += 1
         }
-        #expect(read["depth", default: 0] > 10 && read["trade", default: 0] > 0 && read["ticker", default: 0] > 0, "\(read.sorted { $0.key < $1.key })")
+        #expect(read["depth", default: 0] > 10 && read["level1", default: 0] > 10 && read["trade", default: 0] > 0 && read["ticker", default: 0] > 0, "\(read.sorted { $0.key < $1.key })")
     }
 }

@@ -1,4 +1,4 @@
-/// Roxom market data (`depth`, `trade` and `ticker` topics), nearly every frame of a market-data
+/// Roxom market data (`depth`, `level1`, `trade` and `ticker` topics), nearly every frame of a market-data
 /// connection, read in one pass with a `JSONCursor`: no token tape, no field tables.
 ///
 /// It reads only the plain shape the venue sends: `topic` first (`depth.SYMBOL`, …), then `type`
@@ -9,7 +9,7 @@
 /// every example, on random mutations and on a simulated session.
 enum RoxomShortcuts {
     private enum Topic {
-        case depth, trade, ticker
+        case depth, level1, trade, ticker
     }
 
     static func decode(_ frame: UnsafeBufferPointer<UInt8>) -> RoxomMessage? {
@@ -39,6 +39,7 @@ enum RoxomShortcuts {
             case .depth:
                 guard let type else { return false }
                 message = book(&cursor, symbol: symbol, type: type, time: time)
+            case .level1: message = level1(&cursor, symbol: symbol, time: time).map { .ticker($0) }
             case .trade: message = trade(&cursor, symbol: symbol, time: time).map { .trade($0) }
             case .ticker: message = ticker(&cursor, symbol: symbol, time: time).map { .ticker($0) }
             }
@@ -55,6 +56,7 @@ enum RoxomShortcuts {
         let kind = UnsafeBufferPointer(rebasing: topic[..<dot])
         let symbol = String(decoding: UnsafeBufferPointer(rebasing: topic[(dot + 1)...]), as: UTF8.self)
         if kind.equals("depth") { return (.depth, symbol) }
+        if kind.equals("level1") { return (.level1, symbol) }
         if kind.equals("trade") { return (.trade, symbol) }
         if kind.equals("ticker") { return (.ticker, symbol) }
         return nil
@@ -82,6 +84,42 @@ enum RoxomShortcuts {
         if type.equals("snapshot") { return .bookSnapshot(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time)) }
         if type.equals("delta") { return .bookDelta(BookDelta(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time)) }
         return nil
+    }
+
+    /// The data of a level1 push: `bid` and `ask`, each `[price, size]` or `[]` for an empty side,
+    /// both required, as the general path reads them.
+    private static func level1(_ cursor: inout JSONCursor, symbol: String, time: Int64?) -> Ticker? {
+        var bid: BookLevel??
+        var ask: BookLevel??
+        var timestamp: Int64?
+        var seen = JSONFieldSet()
+        let read = cursor.readObject { cursor, key in
+            if key.equals("bid") {
+                bid = seen.first(0) ? topLevel(&cursor) : nil
+                return bid != nil
+            }
+            if key.equals("ask") {
+                ask = seen.first(1) ? topLevel(&cursor) : nil
+                return ask != nil
+            }
+            if key.equals("timestamp") { return seen.first(2) && cursor.readOptional(&timestamp) }
+            return cursor.skipValue()
+        }
+        guard read, let bid, let ask else { return nil }
+        return Ticker(symbol: symbol, bidPrice: bid?.price, bidSize: bid?.size, askPrice: ask?.price, askSize: ask?.size,
+                      venueTimeMillis: timestamp.map { $0 / 1_000_000 } ?? time)
+    }
+
+    /// A level1 side: `[]` (no level: `.some(nil)`) or `[price, size]` with a size that is not
+    /// negative; nil for anything else.
+    private static func topLevel(_ cursor: inout JSONCursor) -> BookLevel?? {
+        guard cursor.consume(UInt8(ascii: "[")) else { return nil }
+        if cursor.consume(UInt8(ascii: "]")) { return .some(nil) }
+        var price: FixedDecimal?
+        var size: FixedDecimal?
+        guard cursor.readDecimalOrQuoted(&price), cursor.consume(UInt8(ascii: ",")), cursor.readDecimalOrQuoted(&size),
+              cursor.consume(UInt8(ascii: "]")), let price, let size, !size.isNegative else { return nil }
+        return .some(BookLevel(price: price, size: size))
     }
 
     private static func trade(_ cursor: inout JSONCursor, symbol: String, time: Int64?) -> Trade? {

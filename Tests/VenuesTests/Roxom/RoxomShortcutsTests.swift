@@ -2,13 +2,14 @@ import TapeCore
 import Testing
 @testable import Venues
 
-/// The market-data shortcut (`RoxomShortcuts`) must read a `depth`, `trade` or `ticker` push
+/// The market-data shortcut (`RoxomShortcuts`) must read a `depth`, `level1`, `trade` or `ticker` push
 /// exactly as the general path does, or decline it.
 @Suite("Roxom market-data shortcut")
 struct RoxomShortcutsTests {
     /// Pushes as the simulator writes them.
     static let simulatorFrames = [
         #"{"topic":"depth.US500-BTC","type":"delta","createdTime":112236345,"data":{"symbol":"US500-BTC","bid":[],"ask":[["5000.00","60.90"]],"timestamp":112236345}}"#,
+        #"{"topic":"level1.US500-BTC","type":"snapshot","createdTime":16553453,"data":{"symbol":"US500-BTC","bid":["4999.75","54.90"],"ask":["5000.00","27.30"],"timestamp":16553453}}"#,
         #"{"topic":"trade.US500-BTC","type":"snapshot","createdTime":131459061,"data":{"symbol":"US500-BTC","tradeId":"4","price":"5000.00","qty":"0.80","side":"buy","timestamp":131459061}}"#,
         #"{"topic":"ticker.US500-BTC","type":"snapshot","createdTime":1010993681,"data":{"symbol":"US500-BTC","lastPrice":"4999.75","bestBid":"4999.75","bestAsk":"5000.00","markPrice":"4999.91","indexPrice":"4999.95","volume":"15.50","openInterest":"13.40","fundingRate":"-0.00000266","nextFundingTime":28800000000000,"timestamp":1010993681}}"#,
     ]
@@ -29,6 +30,8 @@ struct RoxomShortcutsTests {
             #"{"topic":"depth.X.Y" , "type" : "snapshot" , "data" : { "bid" : [ [ 1.5 , -2 ] ] , "ask" : [ ] } }"#,
             #"{"topic":"trade.X","createdTime":null,"data":{"price":2,"qty":0,"side":null,"tradeId":null,"timestamp":null,"extra":[{}]}}"#,
             #"{"topic":"ticker.X","data":{"lastPrice":null,"volume":"0","timestamp":5000000}}"#,
+            #"{"topic":"level1.X","type":"snapshot","data":{"bid":[],"ask":[ 1.5 , "0" ],"timestamp":null,"symbol":"Y"}}"#,
+            #"{"topic":"level1.X","createdTime":7000000,"data":{"ask":["-1","2"],"bid":[]}}"#,
         ]
         for text in documented + Self.simulatorFrames + variants {
             #expect(shortcut(text) != nil, "declined \(text)")
@@ -54,8 +57,8 @@ struct RoxomShortcutsTests {
     @Test("it declines what the general path reads differently or refuses, and the general path still reports it")
     func declines() {
         let declined = [
-            // Not depth, trade or ticker, or not the plain shape.
-            #"{"topic":"level1.X","type":"snapshot","data":{"bid":[],"ask":[]}}"#,
+            // Not depth, level1, trade or ticker, or not the plain shape.
+            #"{"topic":"level2.X","type":"snapshot","data":{"bid":[],"ask":[]}}"#,
             #"{"type":"delta","topic":"depth.X","data":{"bid":[],"ask":[]}}"#,
             #"{"topic":"depth.X","data":{"bid":[],"ask":[]},"type":"delta"}"#,
             #"{"topic":"trade.X","data":{"price":1,"qty":1},"createdTime":5}"#,
@@ -72,6 +75,11 @@ struct RoxomShortcutsTests {
             #"{"topic":"trade.X","data":{"price":1,"qty":1,"side":"BUY"}}"#,
             #"{"topic":"ticker.X","data":{"volume":"-1"}}"#,
             #"{"topic":"ticker.X","data":[]}"#,
+            #"{"topic":"level1.X","data":{"bid":[],"ask":[1,-2]}}"#,
+            #"{"topic":"level1.X","data":{"bid":[]}}"#,
+            #"{"topic":"level1.X","data":{"bid":[1],"ask":[]}}"#,
+            #"{"topic":"level1.X","data":{"bid":[1,2,3],"ask":[]}}"#,
+            #"{"topic":"level1.X","data":{"bid":{},"ask":[]}}"#,
             #"{"topic":"trade.X","data":{"price":1,"qty":1}} x"#,
         ]
         for text in declined {
