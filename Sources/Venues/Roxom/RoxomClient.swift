@@ -81,44 +81,46 @@ public struct RoxomClient: VenueClient {
         case .failure(let failure):
             return [.emit(.unrecognised(failure))]
         case .success(let message):
-            return apply(message, raw: payload).map { .emit($0) }
+            return apply(message, raw: payload)
         }
     }
 
-    private mutating func apply(_ message: RoxomMessage, raw: [UInt8]) -> [VenueEvent] {
+    /// The actions a message asks for: its events, built as actions (market data, nearly every
+    /// frame, thus costs one array, not an array of events and another of actions).
+    private mutating func apply(_ message: RoxomMessage, raw: [UInt8]) -> [ClientAction] {
         switch message {
         case .subscribed:
             guard !pendingRequests.isEmpty else {
-                return [.anomaly(Anomaly(kind: .answerToUnknownRequest, expected: "no request pending", received: "subscribe or unsubscribe ack", raw: raw))]
+                return [.emit(.anomaly(Anomaly(kind: .answerToUnknownRequest, expected: "no request pending", received: "subscribe or unsubscribe ack", raw: raw)))]
             }
-            return [.commandAccepted(.number(pendingRequests.removeFirst()))]
+            return [.emit(.commandAccepted(.number(pendingRequests.removeFirst())))]
         case .error(let error):
-            return error.code == "600010" ? [.authenticationFailed(error)] : [.venueError(error)]
+            return [.emit(error.code == "600010" ? .authenticationFailed(error) : .venueError(error))]
         case .bookSnapshot(let book):
-            return [.bookSnapshot(book)]
+            return [.emit(.bookSnapshot(book))]
         case .bookDelta(let delta):
-            return [.bookDelta(delta)]
+            return [.emit(.bookDelta(delta))]
         case .trade(let trade):
-            return [.trades([trade])]
+            return [.emit(.trades([trade]))]
         case .ticker(let ticker):
-            return [.ticker(ticker)]
+            return [.emit(.ticker(ticker))]
         case .balance(let update):
             state.balancesByAsset[update.balance.asset] = update.balance
-            return [.balanceUpdated(update.balance)]
+            return [.emit(.balanceUpdated(update.balance))]
         case .positions(let positions):
-            var events: [VenueEvent] = []
+            var actions: [ClientAction] = []
             for position in positions {
                 guard symbols.contains(position.symbol) else {
-                    events.append(unknownSymbol("position", position.symbol, raw))
+                    actions.append(.emit(unknownSymbol("position", position.symbol, raw)))
                     continue
                 }
                 state.positionsBySymbol[position.symbol] = position
                 if let leverage = position.leverage { state.leverageBySymbol[position.symbol] = leverage }
-                events.append(.positionUpdated(position))
+                actions.append(.emit(.positionUpdated(position)))
             }
-            return events
+            return actions
         case .order(let update):
-            return applyOrder(update, raw: raw)
+            return applyOrder(update, raw: raw).map { .emit($0) }
         }
     }
 

@@ -86,34 +86,36 @@ public struct SatoriClient: VenueClient {
     public mutating func receivedFrame(_ payload: [UInt8], at now: Timestamp) -> [ClientAction] {
         switch decoder.decode(payload) {
         case .failure(let failure): return [.emit(.unrecognised(failure))]
-        case .success(let message): return apply(message, raw: payload).map { .emit($0) }
+        case .success(let message): return apply(message, raw: payload)
         }
     }
 
-    private mutating func apply(_ message: SatoriMessage, raw: [UInt8]) -> [VenueEvent] {
+    /// The actions a message asks for: its events, built as actions (public trades, nearly every
+    /// frame, thus cost one array, not an array of events and another of actions).
+    private mutating func apply(_ message: SatoriMessage, raw: [UInt8]) -> [ClientAction] {
         switch message {
         case .subscribeAnswer(let event, let success, let text):
             guard let index = pending.firstIndex(where: { $0.event == event }) else {
-                return [anomaly(.answerToUnknownRequest, "no \(event) subscription pending", "\(event)_res", raw)]
+                return [.emit(anomaly(.answerToUnknownRequest, "no \(event) subscription pending", "\(event)_res", raw))]
             }
             let sequence = pending.remove(at: index).sequence
-            return [success ? .commandAccepted(.number(sequence))
-                : .commandRejected(.number(sequence), VenueError(code: "\(event)_res", message: text))]
+            return [.emit(success ? .commandAccepted(.number(sequence))
+                : .commandRejected(.number(sequence), VenueError(code: "\(event)_res", message: text)))]
         case .account(let update):
             let asset = update.balance.asset
             if let last = lastLogIDs[asset], update.logID < last {
                 // The docs: "if the logId is small, the history balance is displayed" — it is stale.
-                return [anomaly(.staleUpdate, "balance \(asset) at logId \(last)", "logId \(update.logID)", raw)]
+                return [.emit(anomaly(.staleUpdate, "balance \(asset) at logId \(last)", "logId \(update.logID)", raw))]
             }
             lastLogIDs[asset] = update.logID
             state.balancesByAsset[asset] = update.balance
-            return [.balanceUpdated(update.balance)]
+            return [.emit(.balanceUpdated(update.balance))]
         case .position(let update):
-            return applyPosition(update, raw: raw)
+            return applyPosition(update, raw: raw).map { .emit($0) }
         case .order(let update):
-            return applyOrder(update, raw: raw)
+            return applyOrder(update, raw: raw).map { .emit($0) }
         case .trade(let trade):
-            return [.trades([trade])]
+            return [.emit(.trades([trade]))]
         }
     }
 
