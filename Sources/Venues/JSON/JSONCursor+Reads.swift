@@ -64,6 +64,9 @@ extension JSONCursor {
     /// `FieldReader.bookLevels(_:negativeSizeIsRemoval:)` reads it: a negative size is refused, or
     /// read as 0 where the venue documents it as a removal. Nil for anything else.
     mutating func readBookLevels(negativeSizeIsRemoval: Bool = false) -> [BookLevel]? {
+        // An empty side, as deltas often have, costs no allocation; others get room for a usual
+        // book at once (growing by doubling reallocates three times on the way to ten).
+        if emptyArray() { return [] }
         var levels: [BookLevel] = []
         levels.reserveCapacity(10)
         let read = readArray { cursor in

@@ -180,6 +180,15 @@ struct JSONCursor {
         return value.mantissa
     }
 
+    /// Consumes `[]` (spaces allowed inside) if it comes next; false, with the cursor where it
+    /// was, for anything else.
+    mutating func emptyArray() -> Bool {
+        let start = position
+        if consume(UInt8(ascii: "[")), consume(UInt8(ascii: "]")) { return true }
+        position = start
+        return false
+    }
+
     /// Consumes `null` if it comes next.
     mutating func null() -> Bool {
         literal("null")

@@ -90,6 +90,22 @@ struct JSONCursorTests {
         }
     }
 
+    @Test("an empty array is consumed whole, spaces and all; anything else is left where it was")
+    func emptyArrays() {
+        func empty(_ text: String) -> (consumed: Bool, next: UInt8?) {
+            Array(text.utf8).withUnsafeBufferPointer { buffer in
+                var cursor = JSONCursor(buffer)!
+                let consumed = cursor.emptyArray()
+                return (consumed, cursor.consume(UInt8(ascii: "[")) ? UInt8(ascii: "[") : cursor.consume(UInt8(ascii: ",")) ? UInt8(ascii: ",") : nil)
+            }
+        }
+        #expect(empty("[],1") == (true, UInt8(ascii: ",")))
+        #expect(empty(" [ ] ,1") == (true, UInt8(ascii: ",")))
+        for other in ["[1]", "[[]]", "[,]", "["] {
+            #expect(empty(other) == (false, UInt8(ascii: "[")), "\(other)")
+        }
+    }
+
     @Test("a compact pair of short integers is read at once; any other pair is left where it was")
     func compactPairs() {
         /// The pair read (nil if declined), and whether the cursor then stands before `[` (declined,
