@@ -97,6 +97,18 @@ public struct ReplaySession: Sendable {
 
     /// Fires the timers due before `frame`, then applies it. `number` is its frame number.
     public mutating func apply(_ frame: Frame, number: Int, _ sink: (ReplayOutput) -> Void) {
+        withoutActuallyEscaping(sink) { apply(frame, number: number, sink: $0) }
+    }
+
+    /// Applies `frame` with nothing observing its outputs: events are counted and anomalies kept
+    /// (as with a sink), but no `ReplayEvent` is built for a sink: a replay that only wants the
+    /// final state and counts is spared a copy of every event.
+    public mutating func apply(_ frame: Frame, number: Int) {
+        apply(frame, number: number, sink: nil)
+    }
+
+    /// Either of the above: with a sink, or with none.
+    mutating func apply(_ frame: Frame, number: Int, sink: ((ReplayOutput) -> Void)?) {
         var frame = frame
         fireTimers(before: frame.time, sink)
         if frame.time < clock.now {
@@ -114,7 +126,7 @@ public struct ReplaySession: Sendable {
     }
 
     /// Fires the timers due at or before `time` (the end of the tape: no timer runs past it).
-    public mutating func finish(at time: Timestamp, _ sink: (ReplayOutput) -> Void) {
+    public mutating func finish(at time: Timestamp, _ sink: ((ReplayOutput) -> Void)? = nil) {
         while let timer = clock.popTimer(dueAtOrBefore: max(time, clock.now)) { fire(timer, sink) }
         if !checksInvariantsEveryFrame { checkInvariants(after: "the last frame") }
     }
@@ -125,11 +137,11 @@ public struct ReplaySession: Sendable {
         return body(&connections[index].client)
     }
 
-    mutating func fireTimers(before time: Timestamp, _ sink: (ReplayOutput) -> Void) {
+    mutating func fireTimers(before time: Timestamp, _ sink: ((ReplayOutput) -> Void)?) {
         while let timer = clock.popTimer(dueBefore: time) { fire(timer, sink) }
     }
 
-    private mutating func fire(_ timer: VirtualClock.Timer, _ sink: (ReplayOutput) -> Void) {
+    private mutating func fire(_ timer: VirtualClock.Timer, _ sink: ((ReplayOutput) -> Void)?) {
         guard let key = timerOwners.removeValue(forKey: timer.id.rawValue) else { return }
         timerIDs.removeValue(forKey: key)
         guard let index = connections.firstIndex(where: { $0.id == key.connection }) else { return }
@@ -138,7 +150,9 @@ public struct ReplaySession: Sendable {
         perform(actions, connection: key.connection, frame: nil, sink)
     }
 
-    mutating func perform(_ actions: consuming [ClientAction], connection: ConnectionID, frame: Int?, _ sink: (ReplayOutput) -> Void) {
+    /// Counts a client's actions and hands them to `sink` (when there is one), keeps anomalies,
+    /// and schedules and cancels the client's timers.
+    mutating func perform(_ actions: consuming [ClientAction], connection: ConnectionID, frame: Int?, _ sink: ((ReplayOutput) -> Void)?) {
         // Each action is moved out of the array (reversed, then popped from the end), not copied:
         // iterating copied every event twice on its way to the sink, a tenth of a replay's time.
         actions.reverse()
@@ -148,16 +162,15 @@ public struct ReplaySession: Sendable {
                 eventCount += 1
                 eventCounts[EventType.index(of: event)] += 1
                 let isAnomaly = if case .anomaly = event { true } else { false }
+                if isAnomaly { anomalyCount += 1 }
+                guard sink != nil || isAnomaly && anomalies.count < Self.keptMax else { continue }
                 let replayEvent = ReplayEvent(sequence: eventCount - 1, frame: frame, time: clock.now, connection: connection, event: event)
-                if isAnomaly {
-                    anomalyCount += 1
-                    if anomalies.count < Self.keptMax { anomalies.append(replayEvent) }
-                }
-                sink(.event(replayEvent))
+                if isAnomaly, anomalies.count < Self.keptMax { anomalies.append(replayEvent) }
+                sink?(.event(replayEvent))
             case .send(let kind, let payload):
                 sendsAsked += 1
                 if !drives { note("the \(connections.first { $0.id == connection }?.venue.rawValue ?? "") client on \(connection) asked to send while observing (frame \(frame.map(String.init) ?? "timer"))") }
-                sink(.send(connection: connection, kind: kind, payload: payload, time: clock.now, frame: frame))
+                sink?(.send(connection: connection, kind: kind, payload: payload, time: clock.now, frame: frame))
             case .scheduleTimer(let timer, let due):
                 let key = TimerKey(connection: connection, timer: timer)
                 if let old = timerIDs[key] {
@@ -174,7 +187,7 @@ public struct ReplaySession: Sendable {
                     timerOwners.removeValue(forKey: old.rawValue)
                 }
             case .close(let info):
-                sink(.close(connection: connection, info, time: clock.now))
+                sink?(.close(connection: connection, info, time: clock.now))
             }
         }
     }

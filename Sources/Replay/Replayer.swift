@@ -61,9 +61,9 @@ public enum Replayer {
         let digest = digesting ? BackgroundDigest() : nil
         var (limit, stop) = readableLimit(of: reader)
         var lastTime = Timestamp.zero
-        // With neither a digest nor an observer, events are only counted (by the session): a sink
-        // that looked at them anyway copied each one.
-        let sink: (ReplayOutput) -> Void = digest == nil && onEvent == nil ? { _ in } : { output in
+        // With neither a digest nor an observer, there is no sink: events are only counted (by
+        // the session), not wrapped and copied for nobody.
+        let sink: ((ReplayOutput) -> Void)? = digest == nil && onEvent == nil ? nil : { output in
             guard case .event(let event) = output else { return }
             digest?.add(event)
             onEvent?(event)
@@ -75,7 +75,7 @@ public enum Replayer {
                 let more = try cursor.nextView { view in
                     let frame = view.frame
                     lastTime = max(lastTime, frame.time)
-                    session.apply(frame, number: view.number, sink)
+                    session.apply(frame, number: view.number, sink: sink)
                 }
                 guard more else { break }
                 next += 1

@@ -52,7 +52,7 @@ public struct ReplayedTape: Sendable {
         var session = try Replayer.session(for: reader, configuration: result.configuration)
         var cursor = reader.cursor(fromFrame: 0)
         while let recorded = try cursor.next(), recorded.number <= number {
-            session.apply(recorded.frame, number: recorded.number) { _ in }
+            session.apply(recorded.frame, number: recorded.number)
             if recorded.number == number { return session.state }
         }
         throw TapeAssertionFailure("the tape has \(reader.frameCount) frames, no frame \(number)")

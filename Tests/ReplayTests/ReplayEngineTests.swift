@@ -73,6 +73,26 @@ struct ReplayEngineTests {
         #expect(Set(digests).count == VenueName.allCases.count)
     }
 
+    @Test("a replay nothing observes counts the same events, keeps the same anomalies and ends in the same state")
+    func unobserved() throws {
+        let folder = try ScratchFolder()
+        var anomalies = 0
+        for venue in VenueName.allCases {
+            let path = folder.path("\(venue.rawValue).tape")
+            try SequenceTape.write(venue: venue, files: Fixtures.allExamples(venue.rawValue), to: path)
+            var seen = 0
+            let observed = try Replayer.run(tape: path, digest: false) { _ in seen += 1 }
+            let unobserved = try Replayer.run(tape: path, digest: false)
+            #expect(unobserved.session.eventCount == seen && seen > 0, "\(venue)")
+            #expect(unobserved.summaryLines == observed.summaryLines, "\(venue)")
+            #expect(unobserved.session.eventCounts == observed.session.eventCounts, "\(venue)")
+            #expect(unobserved.session.anomalies.map(\.jsonLine) == observed.session.anomalies.map(\.jsonLine), "\(venue)")
+            #expect(unobserved.session.notes == observed.session.notes, "\(venue)")
+            anomalies += unobserved.session.anomalies.count
+        }
+        #expect(anomalies > 0, "the examples, replayed in file order, contradict each other somewhere")
+    }
+
     @Test("blocks inflated ahead on other threads replay to the same events, state and digest")
     func readAhead() throws {
         let folder = try ScratchFolder()
