@@ -2,8 +2,8 @@ import TapeCore
 import TapeFormat
 import Venues
 
-/// Replays tapes in process: reads frames in order (the zero-copy view path, one payload copy per
-/// frame for the client), drives a `ReplaySession` on the virtual clock, and returns the result.
+/// Replays tapes in process: reads frames in order (the zero-copy view path, the payload copied
+/// for the client into one reused buffer), drives a `ReplaySession` on the virtual clock, and returns the result.
 public enum Replayer {
     /// Opens a tape, turning a `TapeError` into a `ReplayError` that keeps its text.
     public static func open(_ path: String) throws(ReplayError) -> TapeReader {
@@ -70,10 +70,11 @@ public enum Replayer {
         }
         var cursor = reader.cursor(fromFrame: 0, options: FrameCursor.Options(parallelism: configuration.parallelism))
         var next = 0
+        var payload: [UInt8] = []
         do {
             while next < limit {
                 let more = try cursor.nextView { view in
-                    let frame = view.frame
+                    let frame = view.frame(reusing: &payload)
                     lastTime = max(lastTime, frame.time)
                     session.apply(frame, number: view.number, sink: sink)
                 }

@@ -71,4 +71,14 @@ public struct FrameView {
     public var frame: Frame {
         Frame(time: time, direction: direction, connection: connection, kind: kind, payload: Array(payload))
     }
+
+    /// A copy that outlives the view, its payload written into `buffer`'s storage: a reader that
+    /// handles one frame at a time allocates no payload per frame. Storage still held by an earlier
+    /// frame (a client that kept the bytes) is left to it, and `buffer` gets new storage, as
+    /// Array's copy on write decides.
+    public func frame(reusing buffer: inout [UInt8]) -> Frame {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: payload)
+        return Frame(time: time, direction: direction, connection: connection, kind: kind, payload: buffer)
+    }
 }

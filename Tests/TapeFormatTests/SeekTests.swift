@@ -58,6 +58,25 @@ struct FrameViewTests {
         }
     }
 
+    @Test("copies into one reused buffer are the same frames, and a frame kept from before is not overwritten")
+    func reusedBuffer() throws {
+        let folder = try TemporaryFolder()
+        let frames = randomFrames(count: 1_000, seed: 13, maxPayload: 400)
+        let reader = try TapeReader(path: writeTape(frames, to: folder.path("r.tape"), blockSize: 4_096))
+        var buffer: [UInt8] = []
+        var kept: [Frame] = []
+        var seen = 0
+        try reader.forEachFrameView { view in
+            let frame = view.frame(reusing: &buffer)
+            #expect(frame == frames[view.number])
+            // Every tenth frame is kept, as a client keeps an anomaly's raw bytes.
+            if view.number % 10 == 0 { kept.append(frame) }
+            seen += 1
+        }
+        #expect(seen == frames.count)
+        #expect(kept == stride(from: 0, to: frames.count, by: 10).map { frames[$0] })
+    }
+
     @Test("parallel reading skips a damaged block like sequential reading does")
     func parallelSkipsDamage() throws {
         let folder = try TemporaryFolder()
