@@ -65,7 +65,7 @@ enum SatoriShortcuts {
         var symbol: String?
         var price: FixedDecimal?
         var quantity: FixedDecimal?
-        var tradeID: Int64?
+        var tradeID: String?
         var time: Int64?
         // Six short keys: guessing their order (`JSONKeyOrder`) saved 2 % of a replayed frame, not
         // worth a memory in the decoder.
@@ -81,12 +81,12 @@ enum SatoriShortcuts {
             case .symbol: return cursor.read(&symbol)
             case .price: return cursor.readDecimalOrQuoted(&price)
             case .quantity: return cursor.readDecimalOrQuoted(&quantity) && !(quantity?.isNegative ?? true)
-            case .tradeId: return cursor.readOptional(&tradeID)
+            case .tradeId: return cursor.readOptionalIntegerID(&tradeID)
             case .time: return cursor.readOptional(&time)
             }
         }
         guard read, let side, let symbol, let price, let quantity else { return nil }
-        return Trade(symbol: symbol, price: price, quantity: quantity, side: side, tradeID: tradeID.map(String.init), venueTimeMillis: time)
+        return Trade(symbol: symbol, price: price, quantity: quantity, side: side, tradeID: tradeID, venueTimeMillis: time)
     }
 }
 

@@ -106,6 +106,22 @@ struct JSONCursorTests {
         }
     }
 
+    @Test("an integer's decimal text is String(value), for every length, both signs and the extremes")
+    func integerText() {
+        var random = SeededRandom(seed: 29)
+        var values: [Int64] = [0, 1, -1, 9, 10, -10, 99, 100, .max, .min, .max - 1, .min + 1]
+        for digits in 1...18 {
+            let bound = (0..<digits).reduce(Int64(1)) { power, _ in power * 10 }
+            for _ in 0..<20 {
+                let value = Int64(bitPattern: random.next()) % bound
+                values += [value, -value, bound, bound - 1, -bound]
+            }
+        }
+        for value in values {
+            #expect(decimalText(value) == String(value))
+        }
+    }
+
     @Test("a compact pair of short integers is read at once; any other pair is left where it was")
     func compactPairs() {
         /// The pair read (nil if declined), and whether the cursor then stands before `[` (declined,
