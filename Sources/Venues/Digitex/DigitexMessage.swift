@@ -12,7 +12,7 @@ public enum DigitexMessage: Hashable, Sendable {
     case error(VenueError)
     case orderBook(BookSnapshot)
     case trades([Trade])
-    case candle(Candle)
+    indirect case candle(Candle)
     case liquidations([Liquidation])
     indirect case ticker(Ticker)
     case fundingInfo(FundingRate)

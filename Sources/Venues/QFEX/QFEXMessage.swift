@@ -3,6 +3,9 @@
 /// QFEX documents two shapes for the same pushes: the `v4_*` envelope
 /// (`{"type","connection_id","message_id","channel","contents":[…]}`) and single-key responses
 /// (`{"position_response":{…}}`). Both decode to the same cases here.
+///
+/// Cases carrying more than about 64 bytes are `indirect`, as `VenueEvent`'s are: a message is
+/// copied on each step from the decoder to the client, and its size is its largest case's.
 public enum QFEXMessage: Hashable, Sendable {
     /// `{"type":"auth","result":"success"}` (docs) or `{"authenticated":true}` (official CLI).
     case authenticated(Bool, detail: String?)
@@ -11,8 +14,8 @@ public enum QFEXMessage: Hashable, Sendable {
     /// `{"ack_response":true}` / `{"ack":…}`: an answer to a request that returns no data.
     case acknowledged(Bool)
     case error(VenueError)
-    case order(QFEXOrderReport)
-    case fill(QFEXFillReport)
+    indirect case order(QFEXOrderReport)
+    indirect case fill(QFEXFillReport)
     case positions([Position])
     case balances([Balance])
     case userLeverage([LeverageTier])

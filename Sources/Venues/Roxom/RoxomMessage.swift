@@ -1,9 +1,12 @@
 /// One inbound Roxom message. Roxom's WebSocket only streams: orders are placed over REST.
+///
+/// Cases carrying more than about 64 bytes are `indirect`, as `VenueEvent`'s are: a message is
+/// copied on each step from the decoder to the client, and its size is its largest case's.
 public enum RoxomMessage: Hashable, Sendable {
     /// `{"type":"position","data":[…]}`: every position it lists, complete.
     case positions([Position])
-    case order(RoxomOrderUpdate)
-    case balance(RoxomBalanceUpdate)
+    indirect case order(RoxomOrderUpdate)
+    indirect case balance(RoxomBalanceUpdate)
     /// `{"topic":"depth.SYM","type":"snapshot"|"delta",…}`.
     case bookSnapshot(BookSnapshot)
     case bookDelta(BookDelta)
@@ -11,7 +14,7 @@ public enum RoxomMessage: Hashable, Sendable {
     case trade(Trade)
     /// `{"topic":"level1.SYM",…}` (best bid and ask) or `{"topic":"ticker.SYM",…}` (last, mark,
     /// funding, open interest, volume): the fields each carries, the rest nil.
-    case ticker(Ticker)
+    indirect case ticker(Ticker)
     /// `{"event":"subscribe",…}`: the docs say an ack is sent but never show one verbatim.
     case subscribed
     /// `{"event":"error","code":…,"msg":…}`; 600010 means the upgrade headers failed authentication.

@@ -1,10 +1,13 @@
 /// One inbound Satori message.
+///
+/// Cases carrying more than about 64 bytes are `indirect`, as `VenueEvent`'s are: a message is
+/// copied on each step from the decoder to the client, and its size is its largest case's.
 public enum SatoriMessage: Hashable, Sendable {
     /// `{"event":"<event>_res","success":…,"msg":…}`.
     case subscribeAnswer(event: String, success: Bool, message: String?)
-    case position(SatoriPositionUpdate)
-    case order(SatoriOrderUpdate)
-    case account(SatoriAccountUpdate)
+    indirect case position(SatoriPositionUpdate)
+    indirect case order(SatoriOrderUpdate)
+    indirect case account(SatoriAccountUpdate)
     /// `api_trade`: one public trade, `direction` the taker's (the shape our simulator sends: the
     /// docs' push example was cut off).
     case trade(Trade)
