@@ -61,22 +61,23 @@ struct ShortcutSessionTests {
         #expect(trades > 10)
     }
 
-    @Test("a QFEX market-data session's books take the shortcut, to the same messages")
+    @Test("a QFEX market-data session's books and trades take the shortcut, to the same messages")
     func qfexBooks() {
         let feed = ConnectionID(2)
         var harness = QFEXHarness()
         harness.connect(feed, path: "/mds", credentials: nil)
         harness.submit(.subscribeMarketData(channels: ["bbo", "level2", "trade", "mark_price", "underlier", "funding"], symbols: ["*"]), on: feed)
         harness.advance(to: .seconds(5))
-        var books = 0
+        var books = 0, trades = 0
         for text in harness.received[feed] ?? [] {
             let frame = Array(text.utf8)
             #expect(QFEXShortcuts.disagreement(frame) == nil)
-            guard text.hasPrefix(#"{"type":"bbo""#) || text.hasPrefix(#"{"type":"level2""#) else { continue }
+            let isBook = text.hasPrefix(#"{"type":"bbo""#) || text.hasPrefix(#"{"type":"level2""#)
+            guard isBook || text.hasPrefix(#"{"type":"trade""#) else { continue }
             #expect(frame.withUnsafeBufferPointer(QFEXShortcuts.decode) != nil, "declined \(text)")
-            books += 1
+            if isBook { books += 1 } else { trades += 1 }
         }
-        #expect(books > 10)
+        #expect(books > 10 && trades > 0, "\(books) books, \(trades) trades")
     }
 
     @Test("a Roxom session's depth, level1, trades and tickers take the shortcut, to the same messages")

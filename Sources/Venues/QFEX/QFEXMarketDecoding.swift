@@ -11,31 +11,35 @@ enum QFEXMarketDecoding {
     static func millis(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
               bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":") else { return nil }
-        func number(_ range: Range<Int>) -> Int64? {
+        // The digits at fixed places, checked together (a byte below '0' wraps above 9).
+        var notDigits = false
+        func digits(_ range: Range<Int>) -> Int64 {
             var value: Int64 = 0
             for index in range {
-                guard bytes[index] >= 0x30, bytes[index] <= 0x39 else { return nil }
-                value = value * 10 + Int64(bytes[index] - 0x30)
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                notDigits = notDigits || digit > 9
+                value = value &* 10 &+ Int64(digit)
             }
             return value
         }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
-              let minute = number(14..<16), let second = number(17..<19), (1...12).contains(month), (1...31).contains(day) else { return nil }
+        let year = digits(0..<4), month = digits(5..<7), day = digits(8..<10)
+        let hour = digits(11..<13), minute = digits(14..<16), second = digits(17..<19)
+        guard !notDigits, (1...12).contains(month), (1...31).contains(day) else { return nil }
         var index = 19
         var millis: Int64 = 0
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+        if bytes[index] == UInt8(ascii: ".") {
             index += 1
-            var digits = 0
-            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
-                if digits < 3 { millis = millis * 10 + Int64(bytes[index] - 0x30) }
-                digits += 1
+            var count = 0
+            while index < bytes.count, bytes[index] &- UInt8(ascii: "0") <= 9 {
+                if count < 3 { millis = millis * 10 + Int64(bytes[index] &- UInt8(ascii: "0")) }
+                count += 1
                 index += 1
             }
-            if digits < 3 { for _ in digits..<3 { millis *= 10 } }
+            if count < 3 { for _ in count..<3 { millis *= 10 } }
         }
         // Only UTC is accepted; every QFEX example is UTC ("Z" or "+00:00").
-        let rest = String(decoding: bytes[index...], as: UTF8.self)
-        guard rest == "Z" || rest == "+00:00" else { return nil }
+        let zone = UnsafeBufferPointer(rebasing: bytes[index...])
+        guard zone.equals("Z") || zone.equals("+00:00") else { return nil }
         // Days from the civil date (Howard Hinnant's algorithm), proleptic Gregorian.
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400

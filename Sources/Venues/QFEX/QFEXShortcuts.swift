@@ -1,18 +1,24 @@
-/// QFEX order books (`bbo`, `level2`), nearly every frame of a market-data socket, read in one
-/// pass with a `JSONCursor`: no token tape, no field tables.
+/// QFEX order books (`bbo`, `level2`) and public trades, nearly every frame of a market-data
+/// socket, read in one pass with a `JSONCursor`: no token tape, no field tables.
 ///
-/// It reads only the plain shape the venue sends: `{"type":"bbo"` or `{"type":"level2"` first,
-/// then exactly the fields below, each once, levels as `[price, size]` of plain or quoted decimals,
-/// no escapes. For anything else (another type, another field, a repeated one, bad JSON) it
-/// returns nil, and `QFEXDecoder` decodes the frame the general way, reporting what is wrong. Both
-/// ways give the same message: tests compare them on every example, on random mutations and on a
-/// simulated session.
+/// It reads only the plain shape the venue sends: `{"type":"bbo"`, `{"type":"level2"` or
+/// `{"type":"trade"` first, then only the fields below, each once, levels as `[price, size]` of
+/// plain or quoted decimals, no escapes. For anything else (another type, another field, a
+/// repeated one, bad JSON) it returns nil, and `QFEXDecoder` decodes the frame the general way,
+/// reporting what is wrong. Both ways give the same message: tests compare them on every
+/// example, on random mutations and on a simulated session.
 enum QFEXShortcuts {
     static func decode(_ frame: UnsafeBufferPointer<UInt8>) -> QFEXMessage? {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
-        guard frame.count <= JSONScanner.defaultMaxBytes, startsAsBook(frame), var cursor = JSONCursor(frame),
+        guard frame.count <= JSONScanner.defaultMaxBytes, startsAsMarketData(frame), var cursor = JSONCursor(frame),
               cursor.consume(UInt8(ascii: "{")), let typeKey = cursor.key(), typeKey.equals("type"),
-              let type = cursor.string(), type.equals("bbo") || type.equals("level2") else { return nil }
+              let type = cursor.string() else { return nil }
+        if type.equals("bbo") || type.equals("level2") { return book(&cursor) }
+        if type.equals("trade") { return trade(&cursor) }
+        return nil
+    }
+
+    private static func book(_ cursor: inout JSONCursor) -> QFEXMessage? {
         var symbol: String?
         var bids: [BookLevel]?
         var asks: [BookLevel]?
@@ -30,25 +36,57 @@ enum QFEXShortcuts {
                 return asks != nil
             }
             if key.equals("sequence"), seen.first(3) { return cursor.readOptional(&sequence) }
-            if key.equals("time"), seen.first(4) {
-                // Read from the frame's bytes: the general path builds a String first, to the same result.
-                if cursor.null() { return true }
-                guard let text = cursor.string() else { return false }
-                time = QFEXMarketDecoding.millis(utf8: text)
-                return true
-            }
+            if key.equals("time"), seen.first(4) { return readTime(&cursor, into: &time) }
             return false
         }
         guard read, cursor.isAtEnd, let symbol, let bids, let asks else { return nil }
         return .book(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: sequence, venueTimeMillis: time))
     }
 
-    /// True for a frame that starts `{"type":"bbo"` or `{"type":"level2"`: other frames are turned
-    /// away in a few instructions.
+    /// `{"type":"trade","trade_id","symbol","size","price","side","sequence","time"}`; the general
+    /// path does not read `sequence` here, so any plain value of it is stepped over.
+    private static func trade(_ cursor: inout JSONCursor) -> QFEXMessage? {
+        var tradeID: String?
+        var symbol: String?
+        var size: FixedDecimal?
+        var price: FixedDecimal?
+        var side: Side?
+        var time: Int64?
+        var seen = JSONFieldSet()
+        let read = cursor.readRemainingMembers { cursor, key in
+            if key.equals("trade_id"), seen.first(0) { return cursor.readOptional(&tradeID) }
+            if key.equals("symbol"), seen.first(1) { return cursor.read(&symbol) }
+            if key.equals("size"), seen.first(2) { return cursor.readDecimalOrQuoted(&size) && !(size?.isNegative ?? true) }
+            if key.equals("price"), seen.first(3) { return cursor.readDecimalOrQuoted(&price) }
+            if key.equals("side"), seen.first(4) {
+                guard let word = cursor.string() else { return false }
+                side = word.equals("buy") || word.equals("BUY") ? .buy : word.equals("sell") || word.equals("SELL") ? .sell : nil
+                return side != nil
+            }
+            if key.equals("sequence"), seen.first(5) { return cursor.skipValue() }
+            if key.equals("time"), seen.first(6) { return readTime(&cursor, into: &time) }
+            return false
+        }
+        guard read, cursor.isAtEnd, let symbol, let size, let price, let side else { return nil }
+        return .trade(Trade(symbol: symbol, price: price, quantity: size, side: side, tradeID: tradeID, venueTimeMillis: time))
+    }
+
+    /// `null` or an RFC 3339 time, read from the frame's bytes (the general path builds a String
+    /// first, to the same result).
     @inline(__always)
-    private static func startsAsBook(_ frame: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func readTime(_ cursor: inout JSONCursor, into time: inout Int64?) -> Bool {
+        if cursor.null() { return true }
+        guard let text = cursor.string() else { return false }
+        time = QFEXMarketDecoding.millis(utf8: text)
+        return true
+    }
+
+    /// True for a frame that starts `{"type":"bbo"`, `{"type":"leve` or `{"type":"trad`: other
+    /// frames are turned away in a few instructions.
+    @inline(__always)
+    private static func startsAsMarketData(_ frame: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let name = bytes(after: #"{"type":""#, count: 4, in: frame) else { return false }
-        return name.equals(#"bbo""#) || name.equals("leve")
+        return name.equals(#"bbo""#) || name.equals("leve") || name.equals("trad")
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TapeCore
 @testable import Venues
 
 @Suite("QFEX codec")
@@ -88,6 +89,33 @@ struct QFEXCodecTests {
         let array = Array(("[" + String(decoding: bbo, as: UTF8.self) + "," + String(decoding: bbo, as: UTF8.self) + "]").utf8)
         guard case .success(.batch(let batch)) = decoder.decode(array) else { Issue.record("array frame"); return }
         #expect(batch.count == 2)
+    }
+
+    @Test("RFC 3339 times read to the millisecond Foundation's formatter gives, with any fraction; anything else is refused")
+    func times() {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var random = SeededRandom(seed: 31)
+        for _ in 0..<2_000 {
+            let seconds = Int64(random.next(below: 4_102_444_800))
+            let whole = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            let fraction = String((0..<Int(random.next(below: 10))).map { _ in Character(String(random.next(below: 10))) })
+            let millis = Int64((fraction + "000").prefix(3))!
+            let zone = random.next(below: 2) == 0 ? "Z" : "+00:00"
+            let text = whole.dropLast() + (fraction.isEmpty ? "" : "." + fraction) + zone
+            #expect(QFEXMarketDecoding.millis(String(text)) == seconds * 1_000 + millis, "\(text)")
+        }
+        let good = "2025-09-04T09:26:39.545Z"
+        #expect(QFEXMarketDecoding.millis(good) == 1_756_977_999_545)
+        for (index, character) in good.enumerated() where character.isNumber {
+            var broken = Array(good)
+            broken[index] = "/"
+            #expect(QFEXMarketDecoding.millis(String(broken)) == nil, "\(String(broken))")
+        }
+        for bad in ["2025-13-04T09:26:39Z", "2025-09-00T09:26:39Z", "2025-09-04T09:26:39", "2025-09-04T09:26:39.5", "2025-09-04T09:26:39.5z",
+                    "2025-09-04T09:26:39Z ", "2025-09-04 09:26:39Z", "2025-09-04T09:26:39.5+00:0", "2025-09-04T09:26:39.5-00:00"] {
+            #expect(QFEXMarketDecoding.millis(bad) == nil, "\(bad)")
+        }
     }
 
     @Test("HMAC-SHA256 matches RFC 4231 and signs nonce:unix_ts")
