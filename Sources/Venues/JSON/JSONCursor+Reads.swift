@@ -77,18 +77,30 @@ extension JSONCursor {
         // An empty side, as deltas often have, costs no allocation; others get room for a usual
         // book at once (growing by doubling reallocates three times on the way to ten).
         if emptyArray() { return [] }
+        guard consume(UInt8(ascii: "[")) else { return nil }
         var levels: [BookLevel] = []
         levels.reserveCapacity(10)
-        let read = readArray { cursor in
-            var price: FixedDecimal?
-            var size: FixedDecimal?
-            guard cursor.consume(UInt8(ascii: "[")), cursor.readDecimalOrQuoted(&price), cursor.consume(UInt8(ascii: ",")),
-                  cursor.readDecimalOrQuoted(&size), let price, let size, negativeSizeIsRemoval || !size.isNegative,
-                  cursor.consume(UInt8(ascii: "]")) else { return false }
-            levels.append(BookLevel(price: price, size: size.isNegative ? .zero : size))
-            return true
+        // The loop of `readArray` written out: a closure per level kept the cursor in memory.
+        var first = true
+        while true {
+            switch nextElement(first: &first) {
+            case .end: return levels
+            case .invalid, .next(key: .some): return nil
+            case .next(key: nil):
+                // Most levels are two short quoted decimals, read at once; a size read that way is
+                // never negative.
+                if let (price, size) = compactQuotedPair() {
+                    levels.append(BookLevel(price: price, size: size))
+                    continue
+                }
+                var price: FixedDecimal?
+                var size: FixedDecimal?
+                guard consume(UInt8(ascii: "[")), readDecimalOrQuoted(&price), consume(UInt8(ascii: ",")),
+                      readDecimalOrQuoted(&size), let price, let size, negativeSizeIsRemoval || !size.isNegative,
+                      consume(UInt8(ascii: "]")) else { return nil }
+                levels.append(BookLevel(price: price, size: size.isNegative ? .zero : size))
+            }
         }
-        return read ? levels : nil
     }
 
     /// A plain decimal that is not negative.

@@ -123,6 +123,20 @@ struct JSONCursor {
         return (first, second)
     }
 
+    /// `["price","size"]`, two quoted short decimals (`quotedShortDecimal`) with nothing between
+    /// (a book level as QFEX and Roxom send it), read at once. Nil, with the cursor where it was,
+    /// for anything else: the caller then reads the pair piece by piece.
+    @inline(__always)
+    mutating func compactQuotedPair() -> (FixedDecimal, FixedDecimal)? {
+        guard position + 2 < count, bytes[position] == UInt8(ascii: "["), bytes[position + 1] == UInt8(ascii: "\""),
+              let (first, firstEnd) = shortDecimal(at: position + 2), firstEnd + 2 < count, bytes[firstEnd] == UInt8(ascii: "\""),
+              bytes[firstEnd + 1] == UInt8(ascii: ","), bytes[firstEnd + 2] == UInt8(ascii: "\""),
+              let (second, secondEnd) = shortDecimal(at: firstEnd + 3), secondEnd + 1 < count, bytes[secondEnd] == UInt8(ascii: "\""),
+              bytes[secondEnd + 1] == UInt8(ascii: "]") else { return nil }
+        position = secondEnd + 2
+        return (first, second)
+    }
+
     /// The integer of one to seven digits at `start` and the offset of the byte after it; nil when
     /// the digits do not end inside the word, or the number has a leading zero (invalid JSON).
     @inline(__always)

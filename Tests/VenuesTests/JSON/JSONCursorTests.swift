@@ -122,6 +122,46 @@ struct JSONCursorTests {
         }
     }
 
+    @Test("a compact pair of quoted short decimals is read at once, as piece by piece; any other pair is left where it was")
+    func compactQuotedPairs() {
+        /// The pair read at once (nil if declined, then the cursor must stand on `[`), and the pair
+        /// read piece by piece from the same bytes.
+        func pair(_ text: String) -> (atOnce: [FixedDecimal]?, unmoved: Bool, pieces: [FixedDecimal]?) {
+            Array((text + ",\"1234567890\"]").utf8).withUnsafeBufferPointer { buffer in
+                var cursor = JSONCursor(buffer)!
+                let atOnce = cursor.compactQuotedPair().map { [$0.0, $0.1] }
+                var other = JSONCursor(buffer)!
+                var price: FixedDecimal?, size: FixedDecimal?
+                let read = other.consume(UInt8(ascii: "[")) && other.readDecimalOrQuoted(&price) && other.consume(UInt8(ascii: ","))
+                    && other.readDecimalOrQuoted(&size) && other.consume(UInt8(ascii: "]"))
+                return (atOnce, atOnce != nil || cursor.consume(UInt8(ascii: "[")), read ? [price!, size!] : nil)
+            }
+        }
+        #expect(pair(#"["98449.50","0.643"]"#).atOnce == [FixedDecimal("98449.50")!, FixedDecimal("0.643")!])
+        var random = SeededRandom(seed: 37)
+        let alphabet = Array("0123456789012345678901234567890123456789.\"\",,[]- e")
+        var read = 0
+        func number() -> String {
+            let digits = { (count: Int) in String((0..<count).map { _ in Character(String(random.next(below: 10))) }) }
+            let whole = digits(Int(random.next(below: 10)))
+            return random.next(below: 3) == 0 ? whole : whole + "." + digits(Int(random.next(below: 10)))
+        }
+        for _ in 0..<20_000 {
+            // A level of two numbers of zero to nine digits a side, one byte after its `[` changed in
+            // one level of two.
+            var text = Array(#"[""# + number() + #"",""# + number() + #""]"#)
+            if random.next(below: 2) == 0 {
+                text[1 + Int(random.next(below: UInt64(text.count - 1)))] = alphabet[Int(random.next(below: UInt64(alphabet.count)))]
+            }
+            let (atOnce, unmoved, pieces) = pair(String(text))
+            #expect(unmoved, "\(String(text))")
+            guard let atOnce else { continue }
+            read += 1
+            #expect(atOnce == pieces, "\(String(text))")
+        }
+        #expect(read > 500, "\(read) read at once")
+    }
+
     @Test("a compact pair of short integers is read at once; any other pair is left where it was")
     func compactPairs() {
         /// The pair read (nil if declined), and whether the cursor then stands before `[` (declined,
