@@ -169,11 +169,24 @@ struct JSONCursor {
     private func shortDecimal(at start: Int) -> (FixedDecimal, end: Int)? {
         guard start + 8 <= count else { return nil }
         let word = UInt64(littleEndian: UnsafeRawPointer(bytes + start).loadUnaligned(as: UInt64.self))
-        let integerDigits = leadingDigitCount(word)
+        let flags = nonDigitFlags(word)
+        let integerDigits = flags.trailingZeroBitCount / 8
         guard integerDigits > 0, integerDigits < 8 else { return nil }
-        let integer = Int64(digitValue(word, count: integerDigits))
         let point = start + integerDigits
-        guard bytes[point] == UInt8(ascii: ".") else { return (FixedDecimal(mantissa: integer, scale: 0), point) }
+        guard bytes[point] == UInt8(ascii: ".") else {
+            return (FixedDecimal(mantissa: Int64(digitValue(word, count: integerDigits)), scale: 0), point)
+        }
+        // A number that ends inside this word or right after it (`0.643"`, `98449.50"`): its
+        // digits are read at once, with the bytes after the point moved down over it.
+        let end = (flags & (flags &- 1)).trailingZeroBitCount / 8
+        if end < 8 || start + 8 < count && bytes[start + 8] &- UInt8(ascii: "0") > 9 {
+            let fractionDigits = end - integerDigits - 1
+            guard fractionDigits > 0 else { return nil }
+            let integerBytes = (UInt64(1) << UInt64(8 * integerDigits)) &- 1
+            let digits = (word & integerBytes) | ((word >> 8) & ~integerBytes)
+            return (FixedDecimal(mantissa: Int64(digitValue(digits, count: end - 1)), scale: UInt8(fractionDigits)), start + end)
+        }
+        let integer = Int64(digitValue(word, count: integerDigits))
         guard point + 9 <= count else { return nil }
         let fraction = UInt64(littleEndian: UnsafeRawPointer(bytes + point + 1).loadUnaligned(as: UInt64.self))
         let fractionDigits = leadingDigitCount(fraction)

@@ -473,6 +473,14 @@ struct JSONNumberLexeme {
 /// byte that is not.
 @inline(__always)
 func leadingDigitCount(_ word: UInt64) -> Int {
+    nonDigitFlags(word).trailingZeroBitCount / 8
+}
+
+/// The high bit of each byte of `word` that is not an ASCII digit, every other bit clear. A byte
+/// of 0xFA or more may also flag the byte after it, but never a byte before it: the first two
+/// flagged bytes are always true non-digits.
+@inline(__always)
+func nonDigitFlags(_ word: UInt64) -> UInt64 {
     let nibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
     let threes: UInt64 = 0x3030_3030_3030_3030
     // A digit byte is 0x30–0x39: its high nibble is 3, and still 3 after adding 6. (Adding 6 to a
@@ -480,8 +488,7 @@ func leadingDigitCount(_ word: UInt64) -> Int {
     let notDigit = ((word & nibbles) ^ threes) | (((word &+ 0x0606_0606_0606_0606) & nibbles) ^ threes)
     // The high bit of each byte of `notDigit` that is not zero.
     let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-    let flags = (((notDigit & low7) &+ low7) | notDigit) & 0x8080_8080_8080_8080
-    return flags.trailingZeroBitCount / 8
+    return (((notDigit & low7) &+ low7) | notDigit) & 0x8080_8080_8080_8080
 }
 
 /// The value of the first `count` (1…8) bytes of `word`, which are ASCII digits, first byte most
