@@ -64,6 +64,12 @@ extension JSONCursor {
         return value != nil
     }
 
+    /// A plain or quoted decimal (`readDecimalOrQuoted`) that is not negative: a trade's size.
+    @inline(__always)
+    mutating func readQuantityOrQuoted(_ value: inout FixedDecimal?) -> Bool {
+        readDecimalOrQuoted(&value) && !(value?.isNegative ?? true)
+    }
+
     /// `null` (nil), or a plain or quoted decimal (`readDecimalOrQuoted`).
     @inline(__always)
     mutating func readOptionalDecimalOrQuoted(_ value: inout FixedDecimal?) -> Bool {

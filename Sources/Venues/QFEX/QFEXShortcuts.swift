@@ -56,7 +56,7 @@ enum QFEXShortcuts {
         let read = cursor.readRemainingMembers { cursor, key in
             if key.equals("trade_id"), seen.first(0) { return cursor.readOptional(&tradeID) }
             if key.equals("symbol"), seen.first(1) { return cursor.read(&symbol) }
-            if key.equals("size"), seen.first(2) { return cursor.readDecimalOrQuoted(&size) && !(size?.isNegative ?? true) }
+            if key.equals("size"), seen.first(2) { return cursor.readQuantityOrQuoted(&size) }
             if key.equals("price"), seen.first(3) { return cursor.readDecimalOrQuoted(&price) }
             if key.equals("side"), seen.first(4) {
                 guard let word = cursor.string() else { return false }

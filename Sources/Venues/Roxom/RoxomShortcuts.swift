@@ -131,7 +131,7 @@ enum RoxomShortcuts {
         var seen = JSONFieldSet()
         let read = cursor.readObject { cursor, key in
             if key.equals("price") { return seen.first(0) && cursor.readDecimalOrQuoted(&price) }
-            if key.equals("qty") { return seen.first(1) && cursor.readDecimalOrQuoted(&quantity) && !(quantity?.isNegative ?? true) }
+            if key.equals("qty") { return seen.first(1) && cursor.readQuantityOrQuoted(&quantity) }
             if key.equals("side") {
                 guard seen.first(2) else { return false }
                 if cursor.null() { return true }

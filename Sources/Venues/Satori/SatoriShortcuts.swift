@@ -80,7 +80,7 @@ enum SatoriShortcuts {
                 return side != nil
             case .symbol: return cursor.read(&symbol)
             case .price: return cursor.readDecimalOrQuoted(&price)
-            case .quantity: return cursor.readDecimalOrQuoted(&quantity) && !(quantity?.isNegative ?? true)
+            case .quantity: return cursor.readQuantityOrQuoted(&quantity)
             case .tradeId: return cursor.readOptionalIntegerID(&tradeID)
             case .time: return cursor.readOptional(&time)
             }
