@@ -3,7 +3,8 @@ import TapeFormat
 import Venues
 
 /// Replays tapes in process: reads frames in order (the zero-copy view path, the payload copied
-/// for the client into one reused buffer), drives a `ReplaySession` on the virtual clock, and returns the result.
+/// for the client into one reused buffer), drives a `ReplaySession` on the virtual clock, and
+/// returns the result.
 public enum Replayer {
     /// Opens a tape, turning a `TapeError` into a `ReplayError` that keeps its text.
     public static func open(_ path: String) throws(ReplayError) -> TapeReader {
