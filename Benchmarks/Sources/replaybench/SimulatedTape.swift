@@ -3,14 +3,13 @@ import TapeCore
 import TapeFormat
 import Venues
 
-/// Tapes of simulated market-data sessions: a venue's client subscribed to its public feed on the
-/// venue's simulator, on virtual time (`LoopbackSession`: the frames a client-side recorder
-/// writes). Unlike the documented examples cycled, prices, sizes and times move, so the tape
-/// compresses like real traffic and its raw read rate is a fair baseline.
+/// Tapes of simulated sessions: a venue's client subscribed to its public feed on the venue's
+/// simulator, on virtual time (`LoopbackSession`: the frames a client-side recorder writes).
+/// Unlike the documented examples cycled, prices, sizes and times move, so the tape compresses
+/// like real traffic and its raw read rate is a fair baseline. Notional's API has no public
+/// market-data channel: its tape is an account's, holding a position while the mark moves.
 enum SimulatedTape {
-    /// The venues whose simulator publishes market data. Notional's does not: its API has no
-    /// public market-data channel, only an account's.
-    static let venues: [VenueName] = [.digitex, .qfex, .roxom, .satori]
+    static let venues: [VenueName] = [.digitex, .qfex, .roxom, .satori, .notional]
 
     /// Writes `count` frames of `venue`'s session to `path`; the header names the symbol.
     static func write(_ venue: VenueName, path: String, count: Int) throws {
@@ -51,7 +50,17 @@ enum SimulatedTape {
             session.connect(feed, client: client, url: "ws://127.0.0.1:7405/")
             try record(&session, venue: venue, symbol: pair, count: count, path: path)
         case .notional:
-            preconditionFailure("the Notional simulator publishes no market data")
+            let coin = "BTC", user = "0x5eed00000000000000000000000000000000cafe"
+            var session = LoopbackSession<NotionalSimulator, NotionalClient>(dialect: NotionalSimulator(seed: seed), configuration: .init(seed: seed))
+            let channels = ["accountSummary", "userFills", "orderUpdates", "userOrderRejections", "activeAssetData"]
+            session.connect(feed, client: NotionalClient(configuration: .init(user: user, coins: [coin], channels: channels)), url: "ws://127.0.0.1:7404/")
+            session.run(until: .seconds(2))
+            // A position, so that every move of the mark changes the account's summary.
+            session.act { notional, now in
+                notional.placeOrder(user: user, isBuy: true, size: FixedDecimal(mantissa: 20, scale: 3), limitPrice: nil,
+                                    cloid: "0x00000000000000000000000000000001", at: now)
+            }
+            try record(&session, venue: venue, symbol: coin, count: count, path: path, labels: ["user": user])
         }
     }
 
@@ -60,7 +69,8 @@ enum SimulatedTape {
 
     /// Runs the session until it holds `count` frames and writes the first `count`.
     private static func record<Dialect, Client>(
-        _ session: inout LoopbackSession<Dialect, Client>, venue: VenueName, symbol: String, count: Int, path: String
+        _ session: inout LoopbackSession<Dialect, Client>, venue: VenueName, symbol: String, count: Int, path: String,
+        labels: [String: String] = [:]
     ) throws {
         var until = session.now + .seconds(1)
         while session.frames.count < count {
@@ -72,7 +82,7 @@ enum SimulatedTape {
         }
         var options = TapeWriter.Options()
         options.overwrite = true
-        let header = TapeHeader(venue: venue.rawValue, wallClockStartNanoseconds: 0, labels: ["symbols": symbol])
+        let header = TapeHeader(venue: venue.rawValue, wallClockStartNanoseconds: 0, labels: labels.merging(["symbols": symbol]) { $1 })
         let writer = try TapeWriter(path: path, header: header, options: options)
         for frame in session.frames.prefix(count) { try writer.append(frame) }
         try writer.close()

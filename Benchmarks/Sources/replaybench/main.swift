@@ -232,7 +232,7 @@ for venue in VenueName.allCases where !options.simulatedOnly {
 // The tapes above cycle a venue's documented examples: deflate finds each frame again in its
 // window, so they read far faster than real traffic. A simulated session moves its prices, sizes
 // and times, and gives the baseline a tape compresses to in practice.
-print("simulated market-data sessions (\(options.frames) frames each; Notional's simulator has no public feed):")
+print("simulated sessions (\(options.frames) frames each; market data, and for Notional, which has no public feed, an account's pushes):")
 for venue in SimulatedTape.venues {
     let path = options.scratch + "/\(venue.rawValue)-simulated.tape"
     let generation = try seconds { try SimulatedTape.write(venue, path: path, count: options.frames) }
