@@ -93,20 +93,25 @@ extension JSONCursor {
             case .end: return levels
             case .invalid, .next(key: .some): return nil
             case .next(key: nil):
-                // Most levels are two short quoted decimals, read at once; a size read that way is
-                // never negative.
-                if let (price, size) = compactQuotedPair() {
-                    levels.append(BookLevel(price: price, size: size))
-                    continue
-                }
-                var price: FixedDecimal?
-                var size: FixedDecimal?
-                guard consume(UInt8(ascii: "[")), readDecimalOrQuoted(&price), consume(UInt8(ascii: ",")),
-                      readDecimalOrQuoted(&size), let price, let size, negativeSizeIsRemoval || !size.isNegative,
-                      consume(UInt8(ascii: "]")) else { return nil }
-                levels.append(BookLevel(price: price, size: size.isNegative ? .zero : size))
+                guard let level = readBookLevel(negativeSizeIsRemoval: negativeSizeIsRemoval) else { return nil }
+                levels.append(level)
             }
         }
+    }
+
+    /// One level, `[price, size]` of plain or quoted decimals, with its size as `readBookLevels`
+    /// reads it (refused when negative, or 0 where that is a removal). Nil for anything else.
+    @inline(__always)
+    mutating func readBookLevel(negativeSizeIsRemoval: Bool = false) -> BookLevel? {
+        // Most levels are two short quoted decimals, read at once; a size read that way is never
+        // negative.
+        if let (price, size) = compactQuotedPair() { return BookLevel(price: price, size: size) }
+        var price: FixedDecimal?
+        var size: FixedDecimal?
+        guard consume(UInt8(ascii: "[")), readDecimalOrQuoted(&price), consume(UInt8(ascii: ",")),
+              readDecimalOrQuoted(&size), let price, let size, negativeSizeIsRemoval || !size.isNegative,
+              consume(UInt8(ascii: "]")) else { return nil }
+        return BookLevel(price: price, size: size.isNegative ? .zero : size)
     }
 
     /// A plain decimal that is not negative.

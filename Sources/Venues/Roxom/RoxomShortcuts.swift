@@ -1,5 +1,5 @@
-/// Roxom market data (`depth`, `level1`, `trade` and `ticker` topics), nearly every frame of a market-data
-/// connection, read in one pass with a `JSONCursor`: no token tape, no field tables.
+/// Roxom market data (`depth`, `level1`, `trade` and `ticker` topics), nearly every frame of a
+/// market-data connection, read in one pass with a `JSONCursor`: no token tape, no field tables.
 ///
 /// It reads only the plain shape the venue sends: `topic` first (`depth.SYMBOL`, …), then `type`
 /// and `createdTime` before `data`, each once; numbers plain or quoted; no escapes. Members the
@@ -113,13 +113,9 @@ enum RoxomShortcuts {
     /// A level1 side: `[]` (no level: `.some(nil)`) or `[price, size]` with a size that is not
     /// negative; nil for anything else.
     private static func topLevel(_ cursor: inout JSONCursor) -> BookLevel?? {
-        guard cursor.consume(UInt8(ascii: "[")) else { return nil }
-        if cursor.consume(UInt8(ascii: "]")) { return .some(nil) }
-        var price: FixedDecimal?
-        var size: FixedDecimal?
-        guard cursor.readDecimalOrQuoted(&price), cursor.consume(UInt8(ascii: ",")), cursor.readDecimalOrQuoted(&size),
-              cursor.consume(UInt8(ascii: "]")), let price, let size, !size.isNegative else { return nil }
-        return .some(BookLevel(price: price, size: size))
+        if cursor.emptyArray() { return .some(nil) }
+        guard let level = cursor.readBookLevel() else { return nil }
+        return .some(level)
     }
 
     private static func trade(_ cursor: inout JSONCursor, symbol: String, time: Int64?) -> Trade? {
