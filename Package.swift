@@ -30,12 +30,14 @@ let package = Package(
         .target(name: "TapeCore"),
         // zlib, as the system provides it (zlib1g-dev on Debian).
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // libdeflate (libdeflate-dev): whole-buffer deflate that compresses blocks smaller than zlib.
+        .systemLibrary(name: "CDeflate", providers: [.apt(["libdeflate-dev"])]),
         // CRC-32 by carry-less multiplication where the CPU has it (zlib's is the fallback).
         .target(name: "CFastCRC"),
         // SHA-256 rounds, with the CPU's SHA extensions where it has them (the replay digest).
         .target(name: "CSHA256"),
         // The tape file: writer, reader, block index, recovery.
-        .target(name: "TapeFormat", dependencies: ["TapeCore", "CZlib", "CFastCRC"]),
+        .target(name: "TapeFormat", dependencies: ["TapeCore", "CZlib", "CDeflate", "CFastCRC"]),
         // The WebSocket wire, pure: frame decoding, message assembly, permessage-deflate (RFC 7692).
         .target(name: "WebSocketWire", dependencies: ["TapeCore", "CZlib"]),
         // Importers of foreign captures: hftbacktest, cryptofeed raw, pcap/pcapng of ws:// traffic.

@@ -4,7 +4,7 @@ import Samples
 import TapeCore
 import TapeFormat
 
-// tapebench [--megabytes 100] [--seek-gigabytes 1] [--folder DIR] [--block-kib 1024] [--rounds 5]
+// tapebench [--megabytes 100] [--seek-gigabytes 1] [--folder DIR] [--block-kib 1024] [--level 9] [--rounds 5] [--keep]
 // Prints every figure next to a baseline measured in the same run, on the same bytes.
 
 /// Everything runs in one plain function: top-level code would be MainActor-isolated.
@@ -19,7 +19,7 @@ func runBenchmarks() throws {
     let targetMegabytes = option("--megabytes", default: 100)
     let seekGigabytes = option("--seek-gigabytes", default: 1)
     let folder = arguments.firstIndex(of: "--folder").map { arguments[$0 + 1] } ?? NSTemporaryDirectory() + "tapebench"
-    try? FileManager.default.removeItem(atPath: folder)
+    if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: folder) }
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let cores = ProcessInfo.processInfo.activeProcessorCount
 
@@ -41,15 +41,16 @@ func runBenchmarks() throws {
     // MARK: Write
 
     let tapePath = folder + "/bench.tape"
+    var writeOptions = TapeWriter.Options()
+    writeOptions.blockSize = Int(option("--block-kib", default: 1024)) * 1024
+    writeOptions.compressionLevel = Int32(option("--level", default: Double(writeOptions.compressionLevel)))
     let writeSeconds = try seconds {
-        var writeOptions = TapeWriter.Options()
-        writeOptions.blockSize = Int(option("--block-kib", default: 1024)) * 1024
         let writer = try TapeWriter(path: tapePath, header: header, options: writeOptions)
         for frame in frames { try writer.append(frame) }
         try writer.close()
     }
     let tapeBytes = try FileManager.default.attributesOfItem(atPath: tapePath)[.size] as! Int
-    print("write: \(format(Double(frames.count) / writeSeconds / 1e3, 0)) k frames/s, \(format(megabytes(payloadBytes) / writeSeconds)) MB/s of payload (level 6, background compressor, append to close)")
+    print("write: \(format(Double(frames.count) / writeSeconds / 1e3, 0)) k frames/s, \(format(megabytes(payloadBytes) / writeSeconds)) MB/s of payload (level \(writeOptions.compressionLevel), background compressor, append to close)")
 
     // MARK: Read
 
@@ -126,7 +127,7 @@ func runBenchmarks() throws {
     print("ratio: tape \(format(Double(payloadBytes) / Double(tapeBytes), 2))x (\(tapeBytes) B), gzip -6 of the raw payloads \(format(Double(payloadBytes) / Double(gzipBytes), 2))x (\(gzipBytes) B): tape is \(format((Double(tapeBytes) / Double(gzipBytes) - 1) * 100))% larger (target ≤ 5%)")
     print("       the tape also stores per frame: ns receive time, direction, connection, kind, length")
     frames.removeAll()
-    try? FileManager.default.removeItem(atPath: rawPath)
+    if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: rawPath) }
 
     // MARK: Seek in a large tape
 
@@ -166,7 +167,7 @@ func runBenchmarks() throws {
         print("      open (footer + index) \(format(openSeconds * 1e3, 2)) ms; seek to a random time and decode its frame: p50 \(format(timings[100] * 1e3, 2)) ms, max \(format(timings.last! * 1e3, 2)) ms (target < 10 ms)")
         try? FileManager.default.removeItem(atPath: bigPath)
     }
-    try? FileManager.default.removeItem(atPath: folder)
+    if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: folder) }
 }
 
 try runBenchmarks()
