@@ -3,7 +3,8 @@ import TapeCore
 import Testing
 @testable import Venues
 
-/// The one-pass decoders (`DigitexShortcuts`, `QFEXShortcuts`, `RoxomShortcuts`, `SatoriShortcuts`)
+/// The one-pass decoders (`DigitexShortcuts`, `QFEXShortcuts`, `RoxomShortcuts`, `SatoriShortcuts`,
+/// `NotionalShortcuts`)
 /// on what the simulators write:
 /// every frame of a session decodes to the same message as the general path gives, and the hot
 /// messages are read by the shortcut rather than declined.
@@ -96,5 +97,29 @@ struct ShortcutSessionTests {
             read[topic, default: 0] += 1
         }
         #expect(read["depth", default: 0] > 10 && read["level1", default: 0] > 10 && read["trade", default: 0] > 0 && read["ticker", default: 0] > 0, "\(read.sorted { $0.key < $1.key })")
+    }
+
+    @Test("a Notional account's summaries and asset data take the shortcut, to the same messages")
+    func notionalAccount() throws {
+        let account = ConnectionID(4)
+        let user = "0x5eed00000000000000000000000000000000cafe"
+        var harness = NotionalHarness()
+        harness.connect(account, user: user, channels: ["accountSummary", "activeAssetData", "orderUpdates"])
+        harness.act { $0.placeOrder(user: user, isBuy: true, size: FixedDecimal("0.02")!, limitPrice: nil, at: $1) }
+        harness.advanceKeepingAlive(to: .seconds(20))
+        var read: [String: Int] = [:]
+        var withPosition = 0
+        for text in harness.received[account] ?? [] {
+            let frame = Array(text.utf8)
+            #expect(NotionalShortcuts.disagreement(frame) == nil)
+            let channel = ["accountSummary", "activeAssetData"].first { text.hasPrefix(#"{"channel":"\#($0)""#) }
+            guard let channel else { continue }
+            let message = frame.withUnsafeBufferPointer(NotionalShortcuts.decode)
+            #expect(message != nil, "declined \(text)")
+            if case .accountSummary(let summary)? = message, !summary.positions.isEmpty { withPosition += 1 }
+            read[channel, default: 0] += 1
+        }
+        #expect(read["accountSummary", default: 0] > 10 && read["activeAssetData", default: 0] > 10, "\(read.sorted { $0.key < $1.key })")
+        #expect(withPosition > 10)
     }
 }

@@ -179,18 +179,17 @@ public struct NotionalClient: VenueClient {
         }
         schema = summary.schema
         var events: [VenueEvent] = []
-        for balance in summary.balances where state.balancesByAsset[balance.asset] != balance {
-            state.balancesByAsset[balance.asset] = balance
-            events.append(.balanceUpdated(balance))
+        for balance in summary.balances {
+            if state.balancesByAsset.store(balance, forKey: balance.asset) { events.append(.balanceUpdated(balance)) }
         }
-        let listed = Set(summary.positions.map(\.symbol))
-        for (coin, old) in state.positionsBySymbol.sorted(by: { $0.key < $1.key }) where !listed.contains(coin) {
-            let closed = Position(symbol: coin, side: .flat, size: .zero, leverage: old.leverage)
-            state.positionsBySymbol[coin] = closed
-            if old != closed { events.append(.positionUpdated(closed)) }
+        // Sent every second: in the usual summary every position we hold is listed, and nothing is sorted.
+        let unlisted = state.positionsBySymbol.keys.filter { !summary.lists($0) }
+        for coin in unlisted.sorted() {
+            let closed = Position(symbol: coin, side: .flat, size: .zero, leverage: state.positionsBySymbol[coin]?.leverage)
+            if state.positionsBySymbol.store(closed, forKey: coin) { events.append(.positionUpdated(closed)) }
         }
-        for position in summary.positions where state.positionsBySymbol[position.symbol] != position {
-            state.positionsBySymbol[position.symbol] = position
+        for position in summary.positions {
+            guard state.positionsBySymbol.store(position, forKey: position.symbol) else { continue }
             if let leverage = position.leverage { state.leverageBySymbol[position.symbol] = leverage }
             events.append(.positionUpdated(position))
         }

@@ -5,6 +5,14 @@ public struct NotionalDecoder: Sendable {
     public init() {}
 
     public mutating func decode(_ bytes: [UInt8]) -> Result<NotionalMessage, UnrecognisedFrame> {
+        if let message = bytes.withUnsafeBufferPointer(NotionalShortcuts.decode) { return .success(message) }
+        return decodeGenerally(bytes)
+    }
+
+    /// Every frame the general way: scanned into tokens, fields looked up by name. Account
+    /// summaries (v2) and asset data in their plain shape take a shortcut (`NotionalShortcuts`) to
+    /// the same message.
+    mutating func decodeGenerally(_ bytes: [UInt8]) -> Result<NotionalMessage, UnrecognisedFrame> {
         scanner.decode(bytes) { (root) throws(DecodeFailure) in try Self.message(root) }
     }
 

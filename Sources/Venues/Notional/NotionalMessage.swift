@@ -32,6 +32,16 @@ public struct NotionalAccountSummary: Hashable, Sendable {
     /// Sorted by coin.
     public var positions: [Position]
     public var timeMillis: Int64?
+
+    /// Whether a position in `coin` is listed (a binary search: positions are sorted by coin).
+    func lists(_ coin: String) -> Bool {
+        var low = 0, high = positions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if positions[middle].symbol < coin { low = middle + 1 } else { high = middle }
+        }
+        return low < positions.count && positions[low].symbol == coin
+    }
 }
 
 /// One `orderUpdates` entry: the order as it is now, and the venue's status word.

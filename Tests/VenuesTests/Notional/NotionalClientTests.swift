@@ -117,6 +117,27 @@ struct NotionalClientTests {
         #expect(events(client.receivedFrame(lines[6], at: .zero)) == [.venueError(VenueError(code: "error", message: "Invalid message format"))])
     }
 
+    @Test("a v2 summary reports only what changed; held coins it leaves out close, in coin order")
+    func summaryChanges() {
+        var client = client()
+        func summary(_ positions: String, total: String = "100") -> [UInt8] {
+            Array(#"{"channel":"accountSummary","data":{"user":"\#(Self.user)","summary":{"balances":[{"coin":"USDC","total":"\#(total)","hold":"1"}],"assetPositions":[\#(positions)]}}}"#.utf8)
+        }
+        let eth = #"{"position":{"coin":"ETH","szi":"-2","leverage":{"type":"cross","value":"4"}}}"#
+        let btc = #"{"position":{"coin":"BTC","szi":"1","leverage":{"type":"cross","value":"3"}}}"#
+        let first = events(client.receivedFrame(summary(eth + "," + btc), at: .zero))
+        #expect(first.count == 3, "the balance, then both positions: \(first)")
+        #expect(events(client.receivedFrame(summary(btc + "," + eth), at: .zero)) == [], "nothing changed")
+        let closed = events(client.receivedFrame(summary("", total: "90"), at: .zero))
+        #expect(closed == [
+            .balanceUpdated(Balance(asset: "USDC", total: 90, available: 89)),
+            .positionUpdated(Position(symbol: "BTC", side: .flat, size: 0, leverage: 3)),
+            .positionUpdated(Position(symbol: "ETH", side: .flat, size: 0, leverage: 4)),
+        ])
+        #expect(client.account.positions.map(\.side) == [.flat, .flat])
+        #expect(events(client.receivedFrame(summary(""), at: .zero)) == [.balanceUpdated(Balance(asset: "USDC", total: 100, available: 99))])
+    }
+
     @Test("a summary for another user or an untraded coin is an anomaly, not applied")
     func anomalies() throws {
         let lines = try SharedExamples.lines("notional", "docs_examples.jsonl")
