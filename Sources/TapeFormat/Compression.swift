@@ -37,9 +37,9 @@ func crc32Of(_ bytes: [UInt8]) -> UInt32 {
 }
 
 /// A raw-deflate compressor reused across blocks. Blocks are whole buffers, so libdeflate
-/// compresses them: its output is plain deflate (zlib, zcat and every gzip reader inflate it),
-/// and at level 9 it is ~10 % smaller than zlib's level 6 on JSON frames at a similar speed
-/// (docs/BENCHMARKS.md, "Ratio"). Reading stays on zlib.
+/// compresses them: its output is plain deflate (zlib, zcat and every gzip reader inflate it), and
+/// at level 8 it is ~10 % smaller than zlib's level 6 on JSON frames, at about half the speed
+/// (docs/BENCHMARKS.md, "Tape format"). Reading stays on zlib.
 final class RawDeflater {
     /// The levels libdeflate takes: 0 stores, 1 is fastest, 12 smallest (10–12 search exhaustively).
     static let levels: ClosedRange<Int32> = 0...12
@@ -72,7 +72,7 @@ final class RawDeflater {
         let written = output.withUnsafeMutableBytes { out in
             libdeflate_deflate_compress(compressor, input.baseAddress, input.count, out.baseAddress! + start, bound)
         }
-        precondition(written > 0 || bound == 0, "libdeflate did not fit \(input.count) bytes within its own bound")
+        precondition(written > 0, "libdeflate did not fit \(input.count) bytes within its own bound")
         output.removeLast(bound - written)
     }
 }
