@@ -7,13 +7,11 @@ struct DigitexCodecTests {
     func everyInboundExampleDecodes() throws {
         var decoder = DigitexDecoder()
         var count = 0
-        for file in try SharedExamples.files("digitex") {
-            for line in try SharedExamples.lines("digitex", file) where !DigitexHarness.isRequest(line) {
-                count += 1
-                guard case .success = decoder.decode(line) else {
-                    Issue.record("\(file): \(String(decoding: line, as: UTF8.self)) did not decode: \(decoder.decode(line))")
-                    continue
-                }
+        for (file, line) in try SharedExamples.allLines("digitex") where !DigitexHarness.isRequest(line) {
+            count += 1
+            guard case .success = decoder.decode(line) else {
+                Issue.record("\(file): \(String(decoding: line, as: UTF8.self)) did not decode: \(decoder.decode(line))")
+                continue
             }
         }
         #expect(count >= 45, "the example files hold at least 45 server messages")
@@ -22,17 +20,15 @@ struct DigitexCodecTests {
     @Test("every documented request decodes and re-encodes byte for byte, except the schematic template")
     func everyRequestRoundTrips() throws {
         var requests = 0
-        for file in try SharedExamples.files("digitex") {
-            for line in try SharedExamples.lines("digitex", file) where DigitexHarness.isRequest(line) {
-                let text = String(decoding: line, as: UTF8.self)
-                switch DigitexCommand.decode(line) {
-                case .success(let request):
-                    requests += 1
-                    #expect(request.command.json(id: request.id).text == text, "\(file)")
-                case .failure(let failure):
-                    // trading_ws line 1 is the doc's "methodName" template, not a message.
-                    #expect(failure.reason == .unknownMessage("request methodName"), "\(file): \(text)")
-                }
+        for (file, line) in try SharedExamples.allLines("digitex") where DigitexHarness.isRequest(line) {
+            let text = String(decoding: line, as: UTF8.self)
+            switch DigitexCommand.decode(line) {
+            case .success(let request):
+                requests += 1
+                #expect(request.command.json(id: request.id).text == text, "\(file)")
+            case .failure(let failure):
+                // trading_ws line 1 is the doc's "methodName" template, not a message.
+                #expect(failure.reason == .unknownMessage("request methodName"), "\(file): \(text)")
             }
         }
         #expect(requests == 24, "24 request lines in the example files, all but the template decode")

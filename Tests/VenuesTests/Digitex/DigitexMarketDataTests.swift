@@ -38,11 +38,9 @@ struct DigitexMarketDataTests {
     @Test("on every documented server message it agrees with the general path or declines")
     func everyExample() throws {
         var read = 0
-        for file in try SharedExamples.files("digitex") {
-            for line in try SharedExamples.lines("digitex", file) where !DigitexHarness.isRequest(line) {
-                #expect(disagreement(line) == nil, "\(file)")
-                if shortcut(line) != nil { read += 1 }
-            }
+        for (file, line) in try SharedExamples.allLines("digitex") where !DigitexHarness.isRequest(line) {
+            #expect(disagreement(line) == nil, "\(file)")
+            if shortcut(line) != nil { read += 1 }
         }
         #expect(read >= 2)
     }

@@ -13,10 +13,8 @@ struct DigitexOrderReportsTests {
     /// Every documented order report.
     private func examples() throws -> [[UInt8]] {
         var reports: [[UInt8]] = []
-        for file in try SharedExamples.files("digitex") {
-            for line in try SharedExamples.lines("digitex", file) where isOrderReport(line) && !reports.contains(line) {
-                reports.append(line)
-            }
+        for (_, line) in try SharedExamples.allLines("digitex") where isOrderReport(line) && !reports.contains(line) {
+            reports.append(line)
         }
         return reports
     }

@@ -98,8 +98,7 @@ struct DigitexRobustnessTests {
     /// - a frame reported as unrecognised left the account exactly as it was.
     @Test("2,000 seeded mutations of the examples never crash and never leave the state inconsistent")
     func mutations() throws {
-        var examples: [[UInt8]] = []
-        for file in try SharedExamples.files("digitex") { examples += try SharedExamples.lines("digitex", file) }
+        let examples = try SharedExamples.allLines("digitex").map(\.line)
         var random = SeededRandom(seed: Mutator.seed(0xD161_7E70))
         var harness = try tradedHarness()
         var unrecognisedCount = 0

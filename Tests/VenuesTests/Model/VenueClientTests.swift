@@ -10,12 +10,10 @@ struct VenueClientTests {
     private static func tape(_ venue: String, isRequest: ([UInt8]) -> Bool) throws -> [Frame] {
         var frames = [Frame(time: .seconds(1), direction: .inbound, connection: ConnectionID(0), kind: .opened, payload: [])]
         var time: Int64 = 2
-        for file in try SharedExamples.files(venue) {
-            for line in try SharedExamples.lines(venue, file) {
-                frames.append(Frame(time: .seconds(time), direction: isRequest(line) ? .outbound : .inbound,
-                                    connection: ConnectionID(0), kind: .text, payload: line))
-                time += 1
-            }
+        for (_, line) in try SharedExamples.allLines(venue) {
+            frames.append(Frame(time: .seconds(time), direction: isRequest(line) ? .outbound : .inbound,
+                                connection: ConnectionID(0), kind: .text, payload: line))
+            time += 1
         }
         frames.append(Frame(time: .seconds(time), direction: .inbound, connection: ConnectionID(0), kind: .close, payload: CloseInfo(code: 1000).payload))
         frames.append(Frame(time: .seconds(time + 1), direction: .inbound, connection: ConnectionID(0), kind: .closed, payload: []))

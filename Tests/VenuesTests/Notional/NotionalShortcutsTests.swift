@@ -48,10 +48,8 @@ struct NotionalShortcutsTests {
 
     @Test("on every documented Notional message it agrees with the general path or declines")
     func everyExample() throws {
-        for file in try SharedExamples.files("notional") {
-            for line in try SharedExamples.lines("notional", file) {
-                #expect(NotionalShortcuts.disagreement(line) == nil, "\(file)")
-            }
+        for (file, line) in try SharedExamples.allLines("notional") {
+            #expect(NotionalShortcuts.disagreement(line) == nil, "\(file)")
         }
     }
 

@@ -145,8 +145,7 @@ struct QFEXClientTests {
     /// `invariantViolations()` empty after every frame, and a rejected frame changes nothing.
     @Test("2,000 seeded mutations of the examples never crash and never leave the state inconsistent")
     func mutations() throws {
-        var examples: [[UInt8]] = []
-        for file in try SharedExamples.files("qfex") { examples += try SharedExamples.lines("qfex", file) }
+        let examples = try SharedExamples.allLines("qfex").map(\.line)
         var random = SeededRandom(seed: Mutator.seed(0x0F_E5))
         var harness = QFEXHarness()
         var rejected = 0

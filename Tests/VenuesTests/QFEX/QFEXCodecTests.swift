@@ -9,12 +9,10 @@ struct QFEXCodecTests {
     func everyInboundExampleDecodes() throws {
         var decoder = QFEXDecoder()
         var count = 0
-        for file in try SharedExamples.files("qfex") {
-            for line in try SharedExamples.lines("qfex", file) where !QFEXHarness.isRequest(line) {
-                count += 1
-                if case .failure(let failure) = decoder.decode(line) {
-                    Issue.record("\(file): \(String(decoding: line, as: UTF8.self)): \(failure)")
-                }
+        for (file, line) in try SharedExamples.allLines("qfex") where !QFEXHarness.isRequest(line) {
+            count += 1
+            if case .failure(let failure) = decoder.decode(line) {
+                Issue.record("\(file): \(String(decoding: line, as: UTF8.self)): \(failure)")
             }
         }
         #expect(count == 32, "32 server messages across the QFEX example files")
@@ -23,13 +21,11 @@ struct QFEXCodecTests {
     @Test("every documented request decodes and re-encodes byte for byte")
     func everyRequestRoundTrips() throws {
         var count = 0
-        for file in try SharedExamples.files("qfex") {
-            for line in try SharedExamples.lines("qfex", file) where QFEXHarness.isRequest(line) {
-                count += 1
-                switch QFEXCommand.decode(line) {
-                case .success(let command): #expect(command.json.bytes == line, "\(file): \(String(decoding: line, as: UTF8.self))")
-                case .failure(let failure): Issue.record("\(file): \(failure)")
-                }
+        for (file, line) in try SharedExamples.allLines("qfex") where QFEXHarness.isRequest(line) {
+            count += 1
+            switch QFEXCommand.decode(line) {
+            case .success(let command): #expect(command.json.bytes == line, "\(file): \(String(decoding: line, as: UTF8.self))")
+            case .failure(let failure): Issue.record("\(file): \(failure)")
             }
         }
         #expect(count == 35, "35 request lines across the QFEX example files")

@@ -23,22 +23,20 @@ struct SatoriClientTests {
     func examples() throws {
         var decoder = SatoriDecoder()
         var inbound = 0, requests = 0
-        for file in try SharedExamples.files("satori") {
-            for line in try SharedExamples.lines("satori", file) {
-                if isRequest(line) {
-                    requests += 1
-                    guard case .success(let subscription) = SatoriSubscription.decode(line) else { Issue.record("\(file)"); continue }
-                    if file.hasPrefix("flow_") {
-                        #expect(subscription.json.bytes == line, "\(file)")
-                    } else {
-                        // Templates order their members differently and use the number 2 for signType.
-                        #expect(subscription.signType == .number(2))
-                        #expect(SatoriSubscription.decode(subscription.json.bytes) == .success(subscription))
-                    }
+        for (file, line) in try SharedExamples.allLines("satori") {
+            if isRequest(line) {
+                requests += 1
+                guard case .success(let subscription) = SatoriSubscription.decode(line) else { Issue.record("\(file)"); continue }
+                if file.hasPrefix("flow_") {
+                    #expect(subscription.json.bytes == line, "\(file)")
                 } else {
-                    inbound += 1
-                    if case .failure(let failure) = decoder.decode(line) { Issue.record("\(file): \(failure)") }
+                    // Templates order their members differently and use the number 2 for signType.
+                    #expect(subscription.signType == .number(2))
+                    #expect(SatoriSubscription.decode(subscription.json.bytes) == .success(subscription))
                 }
+            } else {
+                inbound += 1
+                if case .failure(let failure) = decoder.decode(line) { Issue.record("\(file): \(failure)") }
             }
         }
         #expect(inbound == 6 && requests == 7)
@@ -116,8 +114,7 @@ struct SatoriClientTests {
     /// 2,000 seeded mutants (modest: debug on 2 cores); invariants as for Digitex.
     @Test("2,000 seeded mutations never crash and never leave the state inconsistent")
     func mutations() throws {
-        var examples: [[UInt8]] = []
-        for file in try SharedExamples.files("satori") { examples += try SharedExamples.lines("satori", file).filter { !isRequest($0) } }
+        let examples = try SharedExamples.allLines("satori").map(\.line).filter { !isRequest($0) }
         var random = SeededRandom(seed: Mutator.seed(0x5A7_0121))
         var client = client()
         for round in 0..<Mutator.rounds {

@@ -24,6 +24,12 @@ enum SharedExamples {
         return text.split(separator: "\n").map { Array($0.utf8) }.filter { !$0.isEmpty }
     }
 
+    /// Every example line of a venue with the file it is from, files sorted by name: what tests
+    /// that hold a decoder to all of a venue's documented messages walk.
+    static func allLines(_ venue: String) throws -> [(file: String, line: [UInt8])] {
+        try files(venue).flatMap { file in try lines(venue, file).map { (file, $0) } }
+    }
+
     /// Every `.jsonl` file of a venue, sorted by name.
     static func files(_ venue: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: venuesFolder.appendingPathComponent(venue).path)
