@@ -16,6 +16,22 @@ struct TapeCLITests {
         #expect(try folder.read("b.jsonl") == Self.sampleLines)
     }
 
+    @Test("import writes at any compression level the same frames, and refuses a level outside 1...12")
+    func importCompressionLevel() throws {
+        let folder = try CLIFolder()
+        try folder.write("in.jsonl", Self.sampleLines)
+        for level in ["1", "12"] {
+            #expect(try tape("import", "--compression-level", level, folder.path("in.jsonl"), "-o", folder.path("\(level).tape")).status == 0)
+            #expect(try tape("export", folder.path("\(level).tape"), "-o", folder.path("\(level).jsonl")).status == 0)
+            #expect(try folder.read("\(level).jsonl") == Self.sampleLines)
+            #expect(try tape("inspect", folder.path("\(level).tape")).status == 0)
+        }
+        let refused = try tape("import", "--compression-level", "13", folder.path("in.jsonl"), "-o", folder.path("13.tape"))
+        #expect(refused.status == 64)
+        #expect(refused.error.contains("--compression-level 13 is outside 1...12"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("13.tape")))
+    }
+
     @Test("cat filters by kind, direction, payload, time and frame range")
     func catFilters() throws {
         let folder = try CLIFolder()
