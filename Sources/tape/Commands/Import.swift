@@ -38,7 +38,7 @@ struct Import: ParsableCommand {
 
     func validate() throws {
         guard (1...12).contains(compressionLevel) else {
-            throw ValidationError("--compression-level \(compressionLevel) is outside 1...12; 8 (the default) or 6 (faster) are usual")
+            throw ValidationError("--compression-level \(compressionLevel) is outside 1...12; \(TapeWriter.Options().compressionLevel) (the default) or 6 (faster) are usual")
         }
     }
 
