@@ -56,10 +56,7 @@ extension DigitexAccountBook {
                 asset: balanceAsset, total: total, available: nil, orderMargin: summary.orderMargin,
                 positionMargin: summary.positionMargin, realisedPnL: summary.realisedPnL,
                 unrealisedPnL: summary.unrealisedPnL, venueTimeMillis: push.timestampMillis)
-            if state.balancesByAsset[balanceAsset] != balance {
-                state.balancesByAsset[balanceAsset] = balance
-                events.append(.balanceUpdated(balance))
-            }
+            if state.balancesByAsset.store(balance, forKey: balanceAsset) { events.append(.balanceUpdated(balance)) }
         }
         guard let size = summary.positionContracts else { return }
         let previous = state.positionsBySymbol[push.symbol]

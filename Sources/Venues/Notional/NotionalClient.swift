@@ -135,8 +135,7 @@ public struct NotionalClient: VenueClient {
         case .activeAssetData(let user, let coin, let leverage):
             if let problem = foreign(user: user, coins: [coin], channel: "activeAssetData", raw: raw) { return [problem] }
             // Pushed whenever the tradable sizes move (with the mark): only a new leverage is news.
-            guard state.leverageBySymbol[coin] != leverage else { return [] }
-            state.leverageBySymbol[coin] = leverage
+            guard state.leverageBySymbol.store(leverage, forKey: coin) else { return [] }
             return [.leverageChanged(symbol: coin, leverage: leverage)]
         }
     }

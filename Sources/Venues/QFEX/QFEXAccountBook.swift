@@ -89,19 +89,15 @@ struct QFEXAccountBook: Sendable {
             }
             if let leverage = position.leverage { state.leverageBySymbol[position.symbol] = leverage }
             // Positions are pulsed every second: only a change is news.
-            if state.positionsBySymbol[position.symbol] != position {
-                state.positionsBySymbol[position.symbol] = position
-                events.append(.positionUpdated(position))
-            }
+            if state.positionsBySymbol.store(position, forKey: position.symbol) { events.append(.positionUpdated(position)) }
         }
         return events
     }
 
     mutating func applyBalances(_ balances: [Balance]) -> [VenueEvent] {
         var events: [VenueEvent] = []
-        for balance in balances where state.balancesByAsset[balance.asset] != balance {
-            state.balancesByAsset[balance.asset] = balance
-            events.append(.balanceUpdated(balance))
+        for balance in balances {
+            if state.balancesByAsset.store(balance, forKey: balance.asset) { events.append(.balanceUpdated(balance)) }
         }
         return events
     }
@@ -113,8 +109,7 @@ struct QFEXAccountBook: Sendable {
                 events.append(unknownSymbol("user_leverage_response", tier.symbol, raw))
                 continue
             }
-            if state.leverageBySymbol[tier.symbol] != tier.leverage {
-                state.leverageBySymbol[tier.symbol] = tier.leverage
+            if state.leverageBySymbol.store(tier.leverage, forKey: tier.symbol) {
                 events.append(.leverageChanged(symbol: tier.symbol, leverage: tier.leverage))
             }
         }
