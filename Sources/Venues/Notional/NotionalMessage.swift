@@ -1,7 +1,10 @@
 /// One inbound Notional message.
+///
+/// The account summary (~100 bytes) is `indirect`, as other venues' large cases are: a message is
+/// copied on each step from the decoder to the client, and its size is its largest case's.
 public enum NotionalMessage: Hashable, Sendable {
     case subscriptionResponse(type: String, user: String?)
-    case accountSummary(NotionalAccountSummary)
+    indirect case accountSummary(NotionalAccountSummary)
     /// `userFills`: executions of the account's orders; the first after subscribing is the recent
     /// history (`isSnapshot`), not new executions.
     case userFills(user: String, isSnapshot: Bool, fills: [Fill])
