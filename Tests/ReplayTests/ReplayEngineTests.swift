@@ -163,8 +163,8 @@ struct ReplayEngineTests {
         }
     }
 
-    @Test("a damaged block stops the replay there, naming the frame and the byte offset")
-    func damagedTape() throws {
+    @Test("a damaged block stops the replay there, naming the frame and the byte offset, with blocks read ahead or not", arguments: [1, 2])
+    func damagedTape(parallelism: Int) throws {
         let folder = try ScratchFolder()
         let path = folder.path("long.tape")
         var options = TapeWriter.Options()
@@ -182,7 +182,7 @@ struct ReplayEngineTests {
         bytes[damaged.offset + damaged.length / 2] ^= 0xFF
         try Data(bytes).write(to: URL(fileURLWithPath: path))
 
-        let result = try Replayer.run(tape: path)
+        let result = try Replayer.run(tape: path, configuration: ReplayConfiguration(parallelism: parallelism))
         let stop = try #require(result.stop)
         #expect(stop.frame == damaged.firstFrame)
         #expect(stop.offset == damaged.offset)

@@ -10,11 +10,12 @@ import TapeFormat
 // same run; go-to-frame time on a long synthetic Digitex tape with checkpoints; peak memory.
 //
 // Usage: replaybench [--frames 1000000] [--long-frames 10000000] [--jumps 20] [--checkpoint-every 10000]
-//                    [--skip-long] [--simulated-only] [--keep-tapes] [--scratch DIR]
-//        replaybench --child-replay TAPE [--digest]
+//                    [--skip-long] [--simulated-only] [--keep-tapes] [--reuse-tapes] [--scratch DIR]
+//        replaybench --child-replay TAPE [--digest] [--parallelism N]
 // `--simulated-only` skips the cycled venue tapes and the long tape; `--keep-tapes` leaves the
 // venue tapes and the simulated ones in the scratch directory, to profile `--child-replay` on them
-// (one replay in this process, with the digest if asked).
+// (one replay in this process, with the digest if asked); `--reuse-tapes` reads the simulated tapes
+// kept there instead of generating them again.
 
 struct Options {
     var frames = 1_000_000
@@ -24,7 +25,11 @@ struct Options {
     var skipLong = false
     var simulatedOnly = false
     var keepTapes = false
+    /// Read the simulated tapes a run with `keepTapes` left in the scratch directory, instead of generating them.
+    var reuseTapes = false
     var digest = false
+    /// `--child-replay`'s `ReplayConfiguration.parallelism`.
+    var parallelism = 1
     /// Internal: replay this tape in a fresh process and report rate and memory.
     var childReplay: String?
     /// Internal: step through this tape in a fresh process (checkpoints, jumps) and report.
@@ -47,7 +52,9 @@ struct Options {
             case "--skip-long": skipLong = true
             case "--simulated-only": simulatedOnly = true
             case "--keep-tapes": keepTapes = true
+            case "--reuse-tapes": reuseTapes = true
             case "--digest": digest = true
+            case "--parallelism": parallelism = Int(try value()) ?? parallelism
             case "--child-replay": childReplay = try value()
             case "--child-step": childStep = try value()
             case "--scratch": scratch = try value()
@@ -190,7 +197,8 @@ func child(_ arguments: [String]) throws -> String {
 if let path = options.childReplay {
     let reader = try TapeReader(path: path)
     var replayed = 0
-    let time = try seconds { replayed = try Replayer.run(reader: reader, digest: options.digest).session.framesApplied }
+    let time = try seconds { replayed = try Replayer.run(
+        reader: reader, configuration: ReplayConfiguration(parallelism: options.parallelism), digest: options.digest).session.framesApplied }
     print("replay\(options.digest ? " with the digest" : "") of \(replayed) frames in \(format(time)) s (\(format(Double(replayed) / time / 1e3, 0)) k frames/s); \(memoryLine("peak"))")
     exit(0)
 }
@@ -235,7 +243,8 @@ for venue in VenueName.allCases where !options.simulatedOnly {
 print("simulated sessions (\(options.frames) frames each; market data, and for Notional, which has no public feed, an account's pushes):")
 for venue in SimulatedTape.venues {
     let path = options.scratch + "/\(venue.rawValue)-simulated.tape"
-    let generation = try seconds { try SimulatedTape.write(venue, path: path, count: options.frames) }
+    let reused = options.reuseTapes && FileManager.default.fileExists(atPath: path)
+    let generation = reused ? 0 : try seconds { try SimulatedTape.write(venue, path: path, count: options.frames) }
     let reader = try TapeReader(path: path)
     try printRates(of: reader, venue: venue)
     // The ratios, again in interleaved rounds: a figure and its baseline from the same stretches of
@@ -247,7 +256,7 @@ for venue in SimulatedTape.venues {
         { _ = try Replayer.run(reader: reader, configuration: ReplayConfiguration(parallelism: 2), digest: false) },
     ])
     let (raw, replay, ahead) = (Double(reader.frameCount) / times[0], Double(reader.frameCount) / times[1], Double(reader.frameCount) / times[2])
-    print("  \(format(Double(reader.fileLength) / 1e6)) MB, generated in \(format(generation)) s; best of 5 interleaved rounds: raw \(format(raw / 1e3, 0)) k/s, "
+    print("  \(format(Double(reader.fileLength) / 1e6)) MB, " + (reused ? "reused" : "generated in \(format(generation)) s") + "; best of 5 interleaved rounds: raw \(format(raw / 1e3, 0)) k/s, "
         + "replay \(format(replay / 1e3, 0)) k/s = \(format(replay / raw, 2)) raw, with blocks decoded ahead on 2 threads \(format(ahead / 1e3, 0)) k/s = \(format(ahead / raw, 2)) raw (\(sink % 2))")
     if options.keepTapes { print("  kept: \(path)") } else { try? FileManager.default.removeItem(atPath: path) }
 }
