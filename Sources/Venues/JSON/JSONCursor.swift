@@ -95,14 +95,16 @@ struct JSONCursor {
         skipWhitespace()
         guard position < count else { return nil }
         let first = bytes[position]
-        // Most prices and sizes are positive, with a few digits on each side of the point: read
-        // from a word per side when the digits end inside it, on a byte that does not continue a
-        // number ('e', 'E'), and with no leading zero (invalid JSON, left to the lexeme to refuse).
-        if first &- UInt8(ascii: "0") <= 9, let (value, end) = shortDecimal(at: position),
-           first != UInt8(ascii: "0") || bytes[position + 1] &- UInt8(ascii: "0") > 9,
+        // Most prices and sizes have a few digits on each side of the point: read from a word per
+        // side when the digits end inside it, on a byte that does not continue a number ('e',
+        // 'E'), and with no leading zero (invalid JSON, left to the lexeme to refuse).
+        let negative = first == UInt8(ascii: "-")
+        let digits = negative ? position + 1 : position
+        if digits < count, bytes[digits] &- UInt8(ascii: "0") <= 9, let (value, end) = shortDecimal(at: digits),
+           bytes[digits] != UInt8(ascii: "0") || bytes[digits + 1] &- UInt8(ascii: "0") > 9,
            bytes[end] | 0x20 != UInt8(ascii: "e") {
             position = end
-            return value
+            return negative ? value.negated : value
         }
         guard first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") <= 9 else { return nil }
         let number = JSONNumberLexeme(bytes, count: count, at: position)
@@ -148,23 +150,26 @@ struct JSONCursor {
         return (FixedDecimal(mantissa: Int64(digitValue(word, count: digits)), scale: 0), start + digits)
     }
 
-    /// A quoted decimal written `digits` or `digits.digits`, one to seven digits on each side
-    /// (prices and sizes as most venues quote them), read from one word per side: the value
-    /// `FixedDecimal(utf8:)` gives the string's bytes. Nil, with the cursor where it was, for any
-    /// other string (a sign, an exponent, more digits, an escape) or anything else: the caller
-    /// then reads the string whole.
+    /// A quoted decimal written `digits` or `digits.digits`, one to seven digits before the point
+    /// and one to eight after it (prices and sizes as most venues quote them), perhaps after a
+    /// minus sign (PnL, funding), read from one word per side: the value `FixedDecimal(utf8:)`
+    /// gives the string's bytes. Nil, with the cursor where it was, for any other string (a plus
+    /// sign, an exponent, more digits, an escape) or anything else: the caller then reads the
+    /// string whole.
     @inline(__always)
     mutating func quotedShortDecimal() -> FixedDecimal? {
         skipWhitespace()
-        guard position < count, bytes[position] == UInt8(ascii: "\""),
-              let (value, end) = shortDecimal(at: position + 1), end < count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        guard position + 1 < count, bytes[position] == UInt8(ascii: "\"") else { return nil }
+        let negative = bytes[position + 1] == UInt8(ascii: "-")
+        guard let (value, end) = shortDecimal(at: position + (negative ? 2 : 1)), end < count,
+              bytes[end] == UInt8(ascii: "\"") else { return nil }
         position = end + 1
-        return value
+        return negative ? value.negated : value
     }
 
-    /// The decimal `digits` or `digits.digits` at `start`, one to seven digits on each side (leading
-    /// zeros allowed: the caller checks what its grammar forbids), and the offset of the byte after
-    /// it; nil when a side's digits do not end inside its word.
+    /// The decimal `digits` or `digits.digits` at `start`, one to seven digits before the point and
+    /// one to eight after it (leading zeros allowed: the caller checks what its grammar forbids),
+    /// and the offset of the byte after it; nil for longer numbers.
     @inline(__always)
     private func shortDecimal(at start: Int) -> (FixedDecimal, end: Int)? {
         guard start + 8 <= count else { return nil }
@@ -190,7 +195,9 @@ struct JSONCursor {
         guard point + 9 <= count else { return nil }
         let fraction = UInt64(littleEndian: UnsafeRawPointer(bytes + point + 1).loadUnaligned(as: UInt64.self))
         let fractionDigits = leadingDigitCount(fraction)
-        guard fractionDigits > 0, fractionDigits < 8 else { return nil }
+        // Eight digits fill the word (amounts to the hundred-millionth, as Notional's summaries
+        // carry): then the number must end right after it.
+        guard fractionDigits > 0, fractionDigits < 8 || point + 9 < count && bytes[point + 9] &- UInt8(ascii: "0") > 9 else { return nil }
         let mantissa = integer &* decimalPowerOfTen(fractionDigits) &+ Int64(digitValue(fraction, count: fractionDigits))
         return (FixedDecimal(mantissa: mantissa, scale: UInt8(fractionDigits)), point + 1 + fractionDigits)
     }

@@ -103,6 +103,10 @@ public struct FixedDecimal: Hashable, Comparable, Sendable, CustomStringConverti
 
     public var isZero: Bool { mantissa == 0 }
 
+    /// The value with the other sign, for readers that take a minus sign and then a value read
+    /// without one (far from `Int64.min`, the one mantissa with no negation).
+    var negated: FixedDecimal { FixedDecimal(mantissa: -mantissa, scale: scale) }
+
     /// The absolute value, or nil for the one mantissa that has none (`Int64.min`).
     public var magnitude: FixedDecimal? {
         guard mantissa != .min else { return nil }

@@ -54,7 +54,8 @@ struct JSONCursorTests {
         }
         var random = SeededRandom(seed: 23)
         let alphabet = Array("0123456789012345678901234567890123456789..-eE+x\\ ")
-        var texts = ["98449.50", "0.643", "2300", "0", "00.10", "1234567.1234567", "12345678.1", "1.12345678", "1.", ".5", "-1.5", "1e3", ""]
+        var texts = ["98449.50", "0.643", "2300", "0", "00.10", "1234567.1234567", "12345678.1", "1.12345678", "1.", ".5", "-1.5", "1e3", "",
+                     "-0.2452", "-0", "-", "--1", "-.5", "-1.", "+1", "-12345678.1"]
         for _ in 0..<20_000 {
             texts.append(String((0..<(1 + Int(random.next(below: 18)))).map { _ in alphabet[Int(random.next(below: UInt64(alphabet.count)))] }))
         }
@@ -69,8 +70,8 @@ struct JSONCursorTests {
                 #expect(value.mantissa == expected?.mantissa && value.scale == expected?.scale, "\(text) before \(after)")
             }
         }
-        // The documented shapes are read, and enough of the random ones to mean something.
-        for text in ["98449.50", "0.643", "2300", "0", "1234567.1234567"] {
+        // The documented shapes are read (PnL with its sign too), and enough of the random ones to mean something.
+        for text in ["98449.50", "0.643", "2300", "0", "1234567.1234567", "-0.2452", "-196.90", "99999.01550000", "-0.00012345"] {
             #expect(quoted("\"" + text + "\"", after: ",\"1234567\"]").value != nil, "\(text)")
         }
         #expect(read > 1_000, "\(read) read")
@@ -80,7 +81,7 @@ struct JSONCursorTests {
 
     @Test("a leading zero ends the number, as the lexeme reads it: the digit after it is left for the caller to refuse")
     func leadingZeros() {
-        for text in ["00", "01", "00.5", "01.5", "0123", "01234567.5"] {
+        for text in ["00", "01", "00.5", "01.5", "0123", "01234567.5", "-00", "-01", "-01.5"] {
             let (value, next) = Array((text + ",1234567890]").utf8).withUnsafeBufferPointer { buffer in
                 var cursor = JSONCursor(buffer)!
                 return (cursor.decimal(), cursor.decimal())
