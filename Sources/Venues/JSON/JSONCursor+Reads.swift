@@ -10,6 +10,13 @@ extension JSONCursor {
         return value != nil
     }
 
+    /// A string without escapes, built once while it repeats (`RepeatedString`).
+    @inline(__always)
+    mutating func read(_ value: inout String?, repeating last: inout RepeatedString) -> Bool {
+        value = string().map { last.string(of: $0) }
+        return value != nil
+    }
+
     /// `null` (nil) or a string without escapes.
     @inline(__always)
     mutating func readOptional(_ value: inout String?) -> Bool {

@@ -1,11 +1,12 @@
 /// Turns inbound Notional frames into `NotionalMessage`s, both account-summary schemas included.
 public struct NotionalDecoder: Sendable {
     private var scanner = JSONScanner()
+    private var shortcuts = NotionalShortcuts.Memory()
 
     public init() {}
 
     public mutating func decode(_ bytes: [UInt8]) -> Result<NotionalMessage, UnrecognisedFrame> {
-        if let message = bytes.withUnsafeBufferPointer(NotionalShortcuts.decode) { return .success(message) }
+        if let message = bytes.withUnsafeBufferPointer({ NotionalShortcuts.decode($0, memory: &shortcuts) }) { return .success(message) }
         return decodeGenerally(bytes)
     }
 

@@ -9,7 +9,23 @@
 /// Both ways give the same message: tests compare them on every example, on random mutations and
 /// on a simulated session.
 enum NotionalShortcuts {
+    /// The Strings of the last pushes, kept while they repeat (`RepeatedString`): every push
+    /// names the account, and most the same coins.
+    struct Memory: Sendable {
+        var user = RepeatedString()
+        var coin = RepeatedString()
+        var balanceCoin = RepeatedString()
+    }
+
+    /// `decode` with nothing kept from earlier frames.
     static func decode(_ frame: UnsafeBufferPointer<UInt8>) -> NotionalMessage? {
+        var memory = Memory()
+        return decode(frame, memory: &memory)
+    }
+
+    /// The message of `frame` if a shortcut reads it, else nil; `memory` keeps the Strings of the
+    /// frames before (a client's decoder holds one).
+    static func decode(_ frame: UnsafeBufferPointer<UInt8>, memory: inout Memory) -> NotionalMessage? {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
         guard frame.count <= JSONScanner.defaultMaxBytes, var cursor = JSONCursor(frame), cursor.consume(UInt8(ascii: "{")),
               let channelKey = cursor.key(), channelKey.equals("channel"), let channel = cursor.string() else { return nil }
@@ -19,7 +35,7 @@ enum NotionalShortcuts {
         let read = cursor.readRemainingMembers { cursor, key in
             guard key.equals("data") else { return !key.equals("channel") && cursor.skipValue() }
             guard message == nil else { return false }
-            message = isSummary ? accountSummary(&cursor).map { .accountSummary($0) } : activeAssetData(&cursor)
+            message = isSummary ? accountSummary(&cursor, &memory).map { .accountSummary($0) } : activeAssetData(&cursor, &memory)
             return message != nil
         }
         guard read, cursor.isAtEnd else { return nil }
@@ -27,14 +43,14 @@ enum NotionalShortcuts {
     }
 
     /// `{user, coin, leverage: {type, value} or a number, …}`; the tradable sizes are not kept.
-    private static func activeAssetData(_ cursor: inout JSONCursor) -> NotionalMessage? {
+    private static func activeAssetData(_ cursor: inout JSONCursor, _ memory: inout Memory) -> NotionalMessage? {
         var user: String?
         var coin: String?
         var leverage: FixedDecimal??
         var seen = JSONFieldSet()
         let read = cursor.readObject { cursor, key in
-            if key.equals("user") { return seen.first(0) && cursor.read(&user) }
-            if key.equals("coin") { return seen.first(1) && cursor.read(&coin) }
+            if key.equals("user") { return seen.first(0) && cursor.read(&user, repeating: &memory.user) }
+            if key.equals("coin") { return seen.first(1) && cursor.read(&coin, repeating: &memory.coin) }
             if key.equals("leverage") {
                 leverage = seen.first(2) ? readLeverage(&cursor) : nil
                 return leverage != nil
@@ -62,14 +78,14 @@ enum NotionalShortcuts {
 
     /// `{user, summary}` with a v2 summary (`balances[]` and `assetPositions[]`); the v1 schema is
     /// left to the general path.
-    private static func accountSummary(_ cursor: inout JSONCursor) -> NotionalAccountSummary? {
+    private static func accountSummary(_ cursor: inout JSONCursor, _ memory: inout Memory) -> NotionalAccountSummary? {
         var user: String?
         var summary: NotionalAccountSummary?
         var seen = JSONFieldSet()
         let read = cursor.readObject { cursor, key in
-            if key.equals("user") { return seen.first(0) && cursor.read(&user) }
+            if key.equals("user") { return seen.first(0) && cursor.read(&user, repeating: &memory.user) }
             if key.equals("summary") {
-                summary = seen.first(1) ? v2(&cursor) : nil
+                summary = seen.first(1) ? v2(&cursor, &memory) : nil
                 return summary != nil
             }
             return cursor.skipValue()
@@ -79,15 +95,17 @@ enum NotionalShortcuts {
         return summary
     }
 
-    private static func v2(_ cursor: inout JSONCursor) -> NotionalAccountSummary? {
+    private static func v2(_ cursor: inout JSONCursor, _ memory: inout Memory) -> NotionalAccountSummary? {
         var summary = NotionalAccountSummary(
             schema: .v2Strings, user: "", accountValue: nil, totalMarginUsed: nil, availableMargin: nil,
             balances: [], positions: [], timeMillis: nil)
         var seen = JSONFieldSet()
         let read = cursor.readObject { cursor, key in
-            if key.equals("balances") { return seen.first(0) && cursor.readArray { readBalance(&$0, into: &summary.balances) } }
+            if key.equals("balances") {
+                return seen.first(0) && cursor.readArray { readBalance(&$0, &memory.balanceCoin, into: &summary.balances) }
+            }
             if key.equals("assetPositions") {
-                return seen.first(1) && cursor.readArray { readAssetPosition(&$0, into: &summary.positions) }
+                return seen.first(1) && cursor.readArray { readAssetPosition(&$0, &memory.coin, into: &summary.positions) }
             }
             if key.equals("crossMarginSummary") { return seen.first(2) && readCrossMargin(&cursor, into: &summary) }
             if key.equals("availableMargin") { return seen.first(3) && cursor.readOptionalDecimalOrQuoted(&summary.availableMargin) }
@@ -101,13 +119,13 @@ enum NotionalShortcuts {
     }
 
     /// `{coin, total, hold, …}`: what is free is the total less what orders hold.
-    private static func readBalance(_ cursor: inout JSONCursor, into balances: inout [Balance]) -> Bool {
+    private static func readBalance(_ cursor: inout JSONCursor, _ lastCoin: inout RepeatedString, into balances: inout [Balance]) -> Bool {
         var coin: String?
         var total: FixedDecimal?
         var hold: FixedDecimal?
         var seen = JSONFieldSet()
         let read = cursor.readObject { cursor, key in
-            if key.equals("coin") { return seen.first(0) && cursor.read(&coin) }
+            if key.equals("coin") { return seen.first(0) && cursor.read(&coin, repeating: &lastCoin) }
             if key.equals("total") { return seen.first(1) && cursor.readDecimalOrQuoted(&total) }
             if key.equals("hold") { return seen.first(2) && cursor.readOptionalDecimalOrQuoted(&hold) }
             return cursor.skipValue()
@@ -136,12 +154,12 @@ enum NotionalShortcuts {
 
     /// `{position: {coin, szi (signed size), entryPx, marginUsed, liquidationPx or liqPx,
     /// unrealizedPnl, leverage, …}, …}`.
-    private static func readAssetPosition(_ cursor: inout JSONCursor, into positions: inout [Position]) -> Bool {
+    private static func readAssetPosition(_ cursor: inout JSONCursor, _ lastCoin: inout RepeatedString, into positions: inout [Position]) -> Bool {
         var position: Position?
         var seen = JSONFieldSet()
         let read = cursor.readObject { cursor, key in
             guard key.equals("position") else { return cursor.skipValue() }
-            position = seen.first(0) ? readPosition(&cursor) : nil
+            position = seen.first(0) ? readPosition(&cursor, &lastCoin) : nil
             return position != nil
         }
         guard read, let position else { return false }
@@ -149,7 +167,7 @@ enum NotionalShortcuts {
         return true
     }
 
-    private static func readPosition(_ cursor: inout JSONCursor) -> Position? {
+    private static func readPosition(_ cursor: inout JSONCursor, _ lastCoin: inout RepeatedString) -> Position? {
         var coin: String?
         var signed: FixedDecimal?
         var entry: FixedDecimal?, margin: FixedDecimal?, liquidation: FixedDecimal?, liquidationNew: FixedDecimal?
@@ -160,7 +178,7 @@ enum NotionalShortcuts {
             guard let ordinal = positionFields.ordinal(of: key) else { return cursor.skipValue() }
             guard seen.first(ordinal) else { return false }
             switch positionFields.field(ordinal) {
-            case .coin: return cursor.read(&coin)
+            case .coin: return cursor.read(&coin, repeating: &lastCoin)
             case .szi: return cursor.readDecimalOrQuoted(&signed)
             case .entryPx: return cursor.readOptionalDecimalOrQuoted(&entry)
             case .marginUsed: return cursor.readOptionalDecimalOrQuoted(&margin)
@@ -185,7 +203,13 @@ extension NotionalShortcuts {
     /// Nil when the shortcut reads `frame` to the message the general path gives, or declines it;
     /// otherwise both answers.
     static func disagreement(_ frame: [UInt8]) -> String? {
+        var memory = Memory()
+        return disagreement(frame, memory: &memory)
+    }
+
+    /// `disagreement` with the Strings kept from earlier frames, as a client decodes.
+    static func disagreement(_ frame: [UInt8], memory: inout Memory) -> String? {
         var decoder = NotionalDecoder()
-        return shortcutDisagreement(frame, shortcut: decode, general: { decoder.decodeGenerally($0) })
+        return shortcutDisagreement(frame, shortcut: { decode($0, memory: &memory) }, general: { decoder.decodeGenerally($0) })
     }
 }

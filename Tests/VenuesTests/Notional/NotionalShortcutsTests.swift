@@ -94,10 +94,30 @@ struct NotionalShortcutsTests {
         #expect(coin == "BTC" && leverage == 2)
     }
 
+    @Test("Strings kept from frame to frame: a push for another account or coin reads as on its own")
+    func keptStrings() {
+        let frames = [
+            Self.simulatorFrames[0], Self.simulatorFrames[1],
+            Self.simulatorFrames[0].replacingOccurrences(of: "cafe", with: "beef").replacingOccurrences(of: #""BTC""#, with: #""ETH""#),
+            Self.simulatorFrames[1].replacingOccurrences(of: "cafe", with: "cafe0"),
+            Self.simulatorFrames[1].replacingOccurrences(of: #""BTC""#, with: #""BT""#),
+            Self.simulatorFrames[0].replacingOccurrences(of: #""USDC""#, with: #""""#),
+            Self.simulatorFrames[0],
+        ]
+        var memory = NotionalShortcuts.Memory()
+        for text in frames {
+            let frame = Array(text.utf8)
+            let kept = frame.withUnsafeBufferPointer { NotionalShortcuts.decode($0, memory: &memory) }
+            #expect(kept != nil && kept == shortcut(text), "\(text)")
+        }
+    }
+
     @Test("random mutations of account pushes: the shortcut agrees with the general path or declines")
     func mutations() {
         let seeds = Self.simulatorFrames.map { Array($0.utf8) }
-        let read = ShortcutMutations.run(seeds, seed: 0x4E4F_5449, disagreement: NotionalShortcuts.disagreement) {
+        // One memory across the mutants, as a client's decoder keeps: its Strings go stale often.
+        var memory = NotionalShortcuts.Memory()
+        let read = ShortcutMutations.run(seeds, seed: 0x4E4F_5449, disagreement: { NotionalShortcuts.disagreement($0, memory: &memory) }) {
             $0.withUnsafeBufferPointer(NotionalShortcuts.decode) != nil
         }
         #expect(read > 500, "many mutants keep the plain shape and are read by the shortcut")
