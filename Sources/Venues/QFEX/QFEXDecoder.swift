@@ -1,11 +1,12 @@
 /// Turns inbound QFEX frames (both documented shapes, both sockets) into `QFEXMessage`s.
 public struct QFEXDecoder: Sendable {
     private var scanner = JSONScanner()
+    private var shortcuts = QFEXShortcuts.Memory()
 
     public init() {}
 
     public mutating func decode(_ bytes: [UInt8]) -> Result<QFEXMessage, UnrecognisedFrame> {
-        if let book = bytes.withUnsafeBufferPointer(QFEXShortcuts.decode) { return .success(book) }
+        if let book = bytes.withUnsafeBufferPointer({ QFEXShortcuts.decode($0, memory: &shortcuts) }) { return .success(book) }
         return decodeGenerally(bytes)
     }
 

@@ -8,17 +8,30 @@
 /// reporting what is wrong. Both ways give the same message: tests compare them on every
 /// example, on random mutations and on a simulated session.
 enum QFEXShortcuts {
+    /// The String of the last symbol, kept while it repeats (`RepeatedString`).
+    struct Memory: Sendable {
+        var symbol = RepeatedString()
+    }
+
+    /// `decode` with nothing kept from earlier frames.
     static func decode(_ frame: UnsafeBufferPointer<UInt8>) -> QFEXMessage? {
+        var memory = Memory()
+        return decode(frame, memory: &memory)
+    }
+
+    /// The message of `frame` if a shortcut reads it, else nil; `memory` keeps the symbol of the
+    /// frames before (a client's decoder holds one).
+    static func decode(_ frame: UnsafeBufferPointer<UInt8>, memory: inout Memory) -> QFEXMessage? {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
         guard frame.count <= JSONScanner.defaultMaxBytes, startsAsMarketData(frame), var cursor = JSONCursor(frame),
               cursor.consume(UInt8(ascii: "{")), let typeKey = cursor.key(), typeKey.equals("type"),
               let type = cursor.string() else { return nil }
-        if type.equals("bbo") || type.equals("level2") { return book(&cursor) }
-        if type.equals("trade") { return trade(&cursor) }
+        if type.equals("bbo") || type.equals("level2") { return book(&cursor, &memory.symbol) }
+        if type.equals("trade") { return trade(&cursor, &memory.symbol) }
         return nil
     }
 
-    private static func book(_ cursor: inout JSONCursor) -> QFEXMessage? {
+    private static func book(_ cursor: inout JSONCursor, _ lastSymbol: inout RepeatedString) -> QFEXMessage? {
         var symbol: String?
         var bids: [BookLevel]?
         var asks: [BookLevel]?
@@ -26,7 +39,7 @@ enum QFEXShortcuts {
         var time: Int64?
         var seen = JSONFieldSet()
         let read = cursor.readRemainingMembers { cursor, key in
-            if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol) }
+            if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol, repeating: &lastSymbol) }
             if key.equals("bid"), seen.first(1) {
                 bids = cursor.readBookLevels()
                 return bids != nil
@@ -45,7 +58,7 @@ enum QFEXShortcuts {
 
     /// `{"type":"trade","trade_id","symbol","size","price","side","sequence","time"}`; the general
     /// path does not read `sequence` here, so any plain value of it is stepped over.
-    private static func trade(_ cursor: inout JSONCursor) -> QFEXMessage? {
+    private static func trade(_ cursor: inout JSONCursor, _ lastSymbol: inout RepeatedString) -> QFEXMessage? {
         var tradeID: String?
         var symbol: String?
         var size: FixedDecimal?
@@ -55,7 +68,7 @@ enum QFEXShortcuts {
         var seen = JSONFieldSet()
         let read = cursor.readRemainingMembers { cursor, key in
             if key.equals("trade_id"), seen.first(0) { return cursor.readOptional(&tradeID) }
-            if key.equals("symbol"), seen.first(1) { return cursor.read(&symbol) }
+            if key.equals("symbol"), seen.first(1) { return cursor.read(&symbol, repeating: &lastSymbol) }
             if key.equals("size"), seen.first(2) { return cursor.readQuantityOrQuoted(&size) }
             if key.equals("price"), seen.first(3) { return cursor.readDecimalOrQuoted(&price) }
             if key.equals("side"), seen.first(4) {
@@ -95,7 +108,13 @@ extension QFEXShortcuts {
     /// Nil when the shortcut reads `frame` to the message the general path gives, or declines it;
     /// otherwise both answers.
     static func disagreement(_ frame: [UInt8]) -> String? {
+        var memory = Memory()
+        return disagreement(frame, memory: &memory)
+    }
+
+    /// `disagreement` with the symbol kept from earlier frames, as a client decodes.
+    static func disagreement(_ frame: [UInt8], memory: inout Memory) -> String? {
         var decoder = QFEXDecoder()
-        return shortcutDisagreement(frame, shortcut: decode, general: { decoder.decodeGenerally($0) })
+        return shortcutDisagreement(frame, shortcut: { decode($0, memory: &memory) }, general: { decoder.decodeGenerally($0) })
     }
 }
