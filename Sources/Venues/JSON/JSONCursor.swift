@@ -95,22 +95,39 @@ struct JSONCursor {
         skipWhitespace()
         guard position < count else { return nil }
         let first = bytes[position]
-        // Most prices and sizes have a few digits on each side of the point: read from a word per
-        // side when the digits end inside it, on a byte that does not continue a number ('e',
-        // 'E'), and with no leading zero (invalid JSON, left to the lexeme to refuse).
-        let negative = first == UInt8(ascii: "-")
-        let digits = negative ? position + 1 : position
-        if digits < count, bytes[digits] &- UInt8(ascii: "0") <= 9, let (value, end) = shortDecimal(at: digits),
-           bytes[digits] != UInt8(ascii: "0") || bytes[digits + 1] &- UInt8(ascii: "0") > 9,
-           bytes[end] | 0x20 != UInt8(ascii: "e") {
+        // Most prices and sizes have a few digits on each side of the point, read at once; the
+        // sign, rarer, is tried second, so that it costs positive numbers nothing.
+        if let (value, end) = plainShortDecimal(at: position) {
             position = end
-            return negative ? value.negated : value
+            return value
+        }
+        if first == UInt8(ascii: "-"), let (value, end) = negativeShortDecimal(at: position) {
+            position = end
+            return value
         }
         guard first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") <= 9 else { return nil }
         let number = JSONNumberLexeme(bytes, count: count, at: position)
         guard number.failure == nil, number.scale != JSONToken.notConverted else { return nil }
         position = number.end
         return FixedDecimal(mantissa: number.mantissa, scale: number.scale)
+    }
+
+    /// The `shortDecimal` at `start` where it is also a whole JSON number: it starts with a digit,
+    /// has no leading zero (invalid JSON, left to the lexeme to refuse) and is not continued by an
+    /// exponent ('e', 'E').
+    @inline(__always)
+    private func plainShortDecimal(at start: Int) -> (FixedDecimal, end: Int)? {
+        guard start < count, bytes[start] &- UInt8(ascii: "0") <= 9, let (value, end) = shortDecimal(at: start),
+              bytes[start] != UInt8(ascii: "0") || bytes[start + 1] &- UInt8(ascii: "0") > 9,
+              bytes[end] | 0x20 != UInt8(ascii: "e") else { return nil }
+        return (value, end)
+    }
+
+    /// `-` and a `plainShortDecimal` at `start`, negated. Out of line: inlined beside the unsigned
+    /// read, it made the decoders that read many numbers too large for the word loads to inline.
+    @inline(never)
+    private func negativeShortDecimal(at start: Int) -> (FixedDecimal, end: Int)? {
+        plainShortDecimal(at: start + 1).map { ($0.negated, $1) }
     }
 
     /// `[a,b]` with `a` and `b` plain non-negative integers of one to seven digits and no spaces
@@ -159,12 +176,16 @@ struct JSONCursor {
     @inline(__always)
     mutating func quotedShortDecimal() -> FixedDecimal? {
         skipWhitespace()
-        guard position + 1 < count, bytes[position] == UInt8(ascii: "\"") else { return nil }
-        let negative = bytes[position + 1] == UInt8(ascii: "-")
-        guard let (value, end) = shortDecimal(at: position + (negative ? 2 : 1)), end < count,
-              bytes[end] == UInt8(ascii: "\"") else { return nil }
+        guard position < count, bytes[position] == UInt8(ascii: "\"") else { return nil }
+        // Unsigned first, as most are: the sign costs them nothing.
+        if let (value, end) = shortDecimal(at: position + 1), end < count, bytes[end] == UInt8(ascii: "\"") {
+            position = end + 1
+            return value
+        }
+        guard position + 1 < count, bytes[position + 1] == UInt8(ascii: "-"),
+              let (value, end) = shortDecimal(at: position + 2), end < count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         position = end + 1
-        return negative ? value.negated : value
+        return value.negated
     }
 
     /// The decimal `digits` or `digits.digits` at `start`, one to seven digits before the point and
