@@ -52,9 +52,11 @@ struct ShortcutSessionTests {
         harness.connect(alice, key: "KEY", events: ["api_trade", "api_position", "api_entrust"])
         harness.advance(to: .seconds(20))
         var trades = 0
+        // One memory across the frames, as the client's decoder keeps.
+        var memory = SatoriShortcuts.Memory()
         for text in harness.received[alice] ?? [] where !text.hasPrefix("<") {
             let frame = Array(text.utf8)
-            #expect(SatoriShortcuts.disagreement(frame) == nil)
+            #expect(SatoriShortcuts.disagreement(frame, memory: &memory) == nil)
             guard text.contains(#""event":"api_trade","success""#) else { continue }
             #expect(frame.withUnsafeBufferPointer(SatoriShortcuts.decode) != nil, "declined \(text)")
             trades += 1
@@ -70,9 +72,11 @@ struct ShortcutSessionTests {
         harness.submit(.subscribeMarketData(channels: ["bbo", "level2", "trade", "mark_price", "underlier", "funding"], symbols: ["*"]), on: feed)
         harness.advance(to: .seconds(5))
         var books = 0, trades = 0
+        // One memory across the frames, as the client's decoder keeps.
+        var memory = QFEXShortcuts.Memory()
         for text in harness.received[feed] ?? [] {
             let frame = Array(text.utf8)
-            #expect(QFEXShortcuts.disagreement(frame) == nil)
+            #expect(QFEXShortcuts.disagreement(frame, memory: &memory) == nil)
             let isBook = text.hasPrefix(#"{"type":"bbo""#) || text.hasPrefix(#"{"type":"level2""#)
             guard isBook || text.hasPrefix(#"{"type":"trade""#) else { continue }
             #expect(frame.withUnsafeBufferPointer(QFEXShortcuts.decode) != nil, "declined \(text)")
@@ -89,9 +93,11 @@ struct ShortcutSessionTests {
         harness.connect(feed, headers: RoxomHarness.hmac(), subscriptions: channels)
         harness.advance(to: .seconds(10))
         var read: [String: Int] = [:]
+        // One memory across the frames, as the client's decoder keeps.
+        var memory = RoxomShortcuts.Memory()
         for text in harness.received[feed] ?? [] {
             let frame = Array(text.utf8)
-            #expect(RoxomShortcuts.disagreement(frame) == nil)
+            #expect(RoxomShortcuts.disagreement(frame, memory: &memory) == nil)
             guard let topic = ["depth", "level1", "trade", "ticker"].first(where: { text.hasPrefix(#"{"topic":"\#($0)."#) }) else { continue }
             #expect(frame.withUnsafeBufferPointer(RoxomShortcuts.decode) != nil, "declined \(text)")
             read[topic, default: 0] += 1
@@ -109,9 +115,11 @@ struct ShortcutSessionTests {
         harness.advanceKeepingAlive(to: .seconds(20))
         var read: [String: Int] = [:]
         var withPosition = 0
+        // One memory across the frames, as the client's decoder keeps.
+        var memory = NotionalShortcuts.Memory()
         for text in harness.received[account] ?? [] {
             let frame = Array(text.utf8)
-            #expect(NotionalShortcuts.disagreement(frame) == nil)
+            #expect(NotionalShortcuts.disagreement(frame, memory: &memory) == nil)
             let channel = ["accountSummary", "activeAssetData"].first { text.hasPrefix(#"{"channel":"\#($0)""#) }
             guard let channel else { continue }
             let message = frame.withUnsafeBufferPointer(NotionalShortcuts.decode)

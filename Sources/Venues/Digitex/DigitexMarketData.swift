@@ -4,14 +4,14 @@
 /// the general path would read differently: the market data has few fields, and a new one is
 /// worth the general path's look.
 enum DigitexMarketData {
-    static func orderBook(_ cursor: inout JSONCursor) -> DigitexMessage? {
+    static func orderBook(_ cursor: inout JSONCursor, _ lastSymbol: inout RepeatedString) -> DigitexMessage? {
         var symbol: String?
         var time: Int64?
         var bids: [BookLevel] = []
         var asks: [BookLevel] = []
         var seen = JSONFieldSet()
         let read = cursor.readObject { cursor, key in
-            if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol) }
+            if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol, repeating: &lastSymbol) }
             if key.equals("ts"), seen.first(1) { return cursor.readOptional(&time) }
             if key.equals("bids"), seen.first(2) { return levels(&cursor, into: &bids) }
             if key.equals("asks"), seen.first(3) { return levels(&cursor, into: &asks) }
@@ -45,12 +45,12 @@ enum DigitexMarketData {
         }
     }
 
-    static func trades(_ cursor: inout JSONCursor) -> DigitexMessage? {
+    static func trades(_ cursor: inout JSONCursor, _ lastSymbol: inout RepeatedString) -> DigitexMessage? {
         var symbol: String?
         var trades: [Trade] = []
         var seen = JSONFieldSet()
         let read = cursor.readObject { cursor, key in
-            if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol) }
+            if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol, repeating: &lastSymbol) }
             // Each trade repeats the symbol: the venue sends it first (otherwise the general path reads the frame).
             guard key.equals("trades"), seen.first(1), let symbol else { return false }
             trades.reserveCapacity(4)
@@ -84,7 +84,7 @@ enum DigitexMarketData {
         return Trade(symbol: symbol, price: price, quantity: quantity, side: side, tradeID: nil, venueTimeMillis: time)
     }
 
-    static func index(_ cursor: inout JSONCursor) -> DigitexMessage? {
+    static func index(_ cursor: inout JSONCursor, _ lastSymbol: inout RepeatedString) -> DigitexMessage? {
         var symbol: String?
         var time: Int64?
         var mark: FixedDecimal?
@@ -92,7 +92,7 @@ enum DigitexMarketData {
         var spot: FixedDecimal?
         var seen = JSONFieldSet()
         let read = cursor.readObject { cursor, key in
-            if key.equals("indexSymbol"), seen.first(0) { return cursor.read(&symbol) }
+            if key.equals("indexSymbol"), seen.first(0) { return cursor.read(&symbol, repeating: &lastSymbol) }
             if key.equals("ts"), seen.first(1) { return cursor.readOptional(&time) }
             if key.equals("markPx"), seen.first(2) { return cursor.readOptional(&mark) }
             if key.equals("fairPx"), seen.first(3) { return cursor.readOptional(&fair) }

@@ -8,9 +8,12 @@
 /// returns nil, and `DigitexDecoder` decodes the frame the general way, reporting what is wrong.
 /// Both ways give the same message: tests compare them on every example and on random mutations.
 enum DigitexShortcuts {
-    /// What the shortcuts learn from frame to frame: the order of the keys (`JSONKeyOrder`).
+    /// What the shortcuts learn from frame to frame: the order of the keys (`JSONKeyOrder`), and
+    /// the Strings of the symbols while they repeat (`RepeatedString`).
     struct Memory: Sendable {
         var orderReports = DigitexOrderReports.KeyOrders()
+        var symbol = RepeatedString()
+        var indexSymbol = RepeatedString()
     }
 
     /// `decode` with nothing learnt yet.
@@ -36,9 +39,9 @@ enum DigitexShortcuts {
     /// The message in `data` (the cursor stands on it) of a channel with a shortcut; nil otherwise.
     @inline(__always)
     private static func data(of channel: UnsafeBufferPointer<UInt8>, _ cursor: inout JSONCursor, _ memory: inout Memory) -> DigitexMessage? {
-        if DigitexChannelName(channel).hasPrefix("orderbook_") { return DigitexMarketData.orderBook(&cursor) }
-        if channel.equals("trades") { return DigitexMarketData.trades(&cursor) }
-        if channel.equals("index") { return DigitexMarketData.index(&cursor) }
+        if DigitexChannelName(channel).hasPrefix("orderbook_") { return DigitexMarketData.orderBook(&cursor, &memory.symbol) }
+        if channel.equals("trades") { return DigitexMarketData.trades(&cursor, &memory.symbol) }
+        if channel.equals("index") { return DigitexMarketData.index(&cursor, &memory.indexSymbol) }
         if channel.equals("orderStatus") {
             return DigitexOrderReports.read(&cursor, .orderStatus, keyOrders: &memory.orderReports).map { .account(.orderStatus, $0) }
         }

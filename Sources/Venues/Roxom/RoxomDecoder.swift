@@ -1,11 +1,12 @@
 /// Turns inbound Roxom frames into `RoxomMessage`s.
 public struct RoxomDecoder: Sendable {
     private var scanner = JSONScanner()
+    private var shortcuts = RoxomShortcuts.Memory()
 
     public init() {}
 
     public mutating func decode(_ bytes: [UInt8]) -> Result<RoxomMessage, UnrecognisedFrame> {
-        if let message = bytes.withUnsafeBufferPointer(RoxomShortcuts.decode) { return .success(message) }
+        if let message = bytes.withUnsafeBufferPointer({ RoxomShortcuts.decode($0, memory: &shortcuts) }) { return .success(message) }
         return decodeGenerally(bytes)
     }
 

@@ -12,11 +12,24 @@ enum RoxomShortcuts {
         case depth, level1, trade, ticker
     }
 
+    /// The String of the last topic's symbol, kept while it repeats (`RepeatedString`).
+    struct Memory: Sendable {
+        var symbol = RepeatedString()
+    }
+
+    /// `decode` with nothing kept from earlier frames.
     static func decode(_ frame: UnsafeBufferPointer<UInt8>) -> RoxomMessage? {
+        var memory = Memory()
+        return decode(frame, memory: &memory)
+    }
+
+    /// The message of `frame` if a shortcut reads it, else nil; `memory` keeps the symbol of the
+    /// frames before (a client's decoder holds one).
+    static func decode(_ frame: UnsafeBufferPointer<UInt8>, memory: inout Memory) -> RoxomMessage? {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
         guard frame.count <= JSONScanner.defaultMaxBytes, var cursor = JSONCursor(frame), cursor.consume(UInt8(ascii: "{")),
               let topicKey = cursor.key(), topicKey.equals("topic"), let written = cursor.string(),
-              let (topic, symbol) = parse(topic: written) else { return nil }
+              let (topic, symbol) = parse(topic: written, &memory.symbol) else { return nil }
         var type: UnsafeBufferPointer<UInt8>?
         var createdTime: Int64?
         var message: RoxomMessage?
@@ -51,10 +64,10 @@ enum RoxomShortcuts {
 
     /// The topic's kind and symbol: `depth.US500-BTC` → (.depth, "US500-BTC"). As the general
     /// path, the symbol is all after the first dot, and must not be empty.
-    private static func parse(topic: UnsafeBufferPointer<UInt8>) -> (Topic, String)? {
+    private static func parse(topic: UnsafeBufferPointer<UInt8>, _ lastSymbol: inout RepeatedString) -> (Topic, String)? {
         guard let dot = topic.firstIndex(of: UInt8(ascii: ".")), dot + 1 < topic.count else { return nil }
         let kind = UnsafeBufferPointer(rebasing: topic[..<dot])
-        let symbol = String(decoding: UnsafeBufferPointer(rebasing: topic[(dot + 1)...]), as: UTF8.self)
+        let symbol = lastSymbol.string(of: UnsafeBufferPointer(rebasing: topic[(dot + 1)...]))
         if kind.equals("depth") { return (.depth, symbol) }
         if kind.equals("level1") { return (.level1, symbol) }
         if kind.equals("trade") { return (.trade, symbol) }
@@ -183,7 +196,13 @@ extension RoxomShortcuts {
     /// Nil when the shortcut reads `frame` to the message the general path gives, or declines it;
     /// otherwise both answers.
     static func disagreement(_ frame: [UInt8]) -> String? {
+        var memory = Memory()
+        return disagreement(frame, memory: &memory)
+    }
+
+    /// `disagreement` with the symbol kept from earlier frames, as a client decodes.
+    static func disagreement(_ frame: [UInt8], memory: inout Memory) -> String? {
         var decoder = RoxomDecoder()
-        return shortcutDisagreement(frame, shortcut: decode, general: { decoder.decodeGenerally($0) })
+        return shortcutDisagreement(frame, shortcut: { decode($0, memory: &memory) }, general: { decoder.decodeGenerally($0) })
     }
 }

@@ -1,11 +1,12 @@
 /// Turns inbound Satori frames into `SatoriMessage`s.
 public struct SatoriDecoder: Sendable {
     private var scanner = JSONScanner()
+    private var shortcuts = SatoriShortcuts.Memory()
 
     public init() {}
 
     public mutating func decode(_ bytes: [UInt8]) -> Result<SatoriMessage, UnrecognisedFrame> {
-        if let trade = bytes.withUnsafeBufferPointer(SatoriShortcuts.decode) { return .success(trade) }
+        if let trade = bytes.withUnsafeBufferPointer({ SatoriShortcuts.decode($0, memory: &shortcuts) }) { return .success(trade) }
         return decodeGenerally(bytes)
     }
 

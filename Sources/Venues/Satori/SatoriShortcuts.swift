@@ -8,7 +8,20 @@
 /// general way, reporting what is wrong. Both ways give the same message: tests compare them on
 /// every example, on random mutations and on a simulated session.
 enum SatoriShortcuts {
+    /// The String of the last symbol, kept while it repeats (`RepeatedString`).
+    struct Memory: Sendable {
+        var symbol = RepeatedString()
+    }
+
+    /// `decode` with nothing kept from earlier frames.
     static func decode(_ frame: UnsafeBufferPointer<UInt8>) -> SatoriMessage? {
+        var memory = Memory()
+        return decode(frame, memory: &memory)
+    }
+
+    /// The message of `frame` if a shortcut reads it, else nil; `memory` keeps the symbol of the
+    /// frames before (a client's decoder holds one).
+    static func decode(_ frame: UnsafeBufferPointer<UInt8>, memory: inout Memory) -> SatoriMessage? {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
         guard frame.count <= JSONScanner.defaultMaxBytes, namesTradeEvent(frame), var cursor = JSONCursor(frame) else { return nil }
         var trade: Trade?
@@ -19,7 +32,7 @@ enum SatoriShortcuts {
         let read = cursor.readObject { cursor, key in
             if key.equals("data") {
                 guard seen.first(0) else { return false }
-                trade = self.trade(&cursor)
+                trade = self.trade(&cursor, &memory.symbol)
                 return trade != nil
             }
             if key.equals("event") {
@@ -60,7 +73,7 @@ enum SatoriShortcuts {
 
     static let tradeFields = JSONKeyTable<TradeField>()
 
-    private static func trade(_ cursor: inout JSONCursor) -> Trade? {
+    private static func trade(_ cursor: inout JSONCursor, _ lastSymbol: inout RepeatedString) -> Trade? {
         var side: Side?
         var symbol: String?
         var price: FixedDecimal?
@@ -78,7 +91,7 @@ enum SatoriShortcuts {
                 guard let word = cursor.string() else { return false }
                 side = word.equals("LONG") ? .buy : word.equals("SHORT") ? .sell : nil
                 return side != nil
-            case .symbol: return cursor.read(&symbol)
+            case .symbol: return cursor.read(&symbol, repeating: &lastSymbol)
             case .price: return cursor.readDecimalOrQuoted(&price)
             case .quantity: return cursor.readQuantityOrQuoted(&quantity)
             case .tradeId: return cursor.readOptionalIntegerID(&tradeID)
@@ -95,7 +108,13 @@ extension SatoriShortcuts {
     /// Nil when the shortcut reads `frame` to the message the general path gives, or declines it;
     /// otherwise both answers.
     static func disagreement(_ frame: [UInt8]) -> String? {
+        var memory = Memory()
+        return disagreement(frame, memory: &memory)
+    }
+
+    /// `disagreement` with the symbol kept from earlier frames, as a client decodes.
+    static func disagreement(_ frame: [UInt8], memory: inout Memory) -> String? {
         var decoder = SatoriDecoder()
-        return shortcutDisagreement(frame, shortcut: decode, general: { decoder.decodeGenerally($0) })
+        return shortcutDisagreement(frame, shortcut: { decode($0, memory: &memory) }, general: { decoder.decodeGenerally($0) })
     }
 }
