@@ -178,14 +178,17 @@ public struct NotionalClient: VenueClient {
         }
         schema = summary.schema
         var events: [VenueEvent] = []
+        events.reserveCapacity(summary.balances.count + summary.positions.count)
         for balance in summary.balances {
             if state.balancesByAsset.store(balance, forKey: balance.asset) { events.append(.balanceUpdated(balance)) }
         }
-        // Sent every second: in the usual summary every position we hold is listed, and nothing is sorted.
-        let unlisted = state.positionsBySymbol.keys.filter { !summary.lists($0) }
-        for coin in unlisted.sorted() {
-            let closed = Position(symbol: coin, side: .flat, size: .zero, leverage: state.positionsBySymbol[coin]?.leverage)
-            if state.positionsBySymbol.store(closed, forKey: coin) { events.append(.positionUpdated(closed)) }
+        // Sent every second: in the usual summary every position we hold is listed, and nothing is
+        // collected or sorted.
+        if state.positionsBySymbol.keys.contains(where: { !summary.lists($0) }) {
+            for coin in state.positionsBySymbol.keys.filter({ !summary.lists($0) }).sorted() {
+                let closed = Position(symbol: coin, side: .flat, size: .zero, leverage: state.positionsBySymbol[coin]?.leverage)
+                if state.positionsBySymbol.store(closed, forKey: coin) { events.append(.positionUpdated(closed)) }
+            }
         }
         for position in summary.positions {
             guard state.positionsBySymbol.store(position, forKey: position.symbol) else { continue }
