@@ -8,9 +8,11 @@
 /// reporting what is wrong. Both ways give the same message: tests compare them on every
 /// example, on random mutations and on a simulated session.
 enum QFEXShortcuts {
-    /// The String of the last symbol, kept while it repeats (`RepeatedString`).
+    /// The last symbol's String and the last time's value, kept while their bytes repeat
+    /// (`Repeated`): a level2 push follows its bbo with the same time.
     struct Memory: Sendable {
         var symbol = RepeatedString()
+        var time = Repeated<Int64?>()
     }
 
     /// `decode` with nothing kept from earlier frames.
@@ -26,12 +28,12 @@ enum QFEXShortcuts {
         guard frame.count <= JSONScanner.defaultMaxBytes, startsAsMarketData(frame), var cursor = JSONCursor(frame),
               cursor.consume(UInt8(ascii: "{")), let typeKey = cursor.key(), typeKey.equals("type"),
               let type = cursor.string() else { return nil }
-        if type.equals("bbo") || type.equals("level2") { return book(&cursor, &memory.symbol) }
-        if type.equals("trade") { return trade(&cursor, &memory.symbol) }
+        if type.equals("bbo") || type.equals("level2") { return book(&cursor, &memory) }
+        if type.equals("trade") { return trade(&cursor, &memory) }
         return nil
     }
 
-    private static func book(_ cursor: inout JSONCursor, _ lastSymbol: inout RepeatedString) -> QFEXMessage? {
+    private static func book(_ cursor: inout JSONCursor, _ memory: inout Memory) -> QFEXMessage? {
         var symbol: String?
         var bids: [BookLevel]?
         var asks: [BookLevel]?
@@ -39,7 +41,7 @@ enum QFEXShortcuts {
         var time: Int64?
         var seen = JSONFieldSet()
         let read = cursor.readRemainingMembers { cursor, key in
-            if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol, repeating: &lastSymbol) }
+            if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol, repeating: &memory.symbol) }
             if key.equals("bid"), seen.first(1) {
                 bids = cursor.readBookLevels()
                 return bids != nil
@@ -49,7 +51,7 @@ enum QFEXShortcuts {
                 return asks != nil
             }
             if key.equals("sequence"), seen.first(3) { return cursor.readOptional(&sequence) }
-            if key.equals("time"), seen.first(4) { return readTime(&cursor, into: &time) }
+            if key.equals("time"), seen.first(4) { return readTime(&cursor, &memory.time, into: &time) }
             return false
         }
         guard read, cursor.isAtEnd, let symbol, let bids, let asks else { return nil }
@@ -58,7 +60,7 @@ enum QFEXShortcuts {
 
     /// `{"type":"trade","trade_id","symbol","size","price","side","sequence","time"}`; the general
     /// path does not read `sequence` here, so any plain value of it is stepped over.
-    private static func trade(_ cursor: inout JSONCursor, _ lastSymbol: inout RepeatedString) -> QFEXMessage? {
+    private static func trade(_ cursor: inout JSONCursor, _ memory: inout Memory) -> QFEXMessage? {
         var tradeID: String?
         var symbol: String?
         var size: FixedDecimal?
@@ -68,7 +70,7 @@ enum QFEXShortcuts {
         var seen = JSONFieldSet()
         let read = cursor.readRemainingMembers { cursor, key in
             if key.equals("trade_id"), seen.first(0) { return cursor.readOptional(&tradeID) }
-            if key.equals("symbol"), seen.first(1) { return cursor.read(&symbol, repeating: &lastSymbol) }
+            if key.equals("symbol"), seen.first(1) { return cursor.read(&symbol, repeating: &memory.symbol) }
             if key.equals("size"), seen.first(2) { return cursor.readQuantityOrQuoted(&size) }
             if key.equals("price"), seen.first(3) { return cursor.readDecimalOrQuoted(&price) }
             if key.equals("side"), seen.first(4) {
@@ -77,7 +79,7 @@ enum QFEXShortcuts {
                 return side != nil
             }
             if key.equals("sequence"), seen.first(5) { return cursor.skipValue() }
-            if key.equals("time"), seen.first(6) { return readTime(&cursor, into: &time) }
+            if key.equals("time"), seen.first(6) { return readTime(&cursor, &memory.time, into: &time) }
             return false
         }
         guard read, cursor.isAtEnd, let symbol, let size, let price, let side else { return nil }
@@ -85,12 +87,12 @@ enum QFEXShortcuts {
     }
 
     /// `null` or an RFC 3339 time, read from the frame's bytes (the general path builds a String
-    /// first, to the same result).
+    /// first, to the same result), or taken from `last` when the text repeats.
     @inline(__always)
-    private static func readTime(_ cursor: inout JSONCursor, into time: inout Int64?) -> Bool {
+    private static func readTime(_ cursor: inout JSONCursor, _ last: inout Repeated<Int64?>, into time: inout Int64?) -> Bool {
         if cursor.null() { return true }
         guard let text = cursor.string() else { return false }
-        time = QFEXMarketDecoding.millis(utf8: text)
+        time = last.value(of: text, QFEXMarketDecoding.millis(utf8:))
         return true
     }
 
@@ -112,7 +114,7 @@ extension QFEXShortcuts {
         return disagreement(frame, memory: &memory)
     }
 
-    /// `disagreement` with the symbol kept from earlier frames, as a client decodes.
+    /// `disagreement` with the symbol and time kept from earlier frames, as a client decodes.
     static func disagreement(_ frame: [UInt8], memory: inout Memory) -> String? {
         var decoder = QFEXDecoder()
         return shortcutDisagreement(frame, shortcut: { decode($0, memory: &memory) }, general: { decoder.decodeGenerally($0) })

@@ -1,0 +1,34 @@
+/// The value last made from a field's bytes, handed out again while the bytes repeat: an
+/// account's pushes name the same address and coins frame after frame, and consecutive book
+/// pushes carry the same time. One per field: two fields that take turns in one would make their
+/// values every time.
+struct Repeated<Value: Sendable>: Sendable {
+    private var bytes: [UInt8] = []
+    private var value: Value?
+
+    /// What `make` gives for `utf8`, made again only when the bytes differ from the last ones.
+    @inline(__always)
+    mutating func value(of utf8: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> Value) -> Value {
+        if let value, utf8.count == bytes.count,
+           bytes.withUnsafeBufferPointer({ utf8.isEmpty || memcmpBytes($0.baseAddress!, utf8.baseAddress!, utf8.count) }) {
+            return value
+        }
+        let made = make(utf8)
+        // Into the same storage: values that change often (times) would otherwise allocate each time.
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: utf8)
+        value = made
+        return made
+    }
+}
+
+/// Strings kept while they repeat: building a String checks its UTF-8 every time, and allocates
+/// beyond 15 bytes.
+typealias RepeatedString = Repeated<String>
+
+extension Repeated<String> {
+    /// The String of `utf8`, as `String(decoding:as:)` builds it.
+    mutating func string(of utf8: UnsafeBufferPointer<UInt8>) -> String {
+        value(of: utf8) { String(decoding: $0, as: UTF8.self) }
+    }
+}
