@@ -23,29 +23,59 @@ enum SatoriShortcuts {
     /// frames before (a client's decoder holds one).
     static func decode(_ frame: UnsafeBufferPointer<UInt8>, memory: inout Memory) -> SatoriMessage? {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
-        guard frame.count <= JSONScanner.defaultMaxBytes, namesTradeEvent(frame), var cursor = JSONCursor(frame) else { return nil }
-        var trade: Trade?
-        var isTrade = false
-        var seen = JSONFieldSet()
-        // `data` comes before `event` in what the venue sends: it is read as a trade, and kept only
-        // if the event says so.
-        let read = cursor.readObject { cursor, key in
-            if key.equals("data") {
-                guard seen.first(0) else { return false }
-                trade = self.trade(&cursor, &memory.symbol)
-                return trade != nil
+        guard frame.count <= JSONScanner.defaultMaxBytes, namesTradeEvent(frame), var cursor = JSONCursor(frame),
+              cursor.consume(UInt8(ascii: "{")) else { return nil }
+        // `data` comes before `event` in what the venue sends. The member loop is written out and
+        // the trade returned once the members after it are checked: held in an optional captured
+        // by a closure, it was copied and destroyed through the runtime's generic witnesses.
+        var eventSeen = false
+        var first = true
+        while true {
+            switch cursor.nextMember(first: &first) {
+            case .end, .invalid, .next(key: nil):
+                // No `data`, or not the plain shape.
+                return nil
+            case .next(key: let key?):
+                if key.equals("data") {
+                    guard let trade = trade(&cursor, &memory.symbol), restNamesTrade(&cursor, first: &first, eventSeen: eventSeen) else { return nil }
+                    return .trade(trade)
+                }
+                if key.equals("event") {
+                    guard !eventSeen, isTradeEvent(&cursor) else { return nil }
+                    eventSeen = true
+                } else {
+                    // An answer to a subscription, or a request echoed back: the general path's.
+                    guard !key.equals("method"), !key.equals("apiKey"), cursor.skipValue() else { return nil }
+                }
             }
-            if key.equals("event") {
-                guard seen.first(1), let event = cursor.string() else { return false }
-                isTrade = event.equals("api_trade")
-                return isTrade
-            }
-            // An answer to a subscription, or a request echoed back: the general path's.
-            if key.equals("method") || key.equals("apiKey") { return false }
-            return cursor.skipValue()
         }
-        guard read, cursor.isAtEnd, isTrade, let trade else { return nil }
-        return .trade(trade)
+    }
+
+    /// Steps over the members after `data` to the end of the frame: true when the event is
+    /// `api_trade` (here or before), named once, and nothing the general path reads otherwise
+    /// (`method`, `apiKey`, a second `data`) follows.
+    private static func restNamesTrade(_ cursor: inout JSONCursor, first: inout Bool, eventSeen: Bool) -> Bool {
+        var eventSeen = eventSeen
+        while true {
+            switch cursor.nextMember(first: &first) {
+            case .end:
+                return eventSeen && cursor.isAtEnd
+            case .invalid, .next(key: nil):
+                return false
+            case .next(key: let key?):
+                if key.equals("event") {
+                    guard !eventSeen, isTradeEvent(&cursor) else { return false }
+                    eventSeen = true
+                } else {
+                    guard !key.equals("data"), !key.equals("method"), !key.equals("apiKey"), cursor.skipValue() else { return false }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func isTradeEvent(_ cursor: inout JSONCursor) -> Bool {
+        cursor.string()?.equals("api_trade") ?? false
     }
 
     /// True when `"event":"api_trade"` opens the frame or stands among its last 64 bytes, where the
