@@ -364,6 +364,21 @@ struct JSONCursor {
         }
     }
 
+    /// Steps over the members left in the frame's outermost object (after a decoder has read the one
+    /// it returns) and checks that the frame ends there; false if a member that `refuses` names
+    /// follows (one the message depends on, or a repeat), or the rest is not the plain shape.
+    /// Written out, not a closure over the decoder's state: a message held in an optional that a
+    /// closure captures is copied and destroyed through the runtime's generic witnesses.
+    mutating func onlySkippedMembersFollow(first: inout Bool, refusing: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        while true {
+            switch nextMember(first: &first) {
+            case .end: return isAtEnd
+            case .invalid, .next(key: nil): return false
+            case .next(key: let key?): guard !refusing(key), skipValue() else { return false }
+            }
+        }
+    }
+
     /// Reads an array: `element` gets the cursor on each element, and must read it. False for
     /// anything but an array, or as soon as `element` returns false.
     @inline(__always)

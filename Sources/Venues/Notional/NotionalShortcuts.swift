@@ -31,15 +31,23 @@ enum NotionalShortcuts {
               let channelKey = cursor.key(), channelKey.equals("channel"), let channel = cursor.string() else { return nil }
         let isSummary = channel.equals("accountSummary")
         guard isSummary || channel.equals("activeAssetData") else { return nil }
-        var message: NotionalMessage?
-        let read = cursor.readRemainingMembers { cursor, key in
-            guard key.equals("data") else { return !key.equals("channel") && cursor.skipValue() }
-            guard message == nil else { return false }
-            message = isSummary ? accountSummary(&cursor, &memory).map { .accountSummary($0) } : activeAssetData(&cursor, &memory)
-            return message != nil
+        // The member loop written out, the message returned once the members after it are
+        // stepped over (`JSONCursor.onlySkippedMembersFollow`).
+        var first = false
+        while true {
+            switch cursor.nextMember(first: &first) {
+            case .end, .invalid, .next(key: nil):
+                // No `data`, or not the plain shape.
+                return nil
+            case .next(key: let key?):
+                if key.equals("data") {
+                    guard let message = isSummary ? accountSummary(&cursor, &memory).map({ .accountSummary($0) }) : activeAssetData(&cursor, &memory),
+                          cursor.onlySkippedMembersFollow(first: &first, refusing: { $0.equals("channel") || $0.equals("data") }) else { return nil }
+                    return message
+                }
+                guard !key.equals("channel"), cursor.skipValue() else { return nil }
+            }
         }
-        guard read, cursor.isAtEnd else { return nil }
-        return message
     }
 
     /// `{user, coin, leverage: {type, value} or a number, …}`; the tradable sizes are not kept.

@@ -52,28 +52,14 @@ enum RoxomShortcuts {
                     guard seen.first(1), cursor.readOptional(&createdTime) else { return nil }
                 } else if key.equals("data") {
                     guard let message = data(&cursor, topic: topic, symbol: symbol, type: type, time: createdTime.map { $0 / 1_000_000 }),
-                          onlySkippedMembersFollow(&cursor, first: &first) else { return nil }
+                          // Read after `data`, these would change a message already built.
+                          cursor.onlySkippedMembersFollow(first: &first, refusing: {
+                              $0.equals("topic") || $0.equals("type") || $0.equals("createdTime") || $0.equals("data")
+                          }) else { return nil }
                     return message
                 } else {
                     guard cursor.skipValue() else { return nil }
                 }
-            }
-        }
-    }
-
-    /// Steps over the members after `data` to the end of the frame; false if one of them is a
-    /// field the message depends on (read after `data`, it would change a message already built),
-    /// or the rest is not the plain shape.
-    private static func onlySkippedMembersFollow(_ cursor: inout JSONCursor, first: inout Bool) -> Bool {
-        while true {
-            switch cursor.nextMember(first: &first) {
-            case .end:
-                return cursor.isAtEnd
-            case .invalid, .next(key: nil):
-                return false
-            case .next(key: let key?):
-                if key.equals("topic") || key.equals("type") || key.equals("createdTime") || key.equals("data") { return false }
-                guard cursor.skipValue() else { return false }
             }
         }
     }
