@@ -370,9 +370,14 @@ struct JSONCursor {
     /// Written out, not a closure over the decoder's state: a message held in an optional that a
     /// closure captures is copied and destroyed through the runtime's generic witnesses.
     mutating func onlySkippedMembersFollow(first: inout Bool, refusing: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        skipRemainingMembers(first: &first, refusing: refusing) && isAtEnd
+    }
+
+    /// `onlySkippedMembersFollow` for an object inside the frame: true when it closes.
+    mutating func skipRemainingMembers(first: inout Bool, refusing: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
         while true {
             switch nextMember(first: &first) {
-            case .end: return isAtEnd
+            case .end: return true
             case .invalid, .next(key: nil): return false
             case .next(key: let key?): guard !refusing(key), skipValue() else { return false }
             }

@@ -86,21 +86,49 @@ enum NotionalShortcuts {
 
     /// `{user, summary}` with a v2 summary (`balances[]` and `assetPositions[]`); the v1 schema is
     /// left to the general path.
+    /// (Its member loop is written out, as `decode`'s: a summary held in an optional that a closure
+    /// captures is copied and destroyed through the runtime's generic witnesses.)
     private static func accountSummary(_ cursor: inout JSONCursor, _ memory: inout Memory) -> NotionalAccountSummary? {
+        guard cursor.consume(UInt8(ascii: "{")) else { return nil }
         var user: String?
-        var summary: NotionalAccountSummary?
-        var seen = JSONFieldSet()
-        let read = cursor.readObject { cursor, key in
-            if key.equals("user") { return seen.first(0) && cursor.read(&user, repeating: &memory.user) }
-            if key.equals("summary") {
-                summary = seen.first(1) ? v2(&cursor, &memory) : nil
-                return summary != nil
+        var first = true
+        while true {
+            switch cursor.nextMember(first: &first) {
+            case .end, .invalid, .next(key: nil):
+                // No summary, or not the plain shape.
+                return nil
+            case .next(key: let key?):
+                if key.equals("user") {
+                    guard user == nil, cursor.read(&user, repeating: &memory.user) else { return nil }
+                } else if key.equals("summary") {
+                    guard var summary = v2(&cursor, &memory), readUser(after: &cursor, first: &first, into: &user, &memory.user),
+                          let user else { return nil }
+                    summary.user = user
+                    return summary
+                } else {
+                    guard cursor.skipValue() else { return nil }
+                }
             }
-            return cursor.skipValue()
         }
-        guard read, let user, var summary else { return nil }
-        summary.user = user
-        return summary
+    }
+
+    /// The members after the summary, to the object's end: the user, once, if it comes last;
+    /// false for a second summary.
+    private static func readUser(after cursor: inout JSONCursor, first: inout Bool, into user: inout String?, _ lastUser: inout RepeatedString) -> Bool {
+        while true {
+            switch cursor.nextMember(first: &first) {
+            case .end:
+                return true
+            case .invalid, .next(key: nil):
+                return false
+            case .next(key: let key?):
+                if key.equals("user") {
+                    guard user == nil, cursor.read(&user, repeating: &lastUser) else { return false }
+                } else {
+                    guard !key.equals("summary"), cursor.skipValue() else { return false }
+                }
+            }
+        }
     }
 
     private static func v2(_ cursor: inout JSONCursor, _ memory: inout Memory) -> NotionalAccountSummary? {
@@ -163,16 +191,24 @@ enum NotionalShortcuts {
     /// `{position: {coin, szi (signed size), entryPx, marginUsed, liquidationPx or liqPx,
     /// unrealizedPnl, leverage, …}, …}`.
     private static func readAssetPosition(_ cursor: inout JSONCursor, _ lastCoin: inout RepeatedString, into positions: inout [Position]) -> Bool {
-        var position: Position?
-        var seen = JSONFieldSet()
-        let read = cursor.readObject { cursor, key in
-            guard key.equals("position") else { return cursor.skipValue() }
-            position = seen.first(0) ? readPosition(&cursor, &lastCoin) : nil
-            return position != nil
+        guard cursor.consume(UInt8(ascii: "{")) else { return false }
+        // Written out, as `accountSummary`: the position is appended once the members after it are stepped over.
+        var first = true
+        while true {
+            switch cursor.nextMember(first: &first) {
+            case .end, .invalid, .next(key: nil):
+                return false
+            case .next(key: let key?):
+                guard key.equals("position") else {
+                    guard cursor.skipValue() else { return false }
+                    continue
+                }
+                guard let position = readPosition(&cursor, &lastCoin),
+                      cursor.skipRemainingMembers(first: &first, refusing: { $0.equals("position") }) else { return false }
+                positions.append(position)
+                return true
+            }
         }
-        guard read, let position else { return false }
-        positions.append(position)
-        return true
     }
 
     private static func readPosition(_ cursor: inout JSONCursor, _ lastCoin: inout RepeatedString) -> Position? {
