@@ -364,22 +364,22 @@ struct JSONCursor {
         }
     }
 
-    /// Steps over the members left in the frame's outermost object (after a decoder has read the one
-    /// it returns) and checks that the frame ends there; false if a member that `refuses` names
-    /// follows (one the message depends on, or a repeat), or the rest is not the plain shape.
-    /// Written out, not a closure over the decoder's state: a message held in an optional that a
-    /// closure captures is copied and destroyed through the runtime's generic witnesses.
-    mutating func onlySkippedMembersFollow(first: inout Bool, refusing: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
-        skipRemainingMembers(first: &first, refusing: refusing) && isAtEnd
-    }
-
-    /// `onlySkippedMembersFollow` for an object inside the frame: true when it closes.
-    mutating func skipRemainingMembers(first: inout Bool, refusing: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+    /// Walks an object's members up to the one named `name` and leaves the cursor on its value;
+    /// `before` gets the members before it, and must read them. False at the object's end, as
+    /// soon as `before` returns false, or at anything but the plain shape.
+    ///
+    /// For a decoder that builds its message from that member: it reads the value into a `let`
+    /// and walks the rest with `readRemainingMembers`. A message held in an optional that a
+    /// member closure assigns is copied and destroyed through the runtime's generic witnesses
+    /// (a few hundred instructions a frame).
+    @inline(__always)
+    mutating func advance(toMember name: StaticString, first: inout Bool, before: (inout JSONCursor, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
         while true {
             switch nextMember(first: &first) {
-            case .end: return true
-            case .invalid, .next(key: nil): return false
-            case .next(key: let key?): guard !refusing(key), skipValue() else { return false }
+            case .end, .invalid, .next(key: nil): return false
+            case .next(key: let key?):
+                if key.equals(name) { return true }
+                guard before(&self, key) else { return false }
             }
         }
     }

@@ -31,23 +31,12 @@ enum NotionalShortcuts {
               let channelKey = cursor.key(), channelKey.equals("channel"), let channel = cursor.string() else { return nil }
         let isSummary = channel.equals("accountSummary")
         guard isSummary || channel.equals("activeAssetData") else { return nil }
-        // The member loop written out, the message returned once the members after it are
-        // stepped over (`JSONCursor.onlySkippedMembersFollow`).
         var first = false
-        while true {
-            switch cursor.nextMember(first: &first) {
-            case .end, .invalid, .next(key: nil):
-                // No `data`, or not the plain shape.
-                return nil
-            case .next(key: let key?):
-                if key.equals("data") {
-                    guard let message = isSummary ? accountSummary(&cursor, &memory).map({ .accountSummary($0) }) : activeAssetData(&cursor, &memory),
-                          cursor.onlySkippedMembersFollow(first: &first, refusing: { $0.equals("channel") || $0.equals("data") }) else { return nil }
-                    return message
-                }
-                guard !key.equals("channel"), cursor.skipValue() else { return nil }
-            }
-        }
+        guard cursor.advance(toMember: "data", first: &first, before: { cursor, key in !key.equals("channel") && cursor.skipValue() }),
+              let message = isSummary ? accountSummary(&cursor, &memory).map({ .accountSummary($0) }) : activeAssetData(&cursor, &memory),
+              cursor.readRemainingMembers({ cursor, key in !key.equals("channel") && !key.equals("data") && cursor.skipValue() }),
+              cursor.isAtEnd else { return nil }
+        return message
     }
 
     /// `{user, coin, leverage: {type, value} or a number, …}`; the tradable sizes are not kept.
@@ -86,49 +75,26 @@ enum NotionalShortcuts {
 
     /// `{user, summary}` with a v2 summary (`balances[]` and `assetPositions[]`); the v1 schema is
     /// left to the general path.
-    /// (Its member loop is written out, as `decode`'s: a summary held in an optional that a closure
-    /// captures is copied and destroyed through the runtime's generic witnesses.)
     private static func accountSummary(_ cursor: inout JSONCursor, _ memory: inout Memory) -> NotionalAccountSummary? {
-        guard cursor.consume(UInt8(ascii: "{")) else { return nil }
         var user: String?
         var first = true
-        while true {
-            switch cursor.nextMember(first: &first) {
-            case .end, .invalid, .next(key: nil):
-                // No summary, or not the plain shape.
-                return nil
-            case .next(key: let key?):
-                if key.equals("user") {
-                    guard user == nil, cursor.read(&user, repeating: &memory.user) else { return nil }
-                } else if key.equals("summary") {
-                    guard var summary = v2(&cursor, &memory), readUser(after: &cursor, first: &first, into: &user, &memory.user),
-                          let user else { return nil }
-                    summary.user = user
-                    return summary
-                } else {
-                    guard cursor.skipValue() else { return nil }
-                }
-            }
-        }
+        guard cursor.consume(UInt8(ascii: "{")),
+              cursor.advance(toMember: "summary", first: &first, before: { otherMember(&$0, $1, user: &user, &memory.user) }),
+              var summary = v2(&cursor, &memory),
+              cursor.readRemainingMembers({ otherMember(&$0, $1, user: &user, &memory.user) }), let user else { return nil }
+        summary.user = user
+        return summary
     }
 
-    /// The members after the summary, to the object's end: the user, once, if it comes last;
-    /// false for a second summary.
-    private static func readUser(after cursor: inout JSONCursor, first: inout Bool, into user: inout String?, _ lastUser: inout RepeatedString) -> Bool {
-        while true {
-            switch cursor.nextMember(first: &first) {
-            case .end:
-                return true
-            case .invalid, .next(key: nil):
-                return false
-            case .next(key: let key?):
-                if key.equals("user") {
-                    guard user == nil, cursor.read(&user, repeating: &lastUser) else { return false }
-                } else {
-                    guard !key.equals("summary"), cursor.skipValue() else { return false }
-                }
-            }
-        }
+    /// A member beside `summary`: the user, once (before or after it), or one stepped over; false
+    /// for a second summary. (A function, not a closure held in a variable: that cost an
+    /// allocation a frame.)
+    @inline(__always)
+    private static func otherMember(
+        _ cursor: inout JSONCursor, _ key: UnsafeBufferPointer<UInt8>, user: inout String?, _ lastUser: inout RepeatedString
+    ) -> Bool {
+        if key.equals("user") { return user == nil && cursor.read(&user, repeating: &lastUser) }
+        return !key.equals("summary") && cursor.skipValue()
     }
 
     private static func v2(_ cursor: inout JSONCursor, _ memory: inout Memory) -> NotionalAccountSummary? {
@@ -191,24 +157,12 @@ enum NotionalShortcuts {
     /// `{position: {coin, szi (signed size), entryPx, marginUsed, liquidationPx or liqPx,
     /// unrealizedPnl, leverage, …}, …}`.
     private static func readAssetPosition(_ cursor: inout JSONCursor, _ lastCoin: inout RepeatedString, into positions: inout [Position]) -> Bool {
-        guard cursor.consume(UInt8(ascii: "{")) else { return false }
-        // Written out, as `accountSummary`: the position is appended once the members after it are stepped over.
         var first = true
-        while true {
-            switch cursor.nextMember(first: &first) {
-            case .end, .invalid, .next(key: nil):
-                return false
-            case .next(key: let key?):
-                guard key.equals("position") else {
-                    guard cursor.skipValue() else { return false }
-                    continue
-                }
-                guard let position = readPosition(&cursor, &lastCoin),
-                      cursor.skipRemainingMembers(first: &first, refusing: { $0.equals("position") }) else { return false }
-                positions.append(position)
-                return true
-            }
-        }
+        guard cursor.consume(UInt8(ascii: "{")), cursor.advance(toMember: "position", first: &first, before: { cursor, _ in cursor.skipValue() }),
+              let position = readPosition(&cursor, &lastCoin),
+              cursor.readRemainingMembers({ cursor, key in !key.equals("position") && cursor.skipValue() }) else { return false }
+        positions.append(position)
+        return true
     }
 
     private static func readPosition(_ cursor: inout JSONCursor, _ lastCoin: inout RepeatedString) -> Position? {

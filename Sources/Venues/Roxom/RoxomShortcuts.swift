@@ -33,35 +33,23 @@ enum RoxomShortcuts {
         var type: UnsafeBufferPointer<UInt8>?
         var createdTime: Int64?
         var seen = JSONFieldSet()
-        // The member loop written out (as `readRemainingMembers` would run it), and the message
-        // returned as soon as `data` is read and the rest checked: held in an optional captured by
-        // a closure, it was copied out and destroyed through the runtime's generic witnesses, ~5 %
-        // of a replayed frame.
         var first = false
-        while true {
-            switch cursor.nextMember(first: &first) {
-            case .end, .invalid, .next(key: nil):
-                // No `data`, or not the plain shape.
-                return nil
-            case .next(key: let key?):
-                if key.equals("topic") { return nil }
-                if key.equals("type") {
-                    type = cursor.string()
-                    guard seen.first(0), type != nil else { return nil }
-                } else if key.equals("createdTime") {
-                    guard seen.first(1), cursor.readOptional(&createdTime) else { return nil }
-                } else if key.equals("data") {
-                    guard let message = data(&cursor, topic: topic, symbol: symbol, type: type, time: createdTime.map { $0 / 1_000_000 }),
-                          // Read after `data`, these would change a message already built.
-                          cursor.onlySkippedMembersFollow(first: &first, refusing: {
-                              $0.equals("topic") || $0.equals("type") || $0.equals("createdTime") || $0.equals("data")
-                          }) else { return nil }
-                    return message
-                } else {
-                    guard cursor.skipValue() else { return nil }
-                }
-            }
-        }
+        guard cursor.advance(toMember: "data", first: &first, before: { cursor, key in
+                  if key.equals("topic") { return false }
+                  if key.equals("type") {
+                      type = cursor.string()
+                      return seen.first(0) && type != nil
+                  }
+                  if key.equals("createdTime") { return seen.first(1) && cursor.readOptional(&createdTime) }
+                  return cursor.skipValue()
+              }),
+              let message = data(&cursor, topic: topic, symbol: symbol, type: type, time: createdTime.map { $0 / 1_000_000 }),
+              // Read after `data`, these would change a message already built: decline.
+              cursor.readRemainingMembers({ cursor, key in
+                  !key.equals("topic") && !key.equals("type") && !key.equals("createdTime") && !key.equals("data") && cursor.skipValue()
+              }),
+              cursor.isAtEnd else { return nil }
+        return message
     }
 
     /// The message in `data` (the cursor stands on it), as its topic reads it.

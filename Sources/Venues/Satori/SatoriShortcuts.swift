@@ -25,57 +25,28 @@ enum SatoriShortcuts {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
         guard frame.count <= JSONScanner.defaultMaxBytes, namesTradeEvent(frame), var cursor = JSONCursor(frame),
               cursor.consume(UInt8(ascii: "{")) else { return nil }
-        // `data` comes before `event` in what the venue sends. The member loop is written out and
-        // the trade returned once the members after it are checked: held in an optional captured
-        // by a closure, it was copied and destroyed through the runtime's generic witnesses.
+        // `data` comes before `event` in what the venue sends: the trade is read, then the event
+        // after it checked (`JSONCursor.advance(toMember:)`).
         var eventSeen = false
         var first = true
-        while true {
-            switch cursor.nextMember(first: &first) {
-            case .end, .invalid, .next(key: nil):
-                // No `data`, or not the plain shape.
-                return nil
-            case .next(key: let key?):
-                if key.equals("data") {
-                    guard let trade = trade(&cursor, &memory.symbol), restNamesTrade(&cursor, first: &first, eventSeen: eventSeen) else { return nil }
-                    return .trade(trade)
-                }
-                if key.equals("event") {
-                    guard !eventSeen, isTradeEvent(&cursor) else { return nil }
-                    eventSeen = true
-                } else {
-                    // An answer to a subscription, or a request echoed back: the general path's.
-                    guard !key.equals("method"), !key.equals("apiKey"), cursor.skipValue() else { return nil }
-                }
-            }
-        }
+        guard cursor.advance(toMember: "data", first: &first, before: { otherMember(&$0, $1, eventSeen: &eventSeen) }),
+              let trade = trade(&cursor, &memory.symbol),
+              cursor.readRemainingMembers({ otherMember(&$0, $1, eventSeen: &eventSeen) }), eventSeen, cursor.isAtEnd else { return nil }
+        return .trade(trade)
     }
 
-    /// Steps over the members after `data` to the end of the frame: true when the event is
-    /// `api_trade` (here or before), named once, and nothing the general path reads otherwise
-    /// (`method`, `apiKey`, a second `data`) follows.
-    private static func restNamesTrade(_ cursor: inout JSONCursor, first: inout Bool, eventSeen: Bool) -> Bool {
-        var eventSeen = eventSeen
-        while true {
-            switch cursor.nextMember(first: &first) {
-            case .end:
-                return eventSeen && cursor.isAtEnd
-            case .invalid, .next(key: nil):
-                return false
-            case .next(key: let key?):
-                if key.equals("event") {
-                    guard !eventSeen, isTradeEvent(&cursor) else { return false }
-                    eventSeen = true
-                } else {
-                    guard !key.equals("data"), !key.equals("method"), !key.equals("apiKey"), cursor.skipValue() else { return false }
-                }
-            }
-        }
-    }
-
+    /// A member beside `data`: the event, once and `api_trade`, or one stepped over; false for
+    /// what the general path reads otherwise (`method`, `apiKey`, a second `data`). (A function,
+    /// not a closure held in a variable: that cost an allocation a frame.)
     @inline(__always)
-    private static func isTradeEvent(_ cursor: inout JSONCursor) -> Bool {
-        cursor.string()?.equals("api_trade") ?? false
+    private static func otherMember(_ cursor: inout JSONCursor, _ key: UnsafeBufferPointer<UInt8>, eventSeen: inout Bool) -> Bool {
+        if key.equals("event") {
+            guard !eventSeen, let name = cursor.string(), name.equals("api_trade") else { return false }
+            eventSeen = true
+            return true
+        }
+        // An answer to a subscription, or a request echoed back: the general path's.
+        return !key.equals("method") && !key.equals("apiKey") && !key.equals("data") && cursor.skipValue()
     }
 
     /// True when `"event":"api_trade"` opens the frame or stands among its last 64 bytes, where the
