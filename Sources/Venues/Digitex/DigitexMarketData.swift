@@ -4,20 +4,34 @@
 /// the general path would read differently: the market data has few fields, and a new one is
 /// worth the general path's look.
 enum DigitexMarketData {
-    static func orderBook(_ cursor: inout JSONCursor, _ lastSymbol: inout RepeatedString) -> DigitexMessage? {
+    /// The last symbol's String and book sides, kept while their bytes repeat (`Repeated`): one
+    /// side of a snapshot is often the same as in the one before.
+    struct Memory: Sendable {
+        var symbol = RepeatedString()
+        var bids = Repeated<[BookLevel]>()
+        var asks = Repeated<[BookLevel]>()
+    }
+
+    static func orderBook(_ cursor: inout JSONCursor, _ memory: inout Memory) -> DigitexMessage? {
         var symbol: String?
         var time: Int64?
-        var bids: [BookLevel] = []
-        var asks: [BookLevel] = []
+        var bids: [BookLevel]?
+        var asks: [BookLevel]?
         var seen = JSONFieldSet()
         let read = cursor.readObject { cursor, key in
-            if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol, repeating: &lastSymbol) }
+            if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol, repeating: &memory.symbol) }
             if key.equals("ts"), seen.first(1) { return cursor.readOptional(&time) }
-            if key.equals("bids"), seen.first(2) { return levels(&cursor, into: &bids) }
-            if key.equals("asks"), seen.first(3) { return levels(&cursor, into: &asks) }
+            if key.equals("bids"), seen.first(2) {
+                bids = cursor.read(repeating: &memory.bids) { levels(&$0) }
+                return bids != nil
+            }
+            if key.equals("asks"), seen.first(3) {
+                asks = cursor.read(repeating: &memory.asks) { levels(&$0) }
+                return asks != nil
+            }
             return false
         }
-        guard read, let symbol, seen.has(2), seen.has(3) else { return nil }
+        guard read, let symbol, let bids, let asks else { return nil }
         return .orderBook(BookSnapshot(symbol: symbol, bids: bids, asks: asks, sequence: nil, venueTimeMillis: time))
     }
 
@@ -25,21 +39,22 @@ enum DigitexMarketData {
     /// inlined for both sides, `orderBook` grew so large that the optimizer stopped inlining the
     /// word loads and appends inside it (7 % of a simulated Digitex replay).
     @inline(never)
-    private static func levels(_ cursor: inout JSONCursor, into levels: inout [BookLevel]) -> Bool {
-        guard cursor.consume(UInt8(ascii: "[")) else { return false }
+    private static func levels(_ cursor: inout JSONCursor) -> [BookLevel]? {
+        guard cursor.consume(UInt8(ascii: "[")) else { return nil }
+        var levels: [BookLevel] = []
         levels.reserveCapacity(8)
         var first = true
         while true {
             switch cursor.nextElement(first: &first) {
-            case .end: return true
-            case .invalid: return false
+            case .end: return levels
+            case .invalid: return nil
             case .next:
                 if let (price, size) = cursor.compactIntegerPair() {
                     levels.append(BookLevel(price: price, size: size))
                     continue
                 }
                 guard cursor.consume(UInt8(ascii: "[")), let price = cursor.decimal(), cursor.consume(UInt8(ascii: ",")),
-                      let size = cursor.decimal(), !size.isNegative, cursor.consume(UInt8(ascii: "]")) else { return false }
+                      let size = cursor.decimal(), !size.isNegative, cursor.consume(UInt8(ascii: "]")) else { return nil }
                 levels.append(BookLevel(price: price, size: size))
             }
         }

@@ -9,10 +9,10 @@
 /// Both ways give the same message: tests compare them on every example and on random mutations.
 enum DigitexShortcuts {
     /// What the shortcuts learn from frame to frame: the order of the keys (`JSONKeyOrder`), and
-    /// the Strings of the symbols while they repeat (`RepeatedString`).
+    /// the symbols' Strings and the book sides while they repeat (`Repeated`).
     struct Memory: Sendable {
         var orderReports = DigitexOrderReports.KeyOrders()
-        var symbol = RepeatedString()
+        var marketData = DigitexMarketData.Memory()
         var indexSymbol = RepeatedString()
     }
 
@@ -39,8 +39,8 @@ enum DigitexShortcuts {
     /// The message in `data` (the cursor stands on it) of a channel with a shortcut; nil otherwise.
     @inline(__always)
     private static func data(of channel: UnsafeBufferPointer<UInt8>, _ cursor: inout JSONCursor, _ memory: inout Memory) -> DigitexMessage? {
-        if DigitexChannelName(channel).hasPrefix("orderbook_") { return DigitexMarketData.orderBook(&cursor, &memory.symbol) }
-        if channel.equals("trades") { return DigitexMarketData.trades(&cursor, &memory.symbol) }
+        if DigitexChannelName(channel).hasPrefix("orderbook_") { return DigitexMarketData.orderBook(&cursor, &memory.marketData) }
+        if channel.equals("trades") { return DigitexMarketData.trades(&cursor, &memory.marketData.symbol) }
         if channel.equals("index") { return DigitexMarketData.index(&cursor, &memory.indexSymbol) }
         if channel.equals("orderStatus") {
             return DigitexOrderReports.read(&cursor, .orderStatus, keyOrders: &memory.orderReports).map { .account(.orderStatus, $0) }

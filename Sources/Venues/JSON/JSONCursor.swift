@@ -384,6 +384,26 @@ struct JSONCursor {
         }
     }
 
+    /// The value `read` reads at the cursor, which must be one whole value; nil when it declines.
+    /// An array or object read is kept in `last`, and handed out again without reading while the
+    /// bytes ahead start with the bytes it was read from: a container's text ends with its own
+    /// closing bracket, so bytes that start the same way hold the same container whatever follows.
+    /// (Not so for a number, which is read every time: `12` starts `123`.)
+    @inline(__always)
+    mutating func read<Value>(repeating last: inout Repeated<Value>, _ read: (inout JSONCursor) -> Value?) -> Value? {
+        skipWhitespace()
+        if let (value, length) = last.value(startingOf: UnsafeBufferPointer(start: bytes + position, count: count - position)) {
+            position += length
+            return value
+        }
+        let start = position
+        guard let value = read(&self) else { return nil }
+        if bytes[start] == UInt8(ascii: "[") || bytes[start] == UInt8(ascii: "{") {
+            last.keep(value, madeFrom: UnsafeBufferPointer(start: bytes + start, count: position - start))
+        }
+        return value
+    }
+
     /// Reads an array: `element` gets the cursor on each element, and must read it. False for
     /// anything but an array, or as soon as `element` returns false.
     @inline(__always)

@@ -1,7 +1,8 @@
 /// The value last made from a field's bytes, handed out again while the bytes repeat: an
-/// account's pushes name the same address and coins frame after frame, and consecutive book
-/// pushes carry the same time. One per field: two fields that take turns in one would make their
-/// values every time.
+/// account's pushes name the same address and coins frame after frame, consecutive book pushes
+/// carry the same time, and a book snapshot often repeats a side of the one before
+/// (`JSONCursor.read(repeating:_:)`). One per field: two fields that take turns in one would make
+/// their values every time.
 struct Repeated<Value: Sendable>: Sendable {
     private var bytes: [UInt8] = []
     private var value: Value?
@@ -19,6 +20,23 @@ struct Repeated<Value: Sendable>: Sendable {
         bytes.append(contentsOf: utf8)
         value = made
         return made
+    }
+
+    /// The kept value and the count of its bytes when `ahead` starts with those bytes; nil when it
+    /// does not, or nothing is kept.
+    @inline(__always)
+    func value(startingOf ahead: UnsafeBufferPointer<UInt8>) -> (Value, count: Int)? {
+        guard let value, !bytes.isEmpty, ahead.count >= bytes.count,
+              bytes.withUnsafeBufferPointer({ memcmpBytes($0.baseAddress!, ahead.baseAddress!, $0.count) }) else { return nil }
+        return (value, bytes.count)
+    }
+
+    /// Keeps `value`, made from `utf8`, in place of the last one.
+    @inline(__always)
+    mutating func keep(_ value: Value, madeFrom utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: utf8)
+        self.value = value
     }
 }
 

@@ -8,11 +8,20 @@
 /// reporting what is wrong. Both ways give the same message: tests compare them on every
 /// example, on random mutations and on a simulated session.
 enum QFEXShortcuts {
-    /// The last symbol's String and the last time's value, kept while their bytes repeat
-    /// (`Repeated`): a level2 push follows its bbo with the same time.
+    /// The last symbol's String, the last time's value and the last book sides, kept while their
+    /// bytes repeat (`Repeated`): a level2 push follows its bbo with the same time, and a book
+    /// push often repeats a side of the one before (the levels below the top rarely change).
     struct Memory: Sendable {
         var symbol = RepeatedString()
         var time = Repeated<Int64?>()
+        var bbo = BookSides()
+        var level2 = BookSides()
+    }
+
+    /// One push type's last sides: `bbo` and `level2` take turns, and each repeats its own.
+    struct BookSides: Sendable {
+        var bids = Repeated<[BookLevel]>()
+        var asks = Repeated<[BookLevel]>()
     }
 
     /// `decode` with nothing kept from earlier frames.
@@ -28,12 +37,15 @@ enum QFEXShortcuts {
         guard frame.count <= JSONScanner.defaultMaxBytes, startsAsMarketData(frame), var cursor = JSONCursor(frame),
               cursor.consume(UInt8(ascii: "{")), let typeKey = cursor.key(), typeKey.equals("type"),
               let type = cursor.string() else { return nil }
-        if type.equals("bbo") || type.equals("level2") { return book(&cursor, &memory) }
+        if type.equals("bbo") { return book(&cursor, &memory.symbol, &memory.time, &memory.bbo) }
+        if type.equals("level2") { return book(&cursor, &memory.symbol, &memory.time, &memory.level2) }
         if type.equals("trade") { return trade(&cursor, &memory) }
         return nil
     }
 
-    private static func book(_ cursor: inout JSONCursor, _ memory: inout Memory) -> QFEXMessage? {
+    private static func book(
+        _ cursor: inout JSONCursor, _ lastSymbol: inout RepeatedString, _ lastTime: inout Repeated<Int64?>, _ lastSides: inout BookSides
+    ) -> QFEXMessage? {
         var symbol: String?
         var bids: [BookLevel]?
         var asks: [BookLevel]?
@@ -41,17 +53,17 @@ enum QFEXShortcuts {
         var time: Int64?
         var seen = JSONFieldSet()
         let read = cursor.readRemainingMembers { cursor, key in
-            if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol, repeating: &memory.symbol) }
+            if key.equals("symbol"), seen.first(0) { return cursor.read(&symbol, repeating: &lastSymbol) }
             if key.equals("bid"), seen.first(1) {
-                bids = cursor.readBookLevels()
+                bids = cursor.read(repeating: &lastSides.bids) { $0.readBookLevels() }
                 return bids != nil
             }
             if key.equals("ask"), seen.first(2) {
-                asks = cursor.readBookLevels()
+                asks = cursor.read(repeating: &lastSides.asks) { $0.readBookLevels() }
                 return asks != nil
             }
             if key.equals("sequence"), seen.first(3) { return cursor.readOptional(&sequence) }
-            if key.equals("time"), seen.first(4) { return readTime(&cursor, &memory.time, into: &time) }
+            if key.equals("time"), seen.first(4) { return readTime(&cursor, &lastTime, into: &time) }
             return false
         }
         guard read, cursor.isAtEnd, let symbol, let bids, let asks else { return nil }

@@ -31,4 +31,43 @@ struct RepeatedTests {
         #expect(values == [0, 0, nil, nil, 1, nil])
         #expect(made == 4)
     }
+
+    @Test("a container is handed out again only while the bytes ahead start with its own; numbers are read every time")
+    func containersByTheirBytes() {
+        // Each frame is `{"side":VALUE,…}`; the side is read as book levels.
+        let frames = [
+            #"{"side":[["1.5","2"],["1","3"]],"n":1}"#,
+            #"{"side":[["1.5","2"],["1","3"]],"n":2}"#,      // same side, other bytes after it: kept
+            #"{"side":[["1.5","2"],["1","3"],["0.5","1"]]}"#, // starts like the kept side, but longer: read
+            #"{"side":[["1.5","2"],["1","3"],["0.5","1"]]}"#, // kept
+            #"{"side":[["1.5","2"]]}"#,                      // a prefix of the kept side: read
+            #"{"side":  [["1.5","2"]] }"#,                   // spaces before it: kept
+            #"{"side":[["1.5","-2"]]}"#,                     // declined, and the kept side stays
+            #"{"side":[["1.5","2"]]}"#,                      // kept
+        ]
+        var last = Repeated<[BookLevel]>()
+        var reads = 0
+        var sides: [[BookLevel]?] = []
+        for frame in frames {
+            sides.append(Array(frame.utf8).withUnsafeBufferPointer { bytes -> [BookLevel]? in
+                var cursor = JSONCursor(bytes)!
+                guard cursor.consume(UInt8(ascii: "{")), cursor.key() != nil else { return nil }
+                return cursor.read(repeating: &last) { reads += 1; return $0.readBookLevels() }
+            })
+        }
+        let two = [BookLevel(price: FixedDecimal("1.5")!, size: FixedDecimal("2")!), BookLevel(price: FixedDecimal("1")!, size: FixedDecimal("3")!)]
+        let three = two + [BookLevel(price: FixedDecimal("0.5")!, size: FixedDecimal("1")!)]
+        #expect(sides == [two, two, three, three, [two[0]], [two[0]], nil, [two[0]]])
+        #expect(reads == 4)
+
+        // A number is no container: `12` starts `123`.
+        var number = Repeated<FixedDecimal>()
+        let numbers = ["12", "123", "123"].map { text in
+            Array(text.utf8).withUnsafeBufferPointer { bytes in
+                var cursor = JSONCursor(bytes)!
+                return cursor.read(repeating: &number) { $0.decimal() }
+            }
+        }
+        #expect(numbers == [FixedDecimal("12"), FixedDecimal("123"), FixedDecimal("123")])
+    }
 }
