@@ -27,6 +27,38 @@ struct JSONCursor {
         }
     }
 
+    /// The offset of the next byte to read.
+    var offset: Int { position }
+
+    /// Steps over whitespace; the offset where the next value starts.
+    @inline(__always)
+    mutating func valueStart() -> Int {
+        skipWhitespace()
+        return position
+    }
+
+    /// The frame's bytes from `start` up to the cursor.
+    func text(since start: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: bytes + start, count: position - start)
+    }
+
+    /// The next byte; nil at the end.
+    @inline(__always)
+    func peekByte() -> UInt8? { position < count ? bytes[position] : nil }
+
+    /// Moves the cursor back to `offset`, where it stood before.
+    @inline(__always)
+    mutating func rewind(to offset: Int) { position = offset }
+
+    /// Consumes `literal` if the bytes ahead start with it, whitespace and all (nothing is skipped).
+    @inline(__always)
+    mutating func consume(literal: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard literal.count <= count - position,
+              literal.isEmpty || memcmpBytes(bytes + position, literal.baseAddress!, literal.count) else { return false }
+        position += literal.count
+        return true
+    }
+
     /// Consumes `byte` if it comes next (after any whitespace).
     @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {

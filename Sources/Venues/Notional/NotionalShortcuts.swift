@@ -1,6 +1,8 @@
 /// Notional's account pushes that come every second whatever the account does (`accountSummary`
 /// in its v2 schema, and `activeAssetData`), nearly every frame of an account session, read in one
-/// pass with a `JSONCursor`: no token tape, no field tables.
+/// pass with a `JSONCursor`: no token tape, no field tables. Each push is read by its shape
+/// (`JSONShape`) the first time, and after that by the template of the last one
+/// (`JSONTemplate`): its keys are compared, not looked up, and only its values read.
 ///
 /// It reads only the plain shape the venue sends: `channel` first, then `data`, each once; numbers
 /// plain or quoted; no escapes. Members the general path does not read are stepped over, as it
@@ -9,12 +11,17 @@
 /// Both ways give the same message: tests compare them on every example, on random mutations and
 /// on a simulated session.
 enum NotionalShortcuts {
-    /// The Strings of the last pushes, kept while they repeat (`RepeatedString`): every push
-    /// names the account, and most the same coins.
+    /// What the shortcut keeps from frame to frame: the Strings of the last pushes while they
+    /// repeat (`RepeatedString`: every push names the account, and most the same coins), and the
+    /// template of each push (`JSONTemplate`: a push repeats its members, only the values change).
     struct Memory: Sendable {
         var user = RepeatedString()
         var coin = RepeatedString()
         var balanceCoin = RepeatedString()
+        var summary = JSONTemplate()
+        var assetData = JSONTemplate()
+        /// A summary's values as they are read, kept for the lists' room.
+        fileprivate var summaryParts = Summary()
     }
 
     /// `decode` with nothing kept from earlier frames.
@@ -23,39 +30,211 @@ enum NotionalShortcuts {
         return decode(frame, memory: &memory)
     }
 
-    /// The message of `frame` if a shortcut reads it, else nil; `memory` keeps the Strings of the
-    /// frames before (a client's decoder holds one).
+    /// The message of `frame` if a shortcut reads it, else nil; `memory` keeps what the frames
+    /// before taught (a client's decoder holds one).
     static func decode(_ frame: UnsafeBufferPointer<UInt8>, memory: inout Memory) -> NotionalMessage? {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
         guard frame.count <= JSONScanner.defaultMaxBytes, var cursor = JSONCursor(frame), cursor.consume(UInt8(ascii: "{")),
               let channelKey = cursor.key(), channelKey.equals("channel"), let channel = cursor.string() else { return nil }
-        let isSummary = channel.equals("accountSummary")
-        guard isSummary || channel.equals("activeAssetData") else { return nil }
-        var first = false
-        guard cursor.advance(toMember: "data", first: &first, before: { cursor, key in !key.equals("channel") && cursor.skipValue() }),
-              let message = isSummary ? accountSummary(&cursor, &memory).map({ .accountSummary($0) }) : activeAssetData(&cursor, &memory),
-              cursor.readRemainingMembers({ cursor, key in !key.equals("channel") && !key.equals("data") && cursor.skipValue() }),
-              cursor.isAtEnd else { return nil }
-        return message
+        if channel.equals("accountSummary") {
+            return accountSummary(
+                frame, &memory.summary, &memory.summaryParts, user: &memory.user, coin: &memory.coin, balanceCoin: &memory.balanceCoin
+            ).map { .accountSummary($0) }
+        }
+        if channel.equals("activeAssetData") { return activeAssetData(frame, &memory.assetData, user: &memory.user, coin: &memory.coin) }
+        return nil
     }
 
-    /// `{user, coin, leverage: {type, value} or a number, …}`; the tradable sizes are not kept.
-    private static func activeAssetData(_ cursor: inout JSONCursor, _ memory: inout Memory) -> NotionalMessage? {
+    /// `{channel, data: {user, summary}}` with a v2 summary (`balances[]` and `assetPositions[]`);
+    /// the v1 schema is left to the general path. Read by the last summary's template when the
+    /// frame follows it, else by `Summary.shape`.
+    private static func accountSummary(
+        _ frame: UnsafeBufferPointer<UInt8>, _ template: inout JSONTemplate, _ parts: inout Summary,
+        user: inout RepeatedString, coin: inout RepeatedString, balanceCoin: inout RepeatedString
+    ) -> NotionalAccountSummary? {
+        parts.reset()
+        var cursor = JSONCursor(frame)!
+        if cursor.read(following: template, { parts.read(&$0, $1, $2, &user, &coin, &balanceCoin) }) { return parts.summary() }
+        parts.reset()
+        cursor = JSONCursor(frame)!
+        guard cursor.read(Summary.shape, learning: &template, { parts.read(&$0, $1, $2, &user, &coin, &balanceCoin) }) else { return nil }
+        return parts.summary()
+    }
+
+    /// `{channel, data: {user, coin, leverage: {type, value} or a number, …}}`; the tradable sizes
+    /// are not kept.
+    private static func activeAssetData(
+        _ frame: UnsafeBufferPointer<UInt8>, _ template: inout JSONTemplate, user: inout RepeatedString, coin: inout RepeatedString
+    ) -> NotionalMessage? {
+        var parts = AssetData()
+        var cursor = JSONCursor(frame)!
+        if cursor.read(following: template, { cursor, slot, _ in parts.read(&cursor, slot, &user, &coin) }) { return parts.message() }
+        parts = AssetData()
+        cursor = JSONCursor(frame)!
+        guard cursor.read(AssetData.shape, learning: &template, { cursor, slot, _ in parts.read(&cursor, slot, &user, &coin) }) else {
+            return nil
+        }
+        return parts.message()
+    }
+
+    /// The values of an `activeAssetData` push, by slot of `shape`.
+    private struct AssetData {
+        static let user = 0, coin = 1, leverage = 2
+        static let shape = JSONShape.object([
+            ("channel", .constant(#""activeAssetData""#)),
+            ("data", .object([("user", .value(user)), ("coin", .value(coin)), ("leverage", .value(leverage))])),
+        ])
+
         var user: String?
         var coin: String?
         var leverage: FixedDecimal??
-        var seen = JSONFieldSet()
-        let read = cursor.readObject { cursor, key in
-            if key.equals("user") { return seen.first(0) && cursor.read(&user, repeating: &memory.user) }
-            if key.equals("coin") { return seen.first(1) && cursor.read(&coin, repeating: &memory.coin) }
-            if key.equals("leverage") {
-                leverage = seen.first(2) ? readLeverage(&cursor) : nil
+
+        @inline(__always)
+        mutating func read(_ cursor: inout JSONCursor, _ slot: Int, _ lastUser: inout RepeatedString, _ lastCoin: inout RepeatedString) -> Bool {
+            switch slot {
+            case Self.user: return cursor.read(&user, repeating: &lastUser)
+            case Self.coin: return cursor.read(&coin, repeating: &lastCoin)
+            default:
+                leverage = NotionalShortcuts.readLeverage(&cursor)
                 return leverage != nil
             }
-            return cursor.skipValue()
         }
-        guard read, let user, let coin, let leverage = leverage ?? nil, leverage > .zero else { return nil }
-        return .activeAssetData(user: user, coin: coin, leverage: leverage)
+
+        func message() -> NotionalMessage? {
+            guard let user, let coin, let leverage = leverage ?? nil, leverage > .zero else { return nil }
+            return .activeAssetData(user: user, coin: coin, leverage: leverage)
+        }
+    }
+
+    /// The values of an `accountSummary` push, by slot of `shape`: what is read of the summary,
+    /// and of each entry of its lists.
+    fileprivate struct Summary {
+        enum Slot: Int {
+            case user, availableMargin, time, accountValue, totalMarginUsed
+            case balances, balance, balanceCoin, balanceTotal, balanceHold
+            case assetPositions, assetPosition, position, coin, szi, entryPx, marginUsed, liqPx, liquidationPx, unrealizedPnl, leverage
+        }
+
+        static let shape: JSONShape = {
+            func value(_ slot: Slot) -> JSONShape { .value(slot.rawValue) }
+            let balance = JSONShape.object(
+                [("coin", value(.balanceCoin)), ("total", value(.balanceTotal)), ("hold", value(.balanceHold))],
+                opened: Slot.balance.rawValue)
+            let position = JSONShape.object(
+                [("coin", value(.coin)), ("szi", value(.szi)), ("entryPx", value(.entryPx)), ("marginUsed", value(.marginUsed)),
+                 ("liqPx", value(.liqPx)), ("liquidationPx", value(.liquidationPx)), ("unrealizedPnl", value(.unrealizedPnl)),
+                 ("leverage", value(.leverage))],
+                opened: Slot.position.rawValue)
+            let summary = JSONShape.object([
+                ("balances", .array(of: balance, opened: Slot.balances.rawValue)),
+                ("assetPositions", .array(of: .object([("position", position)], opened: Slot.assetPosition.rawValue),
+                                          opened: Slot.assetPositions.rawValue)),
+                ("crossMarginSummary", .object([("accountValue", value(.accountValue)), ("totalMarginUsed", value(.totalMarginUsed))],
+                                               nullable: true)),
+                ("availableMargin", value(.availableMargin)),
+                ("time", value(.time)),
+            ])
+            return .object([
+                ("channel", .constant(#""accountSummary""#)),
+                ("data", .object([("user", value(.user)), ("summary", summary)])),
+            ])
+        }()
+
+        struct BalanceParts {
+            var coin: String?
+            var total: FixedDecimal?
+            var hold: FixedDecimal?
+        }
+
+        struct PositionParts {
+            var isThere = false
+            var coin: String?
+            var signed: FixedDecimal?
+            var entry: FixedDecimal?, margin: FixedDecimal?, liquidation: FixedDecimal?, liquidationNew: FixedDecimal?
+            var pnl: FixedDecimal?
+            var leverage: FixedDecimal??
+        }
+
+        var user: String?
+        var availableMargin: FixedDecimal?
+        var time: Int64?
+        var accountValue: FixedDecimal?
+        var totalMarginUsed: FixedDecimal?
+        var hasBalances = false
+        var hasAssetPositions = false
+        var balances: [BalanceParts] = []
+        var positions: [PositionParts] = []
+
+        /// Nothing read, with the lists' room kept.
+        mutating func reset() {
+            user = nil
+            availableMargin = nil
+            time = nil
+            accountValue = nil
+            totalMarginUsed = nil
+            hasBalances = false
+            hasAssetPositions = false
+            balances.removeAll(keepingCapacity: true)
+            positions.removeAll(keepingCapacity: true)
+        }
+
+        @inline(__always)
+        mutating func read(
+            _ cursor: inout JSONCursor, _ slot: Int, _ element: Int,
+            _ lastUser: inout RepeatedString, _ lastCoin: inout RepeatedString, _ lastBalanceCoin: inout RepeatedString
+        ) -> Bool {
+            // By raw value: `Slot(rawValue:)` was a call per value.
+            switch slot {
+            case Slot.user.rawValue: return cursor.read(&user, repeating: &lastUser)
+            case Slot.availableMargin.rawValue: return cursor.readOptionalDecimalOrQuoted(&availableMargin)
+            case Slot.time.rawValue: return cursor.readOptional(&time)
+            case Slot.accountValue.rawValue: return cursor.readOptionalDecimalOrQuoted(&accountValue)
+            case Slot.totalMarginUsed.rawValue: return cursor.readOptionalDecimalOrQuoted(&totalMarginUsed)
+            case Slot.balances.rawValue: hasBalances = true
+            case Slot.balance.rawValue: balances.append(BalanceParts())
+            case Slot.balanceCoin.rawValue: return cursor.read(&balances[element].coin, repeating: &lastBalanceCoin)
+            case Slot.balanceTotal.rawValue: return cursor.readDecimalOrQuoted(&balances[element].total)
+            case Slot.balanceHold.rawValue: return cursor.readOptionalDecimalOrQuoted(&balances[element].hold)
+            case Slot.assetPositions.rawValue: hasAssetPositions = true
+            case Slot.assetPosition.rawValue: positions.append(PositionParts())
+            case Slot.position.rawValue: positions[element].isThere = true
+            case Slot.coin.rawValue: return cursor.read(&positions[element].coin, repeating: &lastCoin)
+            case Slot.szi.rawValue: return cursor.readDecimalOrQuoted(&positions[element].signed)
+            case Slot.entryPx.rawValue: return cursor.readOptionalDecimalOrQuoted(&positions[element].entry)
+            case Slot.marginUsed.rawValue: return cursor.readOptionalDecimalOrQuoted(&positions[element].margin)
+            case Slot.liqPx.rawValue: return cursor.readOptionalDecimalOrQuoted(&positions[element].liquidation)
+            case Slot.liquidationPx.rawValue: return cursor.readOptionalDecimalOrQuoted(&positions[element].liquidationNew)
+            case Slot.unrealizedPnl.rawValue: return cursor.readOptionalDecimalOrQuoted(&positions[element].pnl)
+            default: // Slot.leverage
+                positions[element].leverage = NotionalShortcuts.readLeverage(&cursor)
+                return positions[element].leverage != nil
+            }
+            return true
+        }
+
+        /// The summary, or nil where the general path would refuse the frame or read it as v1.
+        func summary() -> NotionalAccountSummary? {
+            guard let user, hasBalances, hasAssetPositions else { return nil }
+            var summary = NotionalAccountSummary(
+                schema: .v2Strings, user: user, accountValue: accountValue, totalMarginUsed: totalMarginUsed,
+                availableMargin: availableMargin, balances: [], positions: [], timeMillis: time)
+            summary.balances.reserveCapacity(balances.count)
+            for balance in balances {
+                // What is free is the total less what orders hold.
+                guard let coin = balance.coin, let total = balance.total else { return nil }
+                summary.balances.append(Balance(asset: coin, total: total, available: total.subtracting(balance.hold ?? .zero)))
+            }
+            summary.positions.reserveCapacity(positions.count)
+            for parts in positions {
+                guard parts.isThere, let coin = parts.coin, let signed = parts.signed, let size = signed.magnitude else { return nil }
+                summary.positions.append(Position(
+                    symbol: coin, side: signed.isZero ? .flat : (signed.isNegative ? .short : .long), size: size,
+                    entryPrice: parts.entry, margin: parts.margin, liquidationPrice: parts.liquidation ?? parts.liquidationNew,
+                    unrealisedPnL: parts.pnl, leverage: parts.leverage ?? nil))
+            }
+            summary.positions.sort { $0.symbol < $1.symbol }
+            return summary
+        }
     }
 
     /// A leverage as both schemas write it: `{type, value}` (the value required), a plain or quoted
@@ -71,128 +250,6 @@ enum NotionalShortcuts {
         }
         guard read, let value else { return nil }
         return value
-    }
-
-    /// `{user, summary}` with a v2 summary (`balances[]` and `assetPositions[]`); the v1 schema is
-    /// left to the general path.
-    private static func accountSummary(_ cursor: inout JSONCursor, _ memory: inout Memory) -> NotionalAccountSummary? {
-        var user: String?
-        var first = true
-        guard cursor.consume(UInt8(ascii: "{")),
-              cursor.advance(toMember: "summary", first: &first, before: { otherMember(&$0, $1, user: &user, &memory.user) }),
-              var summary = v2(&cursor, &memory),
-              cursor.readRemainingMembers({ otherMember(&$0, $1, user: &user, &memory.user) }), let user else { return nil }
-        summary.user = user
-        return summary
-    }
-
-    /// A member beside `summary`: the user, once (before or after it), or one stepped over; false
-    /// for a second summary. (A function, not a closure held in a variable: that cost an
-    /// allocation a frame.)
-    @inline(__always)
-    private static func otherMember(
-        _ cursor: inout JSONCursor, _ key: UnsafeBufferPointer<UInt8>, user: inout String?, _ lastUser: inout RepeatedString
-    ) -> Bool {
-        if key.equals("user") { return user == nil && cursor.read(&user, repeating: &lastUser) }
-        return !key.equals("summary") && cursor.skipValue()
-    }
-
-    private static func v2(_ cursor: inout JSONCursor, _ memory: inout Memory) -> NotionalAccountSummary? {
-        var summary = NotionalAccountSummary(
-            schema: .v2Strings, user: "", accountValue: nil, totalMarginUsed: nil, availableMargin: nil,
-            balances: [], positions: [], timeMillis: nil)
-        var seen = JSONFieldSet()
-        let read = cursor.readObject { cursor, key in
-            if key.equals("balances") {
-                return seen.first(0) && cursor.readArray { readBalance(&$0, &memory.balanceCoin, into: &summary.balances) }
-            }
-            if key.equals("assetPositions") {
-                return seen.first(1) && cursor.readArray { readAssetPosition(&$0, &memory.coin, into: &summary.positions) }
-            }
-            if key.equals("crossMarginSummary") { return seen.first(2) && readCrossMargin(&cursor, into: &summary) }
-            if key.equals("availableMargin") { return seen.first(3) && cursor.readOptionalDecimalOrQuoted(&summary.availableMargin) }
-            if key.equals("time") { return seen.first(4) && cursor.readOptional(&summary.timeMillis) }
-            // v1 members beside v2 ones: the general path reads v2 and ignores them.
-            return cursor.skipValue()
-        }
-        guard read, seen.has(0), seen.has(1) else { return nil }
-        summary.positions.sort { $0.symbol < $1.symbol }
-        return summary
-    }
-
-    /// `{coin, total, hold, …}`: what is free is the total less what orders hold.
-    private static func readBalance(_ cursor: inout JSONCursor, _ lastCoin: inout RepeatedString, into balances: inout [Balance]) -> Bool {
-        var coin: String?
-        var total: FixedDecimal?
-        var hold: FixedDecimal?
-        var seen = JSONFieldSet()
-        let read = cursor.readObject { cursor, key in
-            if key.equals("coin") { return seen.first(0) && cursor.read(&coin, repeating: &lastCoin) }
-            if key.equals("total") { return seen.first(1) && cursor.readDecimalOrQuoted(&total) }
-            if key.equals("hold") { return seen.first(2) && cursor.readOptionalDecimalOrQuoted(&hold) }
-            return cursor.skipValue()
-        }
-        guard read, let coin, let total else { return false }
-        balances.append(Balance(asset: coin, total: total, available: total.subtracting(hold ?? .zero)))
-        return true
-    }
-
-    /// `{accountValue, totalMarginUsed, …}`, both optional; `null` is no cross-margin summary.
-    private static func readCrossMargin(_ cursor: inout JSONCursor, into summary: inout NotionalAccountSummary) -> Bool {
-        if cursor.null() { return true }
-        var seen = JSONFieldSet()
-        return cursor.readObject { cursor, key in
-            if key.equals("accountValue") { return seen.first(0) && cursor.readOptionalDecimalOrQuoted(&summary.accountValue) }
-            if key.equals("totalMarginUsed") { return seen.first(1) && cursor.readOptionalDecimalOrQuoted(&summary.totalMarginUsed) }
-            return cursor.skipValue()
-        }
-    }
-
-    private enum PositionField: String, CaseIterable, Sendable {
-        case coin, szi, entryPx, marginUsed, liqPx, liquidationPx, unrealizedPnl, leverage
-    }
-
-    private static let positionFields = JSONKeyTable<PositionField>()
-
-    /// `{position: {coin, szi (signed size), entryPx, marginUsed, liquidationPx or liqPx,
-    /// unrealizedPnl, leverage, …}, …}`.
-    private static func readAssetPosition(_ cursor: inout JSONCursor, _ lastCoin: inout RepeatedString, into positions: inout [Position]) -> Bool {
-        var first = true
-        guard cursor.consume(UInt8(ascii: "{")), cursor.advance(toMember: "position", first: &first, before: { cursor, _ in cursor.skipValue() }),
-              let position = readPosition(&cursor, &lastCoin),
-              cursor.readRemainingMembers({ cursor, key in !key.equals("position") && cursor.skipValue() }) else { return false }
-        positions.append(position)
-        return true
-    }
-
-    private static func readPosition(_ cursor: inout JSONCursor, _ lastCoin: inout RepeatedString) -> Position? {
-        var coin: String?
-        var signed: FixedDecimal?
-        var entry: FixedDecimal?, margin: FixedDecimal?, liquidation: FixedDecimal?, liquidationNew: FixedDecimal?
-        var pnl: FixedDecimal?
-        var leverage: FixedDecimal??
-        var seen = JSONFieldSet()
-        let read = cursor.readObject { cursor, key in
-            guard let ordinal = positionFields.ordinal(of: key) else { return cursor.skipValue() }
-            guard seen.first(ordinal) else { return false }
-            switch positionFields.field(ordinal) {
-            case .coin: return cursor.read(&coin, repeating: &lastCoin)
-            case .szi: return cursor.readDecimalOrQuoted(&signed)
-            case .entryPx: return cursor.readOptionalDecimalOrQuoted(&entry)
-            case .marginUsed: return cursor.readOptionalDecimalOrQuoted(&margin)
-            case .liqPx: return cursor.readOptionalDecimalOrQuoted(&liquidation)
-            case .liquidationPx: return cursor.readOptionalDecimalOrQuoted(&liquidationNew)
-            case .unrealizedPnl: return cursor.readOptionalDecimalOrQuoted(&pnl)
-            case .leverage:
-                leverage = readLeverage(&cursor)
-                return leverage != nil
-            }
-        }
-        guard read, let coin, let signed, let size = signed.magnitude else { return nil }
-        return Position(
-            symbol: coin, side: signed.isZero ? .flat : (signed.isNegative ? .short : .long), size: size,
-            entryPrice: entry, margin: margin, liquidationPrice: liquidation ?? liquidationNew, unrealisedPnL: pnl,
-            leverage: leverage ?? nil)
     }
 }
 
