@@ -15,6 +15,9 @@ indirect enum JSONShape: Sendable {
     case object([(name: String, shape: JSONShape)], opened: Int? = nil, nullable: Bool = false)
     /// An array of elements of one shape; the slots read inside the n-th element get n.
     case array(of: JSONShape, opened: Int? = nil)
+    /// A member whose presence makes the read fail: the frame is another message, left to the
+    /// general path (an answer with `method` where a push has none).
+    case refused
 }
 
 /// The shape of the last frame a decoder read (`JSONShape`), kept to read the next frames fast:
@@ -127,6 +130,8 @@ extension JSONCursor {
                     }
                 }
             }
+        case .refused:
+            return false
         case .array(let elementShape, let opened):
             guard consume(UInt8(ascii: "[")) else { return false }
             if let opened, !cut(slot: opened, element: element, template: &template, runStart: &runStart, slot) { return false }

@@ -8,9 +8,11 @@
 /// general way, reporting what is wrong. Both ways give the same message: tests compare them on
 /// every example, on random mutations and on a simulated session.
 enum SatoriShortcuts {
-    /// The String of the last symbol, kept while it repeats (`RepeatedString`).
+    /// The String of the last symbol, kept while it repeats (`RepeatedString`), and the template
+    /// of the last trade (`JSONTemplate`: the venue writes every trade's members in one order).
     struct Memory: Sendable {
         var symbol = RepeatedString()
+        var trade = JSONTemplate()
     }
 
     /// `decode` with nothing kept from earlier frames.
@@ -19,34 +21,22 @@ enum SatoriShortcuts {
         return decode(frame, memory: &memory)
     }
 
-    /// The message of `frame` if a shortcut reads it, else nil; `memory` keeps the symbol of the
-    /// frames before (a client's decoder holds one).
+    /// The message of `frame` if a shortcut reads it, else nil; `memory` keeps what the frames
+    /// before taught (a client's decoder holds one). Read by the last trade's template when the
+    /// frame follows it, else by `TradeParts.shape`.
     static func decode(_ frame: UnsafeBufferPointer<UInt8>, memory: inout Memory) -> SatoriMessage? {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
-        guard frame.count <= JSONScanner.defaultMaxBytes, namesTradeEvent(frame), var cursor = JSONCursor(frame),
-              cursor.consume(UInt8(ascii: "{")) else { return nil }
-        // `data` comes before `event` in what the venue sends: the trade is read, then the event
-        // after it checked (`JSONCursor.advance(toMember:)`).
-        var eventSeen = false
-        var first = true
-        guard cursor.advance(toMember: "data", first: &first, before: { otherMember(&$0, $1, eventSeen: &eventSeen) }),
-              let trade = trade(&cursor, &memory.symbol),
-              cursor.readRemainingMembers({ otherMember(&$0, $1, eventSeen: &eventSeen) }), eventSeen, cursor.isAtEnd else { return nil }
-        return .trade(trade)
-    }
-
-    /// A member beside `data`: the event, once and `api_trade`, or one stepped over; false for
-    /// what the general path reads otherwise (`method`, `apiKey`, a second `data`). (A function,
-    /// not a closure held in a variable: that cost an allocation a frame.)
-    @inline(__always)
-    private static func otherMember(_ cursor: inout JSONCursor, _ key: UnsafeBufferPointer<UInt8>, eventSeen: inout Bool) -> Bool {
-        if key.equals("event") {
-            guard !eventSeen, let name = cursor.string(), name.equals("api_trade") else { return false }
-            eventSeen = true
-            return true
+        guard frame.count <= JSONScanner.defaultMaxBytes, namesTradeEvent(frame), var cursor = JSONCursor(frame) else { return nil }
+        var parts = TradeParts()
+        if cursor.read(following: memory.trade, { cursor, slot, _ in parts.read(&cursor, slot, &memory.symbol) }) {
+            return parts.trade().map { .trade($0) }
         }
-        // An answer to a subscription, or a request echoed back: the general path's.
-        return !key.equals("method") && !key.equals("apiKey") && !key.equals("data") && cursor.skipValue()
+        parts = TradeParts()
+        cursor = JSONCursor(frame)!
+        guard cursor.read(TradeParts.shape, learning: &memory.trade, { cursor, slot, _ in parts.read(&cursor, slot, &memory.symbol) }) else {
+            return nil
+        }
+        return parts.trade().map { .trade($0) }
     }
 
     /// True when `"event":"api_trade"` opens the frame or stands among its last 64 bytes, where the
@@ -68,39 +58,51 @@ enum SatoriShortcuts {
         return false
     }
 
-    enum TradeField: String, CaseIterable, Sendable {
-        case direction, symbol, price, quantity, tradeId, time
-    }
+    /// The values of an `api_trade` push, by slot of `shape`: `{"data":{…},"event":"api_trade",…}`
+    /// in any member order, the trade's fields each once.
+    private struct TradeParts {
+        static let event = 0, direction = 1, symbol = 2, price = 3, quantity = 4, tradeId = 5, time = 6
+        static let shape = JSONShape.object([
+            ("data", .object([
+                ("direction", .value(direction)), ("symbol", .value(symbol)), ("price", .value(price)),
+                ("quantity", .value(quantity)), ("tradeId", .value(tradeId)), ("time", .value(time)),
+            ])),
+            ("event", .value(event)),
+            // An answer to a subscription, or a request echoed back: the general path's.
+            ("method", .refused), ("apiKey", .refused),
+        ])
 
-    static let tradeFields = JSONKeyTable<TradeField>()
-
-    private static func trade(_ cursor: inout JSONCursor, _ lastSymbol: inout RepeatedString) -> Trade? {
+        var hasEvent = false
         var side: Side?
         var symbol: String?
         var price: FixedDecimal?
         var quantity: FixedDecimal?
         var tradeID: String?
         var time: Int64?
-        // Six short keys: guessing their order (`JSONKeyOrder`) saved 2 % of a replayed frame, not
-        // worth a memory in the decoder.
-        var seen = JSONFieldSet()
-        let read = cursor.readObject { cursor, key in
-            guard let ordinal = tradeFields.ordinal(of: key) else { return cursor.skipValue() }
-            guard seen.first(ordinal) else { return false }
-            switch tradeFields.field(ordinal) {
-            case .direction:
+
+        @inline(__always)
+        mutating func read(_ cursor: inout JSONCursor, _ slot: Int, _ lastSymbol: inout RepeatedString) -> Bool {
+            switch slot {
+            case Self.event:
+                guard let name = cursor.string(), name.equals("api_trade") else { return false }
+                hasEvent = true
+                return true
+            case Self.direction:
                 guard let word = cursor.string() else { return false }
                 side = word.equals("LONG") ? .buy : word.equals("SHORT") ? .sell : nil
                 return side != nil
-            case .symbol: return cursor.read(&symbol, repeating: &lastSymbol)
-            case .price: return cursor.readDecimalOrQuoted(&price)
-            case .quantity: return cursor.readQuantityOrQuoted(&quantity)
-            case .tradeId: return cursor.readOptionalIntegerID(&tradeID)
-            case .time: return cursor.readOptional(&time)
+            case Self.symbol: return cursor.read(&symbol, repeating: &lastSymbol)
+            case Self.price: return cursor.readDecimalOrQuoted(&price)
+            case Self.quantity: return cursor.readQuantityOrQuoted(&quantity)
+            case Self.tradeId: return cursor.readOptionalIntegerID(&tradeID)
+            default: return cursor.readOptional(&time) // Self.time
             }
         }
-        guard read, let side, let symbol, let price, let quantity else { return nil }
-        return Trade(symbol: symbol, price: price, quantity: quantity, side: side, tradeID: tradeID, venueTimeMillis: time)
+
+        func trade() -> Trade? {
+            guard hasEvent, let side, let symbol, let price, let quantity else { return nil }
+            return Trade(symbol: symbol, price: price, quantity: quantity, side: side, tradeID: tradeID, venueTimeMillis: time)
+        }
     }
 }
 
