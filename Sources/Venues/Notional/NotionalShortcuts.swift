@@ -11,17 +11,25 @@
 /// Both ways give the same message: tests compare them on every example, on random mutations and
 /// on a simulated session.
 enum NotionalShortcuts {
-    /// What the shortcut keeps from frame to frame: the Strings of the last pushes while they
-    /// repeat (`RepeatedString`: every push names the account, and most the same coins), and the
-    /// template of each push (`JSONTemplate`: a push repeats its members, only the values change).
+    /// What the shortcut keeps from frame to frame: the values of the last pushes while their
+    /// bytes repeat (`Repeated`: every push names the account, most the same coins and leverages),
+    /// and the template of each push (`JSONTemplate`: a push repeats its members, only the values
+    /// change).
     struct Memory: Sendable {
-        var user = RepeatedString()
-        var coin = RepeatedString()
-        var balanceCoin = RepeatedString()
+        var kept = Kept()
         var summary = JSONTemplate()
         var assetData = JSONTemplate()
         /// A summary's values as they are read, kept for the lists' room.
         fileprivate var summaryParts = Summary()
+    }
+
+    /// One `Repeated` per field.
+    struct Kept: Sendable {
+        var user = RepeatedString()
+        var coin = RepeatedString()
+        var balanceCoin = RepeatedString()
+        var assetLeverage = Repeated<FixedDecimal?>()
+        var positionLeverage = Repeated<FixedDecimal?>()
     }
 
     /// `decode` with nothing kept from earlier frames.
@@ -37,11 +45,9 @@ enum NotionalShortcuts {
         guard frame.count <= JSONScanner.defaultMaxBytes, var cursor = JSONCursor(frame), cursor.consume(UInt8(ascii: "{")),
               let channelKey = cursor.key(), channelKey.equals("channel"), let channel = cursor.string() else { return nil }
         if channel.equals("accountSummary") {
-            return accountSummary(
-                frame, &memory.summary, &memory.summaryParts, user: &memory.user, coin: &memory.coin, balanceCoin: &memory.balanceCoin
-            ).map { .accountSummary($0) }
+            return accountSummary(frame, &memory.summary, &memory.summaryParts, &memory.kept).map { .accountSummary($0) }
         }
-        if channel.equals("activeAssetData") { return activeAssetData(frame, &memory.assetData, user: &memory.user, coin: &memory.coin) }
+        if channel.equals("activeAssetData") { return activeAssetData(frame, &memory.assetData, &memory.kept) }
         return nil
     }
 
@@ -49,29 +55,28 @@ enum NotionalShortcuts {
     /// the v1 schema is left to the general path. Read by the last summary's template when the
     /// frame follows it, else by `Summary.shape`.
     private static func accountSummary(
-        _ frame: UnsafeBufferPointer<UInt8>, _ template: inout JSONTemplate, _ parts: inout Summary,
-        user: inout RepeatedString, coin: inout RepeatedString, balanceCoin: inout RepeatedString
+        _ frame: UnsafeBufferPointer<UInt8>, _ template: inout JSONTemplate, _ parts: inout Summary, _ kept: inout Kept
     ) -> NotionalAccountSummary? {
         parts.reset()
         var cursor = JSONCursor(frame)!
-        if cursor.read(following: template, { parts.read(&$0, $1, $2, &user, &coin, &balanceCoin) }) { return parts.summary() }
+        if cursor.read(following: template, { parts.read(&$0, $1, $2, &kept) }) { return parts.summary() }
         parts.reset()
         cursor = JSONCursor(frame)!
-        guard cursor.read(Summary.shape, learning: &template, { parts.read(&$0, $1, $2, &user, &coin, &balanceCoin) }) else { return nil }
+        guard cursor.read(Summary.shape, learning: &template, { parts.read(&$0, $1, $2, &kept) }) else { return nil }
         return parts.summary()
     }
 
     /// `{channel, data: {user, coin, leverage: {type, value} or a number, …}}`; the tradable sizes
     /// are not kept.
     private static func activeAssetData(
-        _ frame: UnsafeBufferPointer<UInt8>, _ template: inout JSONTemplate, user: inout RepeatedString, coin: inout RepeatedString
+        _ frame: UnsafeBufferPointer<UInt8>, _ template: inout JSONTemplate, _ kept: inout Kept
     ) -> NotionalMessage? {
         var parts = AssetData()
         var cursor = JSONCursor(frame)!
-        if cursor.read(following: template, { cursor, slot, _ in parts.read(&cursor, slot, &user, &coin) }) { return parts.message() }
+        if cursor.read(following: template, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }) { return parts.message() }
         parts = AssetData()
         cursor = JSONCursor(frame)!
-        guard cursor.read(AssetData.shape, learning: &template, { cursor, slot, _ in parts.read(&cursor, slot, &user, &coin) }) else {
+        guard cursor.read(AssetData.shape, learning: &template, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }) else {
             return nil
         }
         return parts.message()
@@ -90,12 +95,12 @@ enum NotionalShortcuts {
         var leverage: FixedDecimal??
 
         @inline(__always)
-        mutating func read(_ cursor: inout JSONCursor, _ slot: Int, _ lastUser: inout RepeatedString, _ lastCoin: inout RepeatedString) -> Bool {
+        mutating func read(_ cursor: inout JSONCursor, _ slot: Int, _ kept: inout Kept) -> Bool {
             switch slot {
-            case Self.user: return cursor.read(&user, repeating: &lastUser)
-            case Self.coin: return cursor.read(&coin, repeating: &lastCoin)
+            case Self.user: return cursor.read(&user, repeating: &kept.user)
+            case Self.coin: return cursor.read(&coin, repeating: &kept.coin)
             default:
-                leverage = NotionalShortcuts.readLeverage(&cursor)
+                leverage = cursor.read(repeating: &kept.assetLeverage, NotionalShortcuts.readLeverage)
                 return leverage != nil
             }
         }
@@ -180,25 +185,24 @@ enum NotionalShortcuts {
 
         @inline(__always)
         mutating func read(
-            _ cursor: inout JSONCursor, _ slot: Int, _ element: Int,
-            _ lastUser: inout RepeatedString, _ lastCoin: inout RepeatedString, _ lastBalanceCoin: inout RepeatedString
+            _ cursor: inout JSONCursor, _ slot: Int, _ element: Int, _ kept: inout Kept
         ) -> Bool {
             // By raw value: `Slot(rawValue:)` was a call per value.
             switch slot {
-            case Slot.user.rawValue: return cursor.read(&user, repeating: &lastUser)
+            case Slot.user.rawValue: return cursor.read(&user, repeating: &kept.user)
             case Slot.availableMargin.rawValue: return cursor.readOptionalDecimalOrQuoted(&availableMargin)
             case Slot.time.rawValue: return cursor.readOptional(&time)
             case Slot.accountValue.rawValue: return cursor.readOptionalDecimalOrQuoted(&accountValue)
             case Slot.totalMarginUsed.rawValue: return cursor.readOptionalDecimalOrQuoted(&totalMarginUsed)
             case Slot.balances.rawValue: hasBalances = true
             case Slot.balance.rawValue: balances.append(BalanceParts())
-            case Slot.balanceCoin.rawValue: return cursor.read(&balances[element].coin, repeating: &lastBalanceCoin)
+            case Slot.balanceCoin.rawValue: return cursor.read(&balances[element].coin, repeating: &kept.balanceCoin)
             case Slot.balanceTotal.rawValue: return cursor.readDecimalOrQuoted(&balances[element].total)
             case Slot.balanceHold.rawValue: return cursor.readOptionalDecimalOrQuoted(&balances[element].hold)
             case Slot.assetPositions.rawValue: hasAssetPositions = true
             case Slot.assetPosition.rawValue: positions.append(PositionParts())
             case Slot.position.rawValue: positions[element].isThere = true
-            case Slot.coin.rawValue: return cursor.read(&positions[element].coin, repeating: &lastCoin)
+            case Slot.coin.rawValue: return cursor.read(&positions[element].coin, repeating: &kept.coin)
             case Slot.szi.rawValue: return cursor.readDecimalOrQuoted(&positions[element].signed)
             case Slot.entryPx.rawValue: return cursor.readOptionalDecimalOrQuoted(&positions[element].entry)
             case Slot.marginUsed.rawValue: return cursor.readOptionalDecimalOrQuoted(&positions[element].margin)
@@ -206,7 +210,7 @@ enum NotionalShortcuts {
             case Slot.liquidationPx.rawValue: return cursor.readOptionalDecimalOrQuoted(&positions[element].liquidationNew)
             case Slot.unrealizedPnl.rawValue: return cursor.readOptionalDecimalOrQuoted(&positions[element].pnl)
             default: // Slot.leverage
-                positions[element].leverage = NotionalShortcuts.readLeverage(&cursor)
+                positions[element].leverage = cursor.read(repeating: &kept.positionLeverage, NotionalShortcuts.readLeverage)
                 return positions[element].leverage != nil
             }
             return true
@@ -238,7 +242,8 @@ enum NotionalShortcuts {
     }
 
     /// A leverage as both schemas write it: `{type, value}` (the value required), a plain or quoted
-    /// number, or `null` (`.some(nil)`); nil for anything else.
+    /// number, or `null` (`.some(nil)`); nil for anything else. (The object, the same in every
+    /// push, is read once and then compared: `JSONCursor.read(repeating:_:)`.)
     private static func readLeverage(_ cursor: inout JSONCursor) -> FixedDecimal?? {
         if cursor.null() { return .some(nil) }
         var value: FixedDecimal?
