@@ -7,187 +7,202 @@
 /// them too. A field it reads that appears twice, or holds what the general path would read
 /// differently or refuse, makes it decline.
 enum DigitexOrderReports {
-    /// The fields of the push's `data`: the order, the account summary, and the two lists.
-    enum Field: String, CaseIterable, Sendable {
-        case symbol, timestamp, errCode
-        case traderBalance, orderMargin, positionMargin, upnl, pnl, markPx, leverage, positionType
-        case positionContracts, positionVolume, positionLiquidationVolume, positionBankruptcyVolume
-        case clOrdId, newClOrdId, oldClOrdId, origClOrdId, orderStatus, orderType, timeInForce, orderSide
-        case px, paidPx, qty, origQty, droppedQty, openTime, oldContractId
-        case contracts, marketTrades
-    }
-
-    enum ContractField: String, CaseIterable, Sendable {
-        case contractId, oldContractId, origContractId, positionType, qty, entryPx, paidPx
-        case liquidationPx, bankruptcyPx, exitPx, leverage, timestamp, isIncrease, isFunding, isLiquidation
-    }
-
-    enum TradeField: String, CaseIterable, Sendable {
-        case side, px, qty, isMaker
-    }
-
-    static let fields = JSONKeyTable<Field>()
-    static let contractFields = JSONKeyTable<ContractField>()
-    static let tradeFields = JSONKeyTable<TradeField>()
-
-    /// The order the venue writes each object's keys in, learnt per channel (`JSONKeyOrder`).
-    struct KeyOrders: Sendable {
-        var orderStatus = JSONKeyOrder()
-        var orderFilled = JSONKeyOrder()
-        var contract = JSONKeyOrder()
-        var trade = JSONKeyOrder()
-    }
-
-    /// A `marketTrades` entry before the order it belongs to is known (the fields come in any order).
-    private struct TradeReport {
-        var side: Side?
-        var price: FixedDecimal
-        var quantity: FixedDecimal
-        var isMaker: Bool?
+    /// The template of each channel's last report (`JSONTemplate`): an account's reports repeat
+    /// their members frame after frame, only the values change.
+    struct Templates: Sendable {
+        var orderStatus = JSONTemplate()
+        var orderFilled = JSONTemplate()
     }
 
     /// The push in `data`, with the cursor on it; nil to decline. `channel` is `.orderStatus` or `.orderFilled`.
-    static func read(_ cursor: inout JSONCursor, _ channel: DigitexChannel, keyOrders: inout KeyOrders) -> DigitexAccountPush? {
-        if channel == .orderFilled {
-            return read(&cursor, keys: &keyOrders.orderFilled, contractKeys: &keyOrders.contract, tradeKeys: &keyOrders.trade)
-        }
-        return read(&cursor, keys: &keyOrders.orderStatus, contractKeys: &keyOrders.contract, tradeKeys: &keyOrders.trade)
+    static func read(_ cursor: inout JSONCursor, _ channel: DigitexChannel, templates: inout Templates) -> DigitexAccountPush? {
+        if channel == .orderFilled { return read(&cursor, &templates.orderFilled) }
+        return read(&cursor, &templates.orderStatus)
     }
 
-    private static func read(
-        _ cursor: inout JSONCursor, keys: inout JSONKeyOrder, contractKeys: inout JSONKeyOrder, tradeKeys: inout JSONKeyOrder
-    ) -> DigitexAccountPush? {
+    /// Read by the channel's last template when the push follows it, else by `Parts.shape`.
+    private static func read(_ cursor: inout JSONCursor, _ template: inout JSONTemplate) -> DigitexAccountPush? {
+        let start = cursor
+        var parts = Parts()
+        if cursor.read(following: template, { parts.read(&$0, $1, $2) }) { return parts.finish() }
+        cursor = start
+        parts = Parts()
+        guard cursor.read(Parts.shape, learning: &template, { parts.read(&$0, $1, $2) }) else { return nil }
+        return parts.finish()
+    }
+
+    /// The values of a report, by slot of `shape`: the order, the account summary, and each entry
+    /// of the two lists.
+    private struct Parts {
+        enum Slot: Int {
+            case symbol, timestamp, errCode
+            case traderBalance, orderMargin, positionMargin, upnl, pnl, markPx, leverage, positionType
+            case positionContracts, positionVolume, positionLiquidationVolume, positionBankruptcyVolume
+            case clOrdId, newClOrdId, oldClOrdId, origClOrdId, orderStatus, orderType, timeInForce, orderSide
+            case px, paidPx, qty, origQty, droppedQty, openTime, oldContractId
+            case contract, contractId, contractOldId, contractOrigId, contractPositionType, contractQty, contractEntryPx
+            case contractPaidPx, contractLiquidationPx, contractBankruptcyPx, contractExitPx, contractLeverage, contractTimestamp
+            case contractIsIncrease, contractIsFunding, contractIsLiquidation
+            case trade, tradeSide, tradePx, tradeQty, tradeIsMaker
+        }
+
+        static let shape: JSONShape = {
+            func value(_ slot: Slot) -> JSONShape { .value(slot.rawValue) }
+            let contract = JSONShape.object([
+                ("contractId", value(.contractId)), ("oldContractId", value(.contractOldId)), ("origContractId", value(.contractOrigId)),
+                ("positionType", value(.contractPositionType)), ("qty", value(.contractQty)), ("entryPx", value(.contractEntryPx)),
+                ("paidPx", value(.contractPaidPx)), ("liquidationPx", value(.contractLiquidationPx)),
+                ("bankruptcyPx", value(.contractBankruptcyPx)), ("exitPx", value(.contractExitPx)), ("leverage", value(.contractLeverage)),
+                ("timestamp", value(.contractTimestamp)), ("isIncrease", value(.contractIsIncrease)),
+                ("isFunding", value(.contractIsFunding)), ("isLiquidation", value(.contractIsLiquidation)),
+            ], opened: Slot.contract.rawValue)
+            let trade = JSONShape.object([
+                ("side", value(.tradeSide)), ("px", value(.tradePx)), ("qty", value(.tradeQty)), ("isMaker", value(.tradeIsMaker)),
+            ], opened: Slot.trade.rawValue)
+            let names: [(String, Slot)] = [
+                ("symbol", .symbol), ("timestamp", .timestamp), ("errCode", .errCode), ("traderBalance", .traderBalance),
+                ("orderMargin", .orderMargin), ("positionMargin", .positionMargin), ("upnl", .upnl), ("pnl", .pnl), ("markPx", .markPx),
+                ("leverage", .leverage), ("positionType", .positionType), ("positionContracts", .positionContracts),
+                ("positionVolume", .positionVolume), ("positionLiquidationVolume", .positionLiquidationVolume),
+                ("positionBankruptcyVolume", .positionBankruptcyVolume), ("clOrdId", .clOrdId), ("newClOrdId", .newClOrdId),
+                ("oldClOrdId", .oldClOrdId), ("origClOrdId", .origClOrdId), ("orderStatus", .orderStatus), ("orderType", .orderType),
+                ("timeInForce", .timeInForce), ("orderSide", .orderSide), ("px", .px), ("paidPx", .paidPx), ("qty", .qty),
+                ("origQty", .origQty), ("droppedQty", .droppedQty), ("openTime", .openTime), ("oldContractId", .oldContractId),
+            ]
+            return .object(names.map { ($0.0, value($0.1)) } + [
+                ("contracts", .array(of: contract, nullable: true)),
+                ("marketTrades", .array(of: trade, nullable: true)),
+            ])
+        }()
+
+        /// A contract and the values it cannot be made without, or holds as plain flags.
+        struct ContractParts {
+            var contract = DigitexContract(contractId: 0, quantity: .zero, isIncrease: false, isFunding: false, isLiquidation: false)
+            var contractId: Int64?
+            var quantity: FixedDecimal?
+            var isIncrease: Bool?
+            var isFunding: Bool?
+            var isLiquidation: Bool?
+        }
+
+        /// A `marketTrades` entry before the order it belongs to is known (the fields come in any order).
+        struct TradeParts {
+            var side: Side?
+            var price: FixedDecimal?
+            var quantity: FixedDecimal?
+            var isMaker: Bool?
+        }
+
         var symbol: String?
-        var account = DigitexAccountSnapshot()
+        /// The push as it is read, its account summary first: built in place, not copied at the end.
+        var push = DigitexAccountPush(symbol: "")
         var clOrdId: String?
         var order = DigitexOrder(clOrdId: "", quantity: .zero)
         var quantity: FixedDecimal?
-        var contracts: [DigitexContract] = []
-        var trades: [TradeReport] = []
-        let read = cursor.readObject(fields, order: &keys) { cursor, field in
-            switch field {
-            case .symbol: return cursor.read(&symbol)
-            case .timestamp: return cursor.readOptional(&order.timestampMillis)
-            case .errCode: return cursor.readOptional(&order.errorCode)
-            case .traderBalance: return cursor.readOptional(&account.traderBalance)
-            case .orderMargin: return cursor.readOptional(&account.orderMargin)
-            case .positionMargin: return cursor.readOptional(&account.positionMargin)
-            case .upnl: return cursor.readOptional(&account.unrealisedPnL)
-            case .pnl: return cursor.readOptional(&account.realisedPnL)
-            case .markPx: return cursor.readOptional(&account.markPrice)
-            case .leverage: return cursor.readOptionalQuantity(&account.leverage)
-            case .positionType: return readPositionType(&cursor, into: &account.positionType)
-            case .positionContracts: return cursor.readOptionalQuantity(&account.positionContracts)
-            case .positionVolume: return cursor.readOptionalQuantity(&account.positionVolume)
-            case .positionLiquidationVolume: return cursor.readOptionalQuantity(&account.positionLiquidationVolume)
-            case .positionBankruptcyVolume: return cursor.readOptionalQuantity(&account.positionBankruptcyVolume)
-            case .clOrdId: return cursor.read(&clOrdId)
-            case .newClOrdId: return cursor.readOptional(&order.newClOrdId)
-            case .oldClOrdId: return cursor.readOptional(&order.oldClOrdId)
-            case .origClOrdId: return cursor.readOptional(&order.origClOrdId)
-            case .orderStatus:
+        var contracts: [ContractParts] = []
+        var trades: [TradeParts] = []
+
+        @inline(__always)
+        mutating func read(_ cursor: inout JSONCursor, _ slot: Int, _ element: Int) -> Bool {
+            // By raw value: `Slot(rawValue:)` would be a call per value.
+            switch slot {
+            case Slot.symbol.rawValue: return cursor.read(&symbol)
+            case Slot.timestamp.rawValue: return cursor.readOptional(&order.timestampMillis)
+            case Slot.errCode.rawValue: return cursor.readOptional(&order.errorCode)
+            case Slot.traderBalance.rawValue: return cursor.readOptional(&push.account.traderBalance)
+            case Slot.orderMargin.rawValue: return cursor.readOptional(&push.account.orderMargin)
+            case Slot.positionMargin.rawValue: return cursor.readOptional(&push.account.positionMargin)
+            case Slot.upnl.rawValue: return cursor.readOptional(&push.account.unrealisedPnL)
+            case Slot.pnl.rawValue: return cursor.readOptional(&push.account.realisedPnL)
+            case Slot.markPx.rawValue: return cursor.readOptional(&push.account.markPrice)
+            case Slot.leverage.rawValue: return cursor.readOptionalQuantity(&push.account.leverage)
+            case Slot.positionType.rawValue: return DigitexOrderReports.readPositionType(&cursor, into: &push.account.positionType)
+            case Slot.positionContracts.rawValue: return cursor.readOptionalQuantity(&push.account.positionContracts)
+            case Slot.positionVolume.rawValue: return cursor.readOptionalQuantity(&push.account.positionVolume)
+            case Slot.positionLiquidationVolume.rawValue: return cursor.readOptionalQuantity(&push.account.positionLiquidationVolume)
+            case Slot.positionBankruptcyVolume.rawValue: return cursor.readOptionalQuantity(&push.account.positionBankruptcyVolume)
+            case Slot.clOrdId.rawValue: return cursor.read(&clOrdId)
+            case Slot.newClOrdId.rawValue: return cursor.readOptional(&order.newClOrdId)
+            case Slot.oldClOrdId.rawValue: return cursor.readOptional(&order.oldClOrdId)
+            case Slot.origClOrdId.rawValue: return cursor.readOptional(&order.origClOrdId)
+            case Slot.orderStatus.rawValue:
                 return cursor.readOptional(&order.status, words: DigitexVocabulary.statusWords, parse: DigitexVocabulary.status)
-            case .orderType:
+            case Slot.orderType.rawValue:
                 return cursor.readOptional(&order.type, words: DigitexVocabulary.orderTypeWords, parse: DigitexVocabulary.orderType)
-            case .timeInForce:
+            case Slot.timeInForce.rawValue:
                 return cursor.readOptional(&order.timeInForce, words: DigitexVocabulary.timeInForceWords, parse: DigitexVocabulary.timeInForce)
-            case .orderSide:
-                return readKnownWord(&cursor, into: &order.side, words: DigitexVocabulary.sideWords, parse: DigitexVocabulary.side)
-            case .px: return cursor.readOptional(&order.price)
-            case .paidPx: return cursor.readOptional(&order.paidPrice)
-            case .qty: return cursor.readQuantity(&quantity)
-            case .origQty: return cursor.readOptionalQuantity(&order.originalQuantity)
-            case .droppedQty: return cursor.readOptionalQuantity(&order.droppedQuantity)
-            case .openTime: return cursor.readOptional(&order.openTimeMillis)
-            case .oldContractId: return cursor.readOptional(&order.oldContractId)
-            case .contracts:
-                return cursor.null() || cursor.readArray { cursor in
-                    guard let contract = contract(&cursor, keys: &contractKeys) else { return false }
-                    contracts.append(contract)
-                    return true
-                }
-            case .marketTrades:
-                return cursor.null() || cursor.readArray { cursor in
-                    guard let trade = trade(&cursor, keys: &tradeKeys) else { return false }
-                    trades.append(trade)
-                    return true
-                }
+            case Slot.orderSide.rawValue:
+                return DigitexOrderReports.readKnownWord(&cursor, into: &order.side, words: DigitexVocabulary.sideWords, parse: DigitexVocabulary.side)
+            case Slot.px.rawValue: return cursor.readOptional(&order.price)
+            case Slot.paidPx.rawValue: return cursor.readOptional(&order.paidPrice)
+            case Slot.qty.rawValue: return cursor.readQuantity(&quantity)
+            case Slot.origQty.rawValue: return cursor.readOptionalQuantity(&order.originalQuantity)
+            case Slot.droppedQty.rawValue: return cursor.readOptionalQuantity(&order.droppedQuantity)
+            case Slot.openTime.rawValue: return cursor.readOptional(&order.openTimeMillis)
+            case Slot.oldContractId.rawValue: return cursor.readOptional(&order.oldContractId)
+            case Slot.contract.rawValue: contracts.append(ContractParts())
+            case Slot.contractId.rawValue: return cursor.readOptional(&contracts[element].contractId)
+            case Slot.contractOldId.rawValue: return cursor.readOptional(&contracts[element].contract.oldContractId)
+            case Slot.contractOrigId.rawValue: return cursor.readOptional(&contracts[element].contract.origContractId)
+            case Slot.contractPositionType.rawValue: return DigitexOrderReports.readPositionType(&cursor, into: &contracts[element].contract.positionType)
+            case Slot.contractQty.rawValue: return cursor.readQuantity(&contracts[element].quantity)
+            case Slot.contractEntryPx.rawValue: return cursor.readOptional(&contracts[element].contract.entryPrice)
+            case Slot.contractPaidPx.rawValue: return cursor.readOptional(&contracts[element].contract.paidPrice)
+            case Slot.contractLiquidationPx.rawValue: return cursor.readOptional(&contracts[element].contract.liquidationPrice)
+            case Slot.contractBankruptcyPx.rawValue: return cursor.readOptional(&contracts[element].contract.bankruptcyPrice)
+            case Slot.contractExitPx.rawValue: return cursor.readOptional(&contracts[element].contract.exitPrice)
+            case Slot.contractLeverage.rawValue: return cursor.readOptionalQuantity(&contracts[element].contract.leverage)
+            case Slot.contractTimestamp.rawValue: return cursor.readOptional(&contracts[element].contract.timestampMillis)
+            case Slot.contractIsIncrease.rawValue: return cursor.readOptional(&contracts[element].isIncrease)
+            case Slot.contractIsFunding.rawValue: return cursor.readOptional(&contracts[element].isFunding)
+            case Slot.contractIsLiquidation.rawValue: return cursor.readOptional(&contracts[element].isLiquidation)
+            case Slot.trade.rawValue: trades.append(TradeParts())
+            case Slot.tradeSide.rawValue: return cursor.readOptionalSide(&trades[element].side)
+            case Slot.tradePx.rawValue:
+                trades[element].price = cursor.decimal()
+                return trades[element].price != nil
+            case Slot.tradeQty.rawValue: return cursor.readQuantity(&trades[element].quantity)
+            default: return cursor.readOptional(&trades[element].isMaker) // Slot.tradeIsMaker
             }
+            return true
         }
-        guard read, let symbol, let clOrdId, let quantity else { return nil }
-        // More open than was ever placed: the general path rejects the frame.
-        if let original = order.originalQuantity, quantity > original { return nil }
-        order.clOrdId = clOrdId
-        order.quantity = quantity
-        // One value, two readers in the general path: the order's and the push's.
-        order.leverage = account.leverage
-        var push = DigitexAccountPush(symbol: symbol)
-        push.account = account
-        push.errorCode = order.errorCode
-        push.timestampMillis = order.timestampMillis
-        push.contracts = contracts
-        push.marketTrades = trades.map { trade in
-            Fill(symbol: symbol, venueOrderID: order.clOrdId, clientOrderID: order.origClOrdId,
-                 // As the general path: a trade without a side is on the order's side.
-                 side: trade.side ?? order.side, price: trade.price, quantity: trade.quantity,
-                 isMaker: trade.isMaker, venueTimeMillis: push.timestampMillis)
-        }
-        push.orders = [order]
-        return push
-    }
 
-    private static func contract(_ cursor: inout JSONCursor, keys: inout JSONKeyOrder) -> DigitexContract? {
-        var contractId: Int64?
-        var quantity: FixedDecimal?
-        var contract = DigitexContract(contractId: 0, quantity: .zero, isIncrease: false, isFunding: false, isLiquidation: false)
-        var isIncrease: Bool?
-        var isFunding: Bool?
-        var isLiquidation: Bool?
-        let read = cursor.readObject(contractFields, order: &keys) { cursor, field in
-            switch field {
-            case .contractId: return cursor.readOptional(&contractId) && contractId != nil
-            case .oldContractId: return cursor.readOptional(&contract.oldContractId)
-            case .origContractId: return cursor.readOptional(&contract.origContractId)
-            case .positionType: return readPositionType(&cursor, into: &contract.positionType)
-            case .qty: return cursor.readQuantity(&quantity)
-            case .entryPx: return cursor.readOptional(&contract.entryPrice)
-            case .paidPx: return cursor.readOptional(&contract.paidPrice)
-            case .liquidationPx: return cursor.readOptional(&contract.liquidationPrice)
-            case .bankruptcyPx: return cursor.readOptional(&contract.bankruptcyPrice)
-            case .exitPx: return cursor.readOptional(&contract.exitPrice)
-            case .leverage: return cursor.readOptionalQuantity(&contract.leverage)
-            case .timestamp: return cursor.readOptional(&contract.timestampMillis)
-            case .isIncrease: return cursor.readOptional(&isIncrease)
-            case .isFunding: return cursor.readOptional(&isFunding)
-            case .isLiquidation: return cursor.readOptional(&isLiquidation)
+        /// The push, or nil where the general path would refuse the frame. (Mutating: the push and
+        /// the order are finished in place.)
+        mutating func finish() -> DigitexAccountPush? {
+            guard let symbol, let clOrdId, let quantity else { return nil }
+            // More open than was ever placed: the general path rejects the frame.
+            if let original = order.originalQuantity, quantity > original { return nil }
+            order.clOrdId = clOrdId
+            order.quantity = quantity
+            // One value, two readers in the general path: the order's and the push's.
+            order.leverage = push.account.leverage
+            push.symbol = symbol
+            push.errorCode = order.errorCode
+            push.timestampMillis = order.timestampMillis
+            push.contracts.reserveCapacity(contracts.count)
+            for parts in contracts {
+                guard let contractId = parts.contractId, let quantity = parts.quantity else { return nil }
+                var contract = parts.contract
+                contract.contractId = contractId
+                contract.quantity = quantity
+                contract.isIncrease = parts.isIncrease ?? false
+                contract.isFunding = parts.isFunding ?? false
+                contract.isLiquidation = parts.isLiquidation ?? false
+                push.contracts.append(contract)
             }
-        }
-        guard read, let contractId, let quantity else { return nil }
-        contract.contractId = contractId
-        contract.quantity = quantity
-        contract.isIncrease = isIncrease ?? false
-        contract.isFunding = isFunding ?? false
-        contract.isLiquidation = isLiquidation ?? false
-        return contract
-    }
-
-    private static func trade(_ cursor: inout JSONCursor, keys: inout JSONKeyOrder) -> TradeReport? {
-        var side: Side?
-        var price: FixedDecimal?
-        var quantity: FixedDecimal?
-        var isMaker: Bool?
-        let read = cursor.readObject(tradeFields, order: &keys) { cursor, field in
-            switch field {
-            case .side: return cursor.readOptionalSide(&side)
-            case .px:
-                price = cursor.decimal()
-                return price != nil
-            case .qty: return cursor.readQuantity(&quantity)
-            case .isMaker: return cursor.readOptional(&isMaker)
+            push.marketTrades.reserveCapacity(trades.count)
+            for trade in trades {
+                guard let price = trade.price, let quantity = trade.quantity else { return nil }
+                push.marketTrades.append(Fill(
+                    symbol: symbol, venueOrderID: order.clOrdId, clientOrderID: order.origClOrdId,
+                    // As the general path: a trade without a side is on the order's side.
+                    side: trade.side ?? order.side, price: price, quantity: quantity,
+                    isMaker: trade.isMaker, venueTimeMillis: push.timestampMillis))
             }
+            push.orders = [order]
+            return push
         }
-        guard read, let price, let quantity else { return nil }
-        return TradeReport(side: side, price: price, quantity: quantity, isMaker: isMaker)
     }
 
     /// `null` (nil) or a word `parse` knows (an order side, a position type); any other word is the

@@ -8,10 +8,10 @@
 /// returns nil, and `DigitexDecoder` decodes the frame the general way, reporting what is wrong.
 /// Both ways give the same message: tests compare them on every example and on random mutations.
 enum DigitexShortcuts {
-    /// What the shortcuts learn from frame to frame: the order of the keys (`JSONKeyOrder`), and
-    /// the symbols' Strings and the book sides while they repeat (`Repeated`).
+    /// What the shortcuts learn from frame to frame: the templates of the order reports
+    /// (`JSONTemplate`), and the symbols' Strings and the book sides while they repeat (`Repeated`).
     struct Memory: Sendable {
-        var orderReports = DigitexOrderReports.KeyOrders()
+        var orderReports = DigitexOrderReports.Templates()
         var marketData = DigitexMarketData.Memory()
         var indexSymbol = RepeatedString()
     }
@@ -43,10 +43,10 @@ enum DigitexShortcuts {
         if channel.equals("trades") { return DigitexMarketData.trades(&cursor, &memory.marketData.symbol) }
         if channel.equals("index") { return DigitexMarketData.index(&cursor, &memory.indexSymbol) }
         if channel.equals("orderStatus") {
-            return DigitexOrderReports.read(&cursor, .orderStatus, keyOrders: &memory.orderReports).map { .account(.orderStatus, $0) }
+            return DigitexOrderReports.read(&cursor, .orderStatus, templates: &memory.orderReports).map { .account(.orderStatus, $0) }
         }
         if channel.equals("orderFilled") {
-            return DigitexOrderReports.read(&cursor, .orderFilled, keyOrders: &memory.orderReports).map { .account(.orderFilled, $0) }
+            return DigitexOrderReports.read(&cursor, .orderFilled, templates: &memory.orderReports).map { .account(.orderFilled, $0) }
         }
         return nil
     }

@@ -103,23 +103,6 @@ struct JSONCursor {
         return key
     }
 
-    /// Consumes a key that is exactly `name`, with its colon; false, with the cursor where it was,
-    /// for any other key (a guess at the next key: see `JSONKeyOrder`).
-    @inline(__always)
-    mutating func key(equalTo name: UnsafeBufferPointer<UInt8>) -> Bool {
-        skipWhitespace()
-        let start = position
-        let end = start + name.count + 2
-        guard end <= count, bytes[start] == UInt8(ascii: "\""), bytes[end - 1] == UInt8(ascii: "\""),
-              memcmpBytes(bytes + start + 1, name.baseAddress!, name.count) else { return false }
-        position = end
-        guard consume(UInt8(ascii: ":")) else {
-            position = start
-            return false
-        }
-        return true
-    }
-
     /// A number that is a plain decimal fitting a `FixedDecimal`; nil for anything else
     /// (quoted numbers, exponents, overflow and `null` included).
     @inline(__always)
@@ -134,6 +117,10 @@ struct JSONCursor {
             return value
         }
         if first == UInt8(ascii: "-"), let (value, end) = negativeShortDecimal(at: position) {
+            position = end
+            return value
+        }
+        if let (value, end) = plainLongInteger(at: position) {
             position = end
             return value
         }
@@ -153,6 +140,26 @@ struct JSONCursor {
               bytes[start] != UInt8(ascii: "0") || bytes[start + 1] &- UInt8(ascii: "0") > 9,
               bytes[end] | 0x20 != UInt8(ascii: "e") else { return nil }
         return (value, end)
+    }
+
+    /// A whole number of eight to eighteen digits at `start` (times in milliseconds or
+    /// nanoseconds, ids), its first eight read from a word; nil for anything else, or one continued
+    /// by a fraction or an exponent (left to the lexeme). Out of line, as `negativeShortDecimal`.
+    @inline(never)
+    private func plainLongInteger(at start: Int) -> (FixedDecimal, end: Int)? {
+        guard start + 8 <= count, bytes[start] != UInt8(ascii: "0") else { return nil }
+        let word = UInt64(littleEndian: UnsafeRawPointer(bytes + start).loadUnaligned(as: UInt64.self))
+        guard leadingDigitCount(word) == 8 else { return nil }
+        var value = Int64(digitValue(word, count: 8))
+        var end = start + 8
+        // Below 10^17 one more digit always fits an Int64.
+        while end < count, bytes[end] &- UInt8(ascii: "0") <= 9 {
+            guard value < 100_000_000_000_000_000 else { return nil }
+            value = value &* 10 &+ Int64(bytes[end] &- UInt8(ascii: "0"))
+            end += 1
+        }
+        guard end == count || bytes[end] != UInt8(ascii: ".") && bytes[end] | 0x20 != UInt8(ascii: "e") else { return nil }
+        return (FixedDecimal(mantissa: value, scale: 0), end)
     }
 
     /// `-` and a `plainShortDecimal` at `start`, negated. Out of line: inlined beside the unsigned

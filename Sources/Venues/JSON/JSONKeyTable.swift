@@ -68,38 +68,6 @@ struct JSONKeyTable<Field: CaseIterable & RawRepresentable<String>>: @unchecked 
 
     @inline(__always)
     func field(_ ordinal: Int) -> Field { fields[ordinal] }
-
-    @inline(__always)
-    func name(_ ordinal: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: names + starts[ordinal], count: counts[ordinal])
-    }
-}
-
-/// The fields a venue wrote last time at each place of an object, learnt as frames go by: a venue
-/// writes the members of one message in the same order every time, so the key at each place is
-/// checked against the expected name in one comparison instead of being read, hashed and looked up.
-/// A wrong guess costs only that comparison; the key is then read and looked up, and the new
-/// order learnt. The guesses change how fast a frame is read, never what is read.
-struct JSONKeyOrder: Sendable {
-    /// Places remembered; members beyond are looked up every time.
-    static let places = 48
-    /// `ordinal + 1` of the field last seen at each place; 0 for unknown.
-    private var expected = [UInt8](repeating: 0, count: JSONKeyOrder.places)
-
-    init() {}
-
-    @inline(__always)
-    func guess(at place: Int) -> Int? {
-        guard place < Self.places else { return nil }
-        let entry = Int(expected[place])
-        return entry == 0 ? nil : entry - 1
-    }
-
-    @inline(__always)
-    mutating func learn(_ ordinal: Int?, at place: Int) {
-        guard place < Self.places else { return }
-        expected[place] = ordinal.map { UInt8($0 + 1) } ?? 0
-    }
 }
 
 /// Which fields of an object a one-pass decoder has read, so that it can decline a repeated one
@@ -118,37 +86,4 @@ struct JSONFieldSet {
 
     @inline(__always)
     func has(_ ordinal: Int) -> Bool { bits & (1 << UInt64(ordinal)) != 0 }
-}
-
-extension JSONCursor {
-    /// Reads an object whose known members are `table`'s fields: `member` gets each known field
-    /// once, with the cursor on its value, and must read it; unknown members are stepped over
-    /// (`skipValue`). False for anything but an object, a repeated known field, or as soon as
-    /// `member` returns false. `order` guesses each key before it is read (see `JSONKeyOrder`).
-    @inline(__always)
-    mutating func readObject<Field>(
-        _ table: JSONKeyTable<Field>, order: inout JSONKeyOrder, _ member: (inout JSONCursor, Field) -> Bool
-    ) -> Bool {
-        guard consume(UInt8(ascii: "{")) else { return false }
-        var seen = JSONFieldSet()
-        var place = 0
-        while true {
-            if consume(UInt8(ascii: "}")) { return true }
-            guard place == 0 || consume(UInt8(ascii: ",")) else { return false }
-            let ordinal: Int?
-            if let guess = order.guess(at: place), key(equalTo: table.name(guess)) {
-                ordinal = guess
-            } else {
-                guard let key = key() else { return false }
-                ordinal = table.ordinal(of: key)
-                order.learn(ordinal, at: place)
-            }
-            if let ordinal {
-                guard seen.first(ordinal), member(&self, table.field(ordinal)) else { return false }
-            } else {
-                guard skipValue() else { return false }
-            }
-            place += 1
-        }
-    }
 }

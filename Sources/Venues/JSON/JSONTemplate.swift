@@ -1,6 +1,6 @@
 /// How a one-pass decoder reads a message, member by member: which values it reads (through
 /// numbered slots), which containers it walks into, and, by leaving them out, which members it
-/// steps over. `JSONCursor.read(_:learning:_:)` reads a frame by it and learns the frame's
+/// steps over. `JSONCursor.read(_:learning:_:)` reads a message by it and learns the message's
 /// `JSONTemplate`.
 indirect enum JSONShape: Sendable {
     /// A value the decoder reads itself, through the slot with this number.
@@ -14,19 +14,20 @@ indirect enum JSONShape: Sendable {
     /// `null` for the object.
     case object([(name: String, shape: JSONShape)], opened: Int? = nil, nullable: Bool = false)
     /// An array of elements of one shape; the slots read inside the n-th element get n.
-    case array(of: JSONShape, opened: Int? = nil)
+    /// `nullable` takes `null` for the array.
+    case array(of: JSONShape, opened: Int? = nil, nullable: Bool = false)
     /// A member whose presence makes the read fail: the frame is another message, left to the
     /// general path (an answer with `method` where a push has none).
     case refused
 }
 
-/// The shape of the last frame a decoder read (`JSONShape`), kept to read the next frames fast:
-/// a venue sends a push of one kind with the same members in the same order frame after frame,
-/// and only the values change.
+/// The shape of the last message a decoder read (`JSONShape`), kept to read the next frames
+/// fast: a venue sends a push of one kind with the same members in the same order frame after
+/// frame, and only the values change.
 ///
-/// It is the frame cut at each value the decoder reads or steps over: the bytes between (keys,
-/// punctuation, whitespace, constants, `null` objects) and what to do with the value after each
-/// run. `JSONCursor.read(following:_:)` reads a frame by comparing each run with the frame's
+/// It is the message cut at each value the decoder reads or steps over: the bytes between (keys,
+/// punctuation, whitespace, constants, `null` containers) and what to do with the value after each
+/// run. `JSONCursor.read(following:_:)` reads a message by comparing each run with the frame's
 /// bytes and reading only the values, with the same reads as the walk by shape, so that it gives
 /// the same values or fails at the first byte that differs. (A value may change length: only the
 /// runs between values must repeat.)
@@ -45,7 +46,7 @@ struct JSONTemplate: Sendable {
     /// The runs of bytes between the values, one after another, with the values stepped over.
     fileprivate var runs: [UInt8] = []
     fileprivate var cuts: [Cut] = []
-    /// Whether a frame's read ended the runs (nothing to follow before).
+    /// Whether a message's read ended the runs (nothing to follow before).
     fileprivate var isComplete = false
 
     fileprivate mutating func reset() {
@@ -56,11 +57,11 @@ struct JSONTemplate: Sendable {
 }
 
 extension JSONCursor {
-    /// Reads a frame with the bytes between its values as `template` has them: `slot` gets each
+    /// Reads a message with the bytes between its values as `template` has them: `slot` gets each
     /// value to read, with the cursor on it, and must read it; values stepped over when the
     /// template was learnt are stepped over. False, with nothing left to trust in what `slot`
-    /// read, at the first run that differs, a value that does not read, or anything after the
-    /// frame's end: the caller then reads the frame by shape.
+    /// read, at the first run that differs or a value that does not read: the caller then reads
+    /// the message by shape.
     @inline(__always)
     mutating func read(following template: JSONTemplate, _ slot: (inout JSONCursor, _ slot: Int, _ element: Int) -> Bool) -> Bool {
         guard template.isComplete else { return false }
@@ -76,19 +77,18 @@ extension JSONCursor {
                         guard skipValue() else { return false }
                     }
                 }
-                return consume(literal: UnsafeBufferPointer(rebasing: runs[runStart...])) && isAtEnd
+                return consume(literal: UnsafeBufferPointer(rebasing: runs[runStart...]))
             }
         }
     }
 
-    /// Reads a whole frame, a value of `shape`: `slot` gets each value the shape reads, with the
-    /// cursor on it, and must read it. Learns the frame's `template` as it goes (emptied when the
-    /// read fails). False for anything but the shape, as soon as `slot` returns false, or for
-    /// anything after the value but whitespace.
+    /// Reads a message, a value of `shape`: `slot` gets each value the shape reads, with the
+    /// cursor on it, and must read it. Learns the message's `template` as it goes (emptied when
+    /// the read fails). False for anything but the shape, or as soon as `slot` returns false.
     mutating func read(_ shape: JSONShape, learning template: inout JSONTemplate, _ slot: (inout JSONCursor, _ slot: Int, _ element: Int) -> Bool) -> Bool {
         template.reset()
         var runStart = offset
-        guard walk(shape, element: 0, template: &template, runStart: &runStart, slot), isAtEnd else {
+        guard walk(shape, element: 0, template: &template, runStart: &runStart, slot) else {
             template.reset()
             return false
         }
@@ -132,7 +132,8 @@ extension JSONCursor {
             }
         case .refused:
             return false
-        case .array(let elementShape, let opened):
+        case .array(let elementShape, let opened, let nullable):
+            if nullable, null() { return true }
             guard consume(UInt8(ascii: "[")) else { return false }
             if let opened, !cut(slot: opened, element: element, template: &template, runStart: &runStart, slot) { return false }
             var first = true

@@ -59,10 +59,10 @@ enum NotionalShortcuts {
     ) -> NotionalAccountSummary? {
         parts.reset()
         var cursor = JSONCursor(frame)!
-        if cursor.read(following: template, { parts.read(&$0, $1, $2, &kept) }) { return parts.summary() }
+        if cursor.read(following: template, { parts.read(&$0, $1, $2, &kept) }), cursor.isAtEnd { return parts.summary() }
         parts.reset()
         cursor = JSONCursor(frame)!
-        guard cursor.read(Summary.shape, learning: &template, { parts.read(&$0, $1, $2, &kept) }) else { return nil }
+        guard cursor.read(Summary.shape, learning: &template, { parts.read(&$0, $1, $2, &kept) }), cursor.isAtEnd else { return nil }
         return parts.summary()
     }
 
@@ -73,10 +73,10 @@ enum NotionalShortcuts {
     ) -> NotionalMessage? {
         var parts = AssetData()
         var cursor = JSONCursor(frame)!
-        if cursor.read(following: template, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }) { return parts.message() }
+        if cursor.read(following: template, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }), cursor.isAtEnd { return parts.message() }
         parts = AssetData()
         cursor = JSONCursor(frame)!
-        guard cursor.read(AssetData.shape, learning: &template, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }) else {
+        guard cursor.read(AssetData.shape, learning: &template, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }), cursor.isAtEnd else {
             return nil
         }
         return parts.message()

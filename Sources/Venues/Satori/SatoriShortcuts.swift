@@ -28,12 +28,13 @@ enum SatoriShortcuts {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
         guard frame.count <= JSONScanner.defaultMaxBytes, namesTradeEvent(frame), var cursor = JSONCursor(frame) else { return nil }
         var parts = TradeParts()
-        if cursor.read(following: memory.trade, { cursor, slot, _ in parts.read(&cursor, slot, &memory.symbol) }) {
+        if cursor.read(following: memory.trade, { cursor, slot, _ in parts.read(&cursor, slot, &memory.symbol) }), cursor.isAtEnd {
             return parts.trade().map { .trade($0) }
         }
         parts = TradeParts()
         cursor = JSONCursor(frame)!
-        guard cursor.read(TradeParts.shape, learning: &memory.trade, { cursor, slot, _ in parts.read(&cursor, slot, &memory.symbol) }) else {
+        guard cursor.read(TradeParts.shape, learning: &memory.trade, { cursor, slot, _ in parts.read(&cursor, slot, &memory.symbol) }),
+              cursor.isAtEnd else {
             return nil
         }
         return parts.trade().map { .trade($0) }

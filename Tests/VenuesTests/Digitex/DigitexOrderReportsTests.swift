@@ -103,7 +103,7 @@ struct DigitexOrderReportsTests {
         #expect(push.orders.first?.price == FixedDecimal("12250"))
     }
 
-    @Test("keys in another order than the last frame's, or near misses of the expected ones, read the same")
+    @Test("keys in another order than the last frame's, near misses of its keys, or other values read as on their own")
     func keyOrder() {
         let frames = [
             report(#""px":1,"paidPx":2,"orderSide":"BUY","contracts":[{"contractId":1,"qty":1,"entryPx":3}]"#),
@@ -112,6 +112,9 @@ struct DigitexOrderReportsTests {
             report(#""pxType":1,"paidPx":2,"orderSide":"BUY","contracts":[{"contractIdx":1,"contractId":1,"qty":1}]"#),
             report(#""xpx":1,"px":5,"orderSide":"SELL","contracts":[{"contractId":2,"qty":1,"contractId":3}]"#),
             report(#""px":1,"paidPx":2,"orderSide":"BUY","contracts":[{"contractId":1,"qty":1,"entryPx":3}]"#),
+            // The same keys, other values (read by the last frame's template), then one value that does not read.
+            report(#""px":12.5,"paidPx":0,"orderSide":"SELL","contracts":[{"contractId":100,"qty":7,"entryPx":null}]"#),
+            report(#""px":12.5,"paidPx":0,"orderSide":"SELL","contracts":[{"contractId":null,"qty":7,"entryPx":null}]"#),
         ]
         // One memory across the frames, as a client decodes them; each frame as on its own.
         var memory = DigitexShortcuts.Memory()
@@ -121,7 +124,7 @@ struct DigitexOrderReportsTests {
             let learnt = frame.withUnsafeBufferPointer { DigitexShortcuts.decode($0, memory: &memory) }
             #expect(learnt == shortcut(frame), "\(text)")
         }
-        #expect(shortcut(frames[2]) != nil && shortcut(frames[3]) == nil)
+        #expect(shortcut(frames[2]) != nil && shortcut(frames[3]) == nil && shortcut(frames[5]) != nil && shortcut(frames[6]) == nil)
     }
 
     @Test("random mutations of order reports: the shortcut agrees with the general path or declines")
@@ -138,20 +141,25 @@ struct DigitexOrderReportsTests {
 
 @Suite("JSON key table")
 struct JSONKeyTableTests {
+    /// Names as venues write them: short ones, long ones, one the prefix of another.
+    enum Field: String, CaseIterable {
+        case px, pxType, qty, side, symbol, clOrdId, origClOrdId, positionLiquidationVolume, fundingRate, nextFundingTime
+    }
+
+    static let table = JSONKeyTable<Field>()
+
     private func ordinal(_ key: String) -> Int? {
-        Array(key.utf8).withUnsafeBufferPointer { DigitexOrderReports.fields.ordinal(of: $0) }
+        Array(key.utf8).withUnsafeBufferPointer { Self.table.ordinal(of: $0) }
     }
 
     @Test("every field is found under its name, with its place among the cases; near misses are not")
     func lookups() {
-        let table = DigitexOrderReports.fields
-        for (expected, field) in DigitexOrderReports.Field.allCases.enumerated() {
-            #expect(ordinal(field.rawValue) == expected && table.field(expected) == field, "\(field)")
-            #expect(String(decoding: table.name(expected), as: UTF8.self) == field.rawValue)
+        for (expected, field) in Field.allCases.enumerated() {
+            #expect(ordinal(field.rawValue) == expected && Self.table.field(expected) == field, "\(field)")
             #expect(ordinal(field.rawValue + "x") == nil && ordinal(String(field.rawValue.dropLast())) == nil)
             #expect(ordinal(field.rawValue.uppercased()) == nil)
         }
-        #expect(table.count == DigitexOrderReports.Field.allCases.count)
+        #expect(Self.table.count == Field.allCases.count)
         #expect(ordinal("") == nil)
         #expect(ordinal("traderId") == nil)
     }

@@ -3,13 +3,16 @@ import Testing
 
 @Suite("JSON templates")
 struct JSONTemplateTests {
-    /// `{"kind":"book","a":…,"list":[{"x":…},…],"n":null or {"v":…}}`, other members stepped over.
-    static let a = 0, list = 1, entry = 2, x = 3, v = 4
+    /// `{"kind":"book","a":…,"list":[{"x":…},…],"n":null or {"v":…},"m":null or […]}`, other
+    /// members stepped over; `refused` must not be there.
+    static let a = 0, list = 1, entry = 2, x = 3, v = 4, m = 5
     static let shape = JSONShape.object([
         ("kind", .constant(#""book""#)),
         ("a", .value(a)),
         ("list", .array(of: .object([("x", .value(x))], opened: entry), opened: list)),
         ("n", .object([("v", .value(v))], nullable: true)),
+        ("m", .array(of: .value(m), nullable: true)),
+        ("refused", .refused),
     ])
 
     /// What a read gave: each slot called, in order, with its entry and the value's text.
@@ -33,7 +36,8 @@ struct JSONTemplateTests {
         Array(text.utf8).withUnsafeBufferPointer { bytes in
             var cursor = JSONCursor(bytes)!
             var read = Read()
-            return cursor.read(Self.shape, learning: &template, { read.take(&$0, $1, $2) }) ? read : nil
+            // A whole frame, as the decoders read one: the message, then its end.
+            return cursor.read(Self.shape, learning: &template, { read.take(&$0, $1, $2) }) && cursor.isAtEnd ? read : nil
         }
     }
 
@@ -41,7 +45,7 @@ struct JSONTemplateTests {
         Array(text.utf8).withUnsafeBufferPointer { bytes in
             var cursor = JSONCursor(bytes)!
             var read = Read()
-            return cursor.read(following: template, { read.take(&$0, $1, $2) }) ? read : nil
+            return cursor.read(following: template, { read.take(&$0, $1, $2) }) && cursor.isAtEnd ? read : nil
         }
     }
 
@@ -95,6 +99,8 @@ struct JSONTemplateTests {
             #"{"kind":"bbo","a":1,"list":[]}"#,
             #"{"kind":"book","a":1,"list":{}}"#,
             #"{"kind":"book","a":1,"list":[],}"#,
+            #"{"kind":"book","a":1,"list":[],"refused":0}"#,
+            #"{"kind":"book","a":1,"list":[],"m":{}}"#,
         ] {
             var template = JSONTemplate()
             #expect(byShape(frame, learning: &template) == nil, "\(frame)")
@@ -108,5 +114,18 @@ struct JSONTemplateTests {
         _ = byShape(Self.learnt, learning: &template)
         #expect(following(template, #"{"kind":"book","a":"no\"pe","skip":"s","list":[{"x":1,"y":[1,2]},{"x":2}],"n":null,"tail":7}"#) == nil)
         #expect(following(template, #"{"kind":"book","a":12,"skip":tru,"list":[{"x":1,"y":[1,2]},{"x":2}],"n":null,"tail":7}"#) == nil)
+    }
+
+    @Test("a nullable array reads as null or as its elements, and a template learnt with one refuses the other")
+    func nullableArray() throws {
+        var withNull = JSONTemplate()
+        let null = #"{"kind":"book","a":1,"m":null}"#
+        let values = #"{"kind":"book","a":1,"m":[7,8]}"#
+        #expect(byShape(null, learning: &withNull)?.description == "0[0]=1")
+        #expect(following(withNull, values) == nil)
+        var withValues = JSONTemplate()
+        #expect(byShape(values, learning: &withValues)?.description == "0[0]=1 5[0]=7 5[1]=8")
+        #expect(following(withValues, null) == nil)
+        #expect(following(withValues, #"{"kind":"book","a":2,"m":[70,-8]}"#)?.description == "0[0]=2 5[0]=70 5[1]=-8")
     }
 }
