@@ -27,8 +27,11 @@ enum DigitexOrderReports {
         if cursor.read(following: template, { parts.read(&$0, $1, $2) }) { return parts.finish() }
         cursor = start
         parts = Parts()
-        guard cursor.read(Parts.shape, learning: &template, { parts.read(&$0, $1, $2) }) else { return nil }
-        return parts.finish()
+        // The template is kept only for a report the shortcut reads.
+        var learnt = JSONTemplate()
+        guard cursor.read(Parts.shape, learning: &learnt, { parts.read(&$0, $1, $2) }), let push = parts.finish() else { return nil }
+        template = learnt
+        return push
     }
 
     /// The values of a report, by slot of `shape`: the order, the account summary, and each entry

@@ -1,14 +1,12 @@
-/// Tells which of a decoder's fields a member's key names, in a few instructions: a one-pass
-/// decoder (`JSONCursor`) switches on the answer instead of comparing the key with every name
-/// in turn (an order push has some thirty).
+/// Tells which of a decoder's names a member's key is, in a few instructions: a one-pass decoder
+/// (`JSONCursor`) switches on the answer instead of comparing the key with every name in turn
+/// (an order push has some thirty).
 ///
-/// The names are the cases' raw values, hashed from their length and three of their bytes
-/// (`jsonKeyHash`) into an open-addressing table; every hit is confirmed byte for byte, so a
-/// collision only costs a probe. A table is built once, as a `static let`, and its storage lives
-/// as long as the process: it is plain memory, so reading it retains and checks nothing.
-struct JSONKeyTable<Field: CaseIterable & RawRepresentable<String>>: @unchecked Sendable {
-    /// Each field, by its ordinal (its place in `allCases`).
-    private let fields: UnsafePointer<Field>
+/// The names are hashed from their length and three of their bytes (`jsonKeyHash`) into an
+/// open-addressing table; every hit is confirmed byte for byte, so a collision only costs a
+/// probe. A table is built once, as a `static let`, and its storage lives as long as the process:
+/// it is plain memory, so reading it retains and checks nothing.
+struct JSONNameTable: @unchecked Sendable {
     /// All names' bytes, one after another; `starts[ordinal]` and `counts[ordinal]` locate one.
     private let names: UnsafePointer<UInt8>
     private let starts: UnsafePointer<Int>
@@ -18,11 +16,11 @@ struct JSONKeyTable<Field: CaseIterable & RawRepresentable<String>>: @unchecked 
     private let mask: Int
     let count: Int
 
-    init() {
-        let fields = Array(Field.allCases)
-        precondition(fields.count <= JSONFieldSet.capacity, "a JSONFieldSet holds at most \(JSONFieldSet.capacity) fields")
-        let bytes = fields.flatMap(\.rawValue.utf8)
-        let counts = fields.map(\.rawValue.utf8.count)
+    /// A table of `names`, each found under its place in the list.
+    init(_ names: [String]) {
+        precondition(names.count <= JSONFieldSet.capacity, "a JSONFieldSet holds at most \(JSONFieldSet.capacity) fields")
+        let bytes = names.flatMap(\.utf8)
+        let counts = names.map(\.utf8.count)
         var starts: [Int] = []
         var start = 0
         for count in counts {
@@ -30,30 +28,23 @@ struct JSONKeyTable<Field: CaseIterable & RawRepresentable<String>>: @unchecked 
             start += count
         }
         var size = 16
-        while size < fields.count * 4 { size <<= 1 }
-        let names = Self.copy(bytes)
+        while size < names.count * 4 { size <<= 1 }
+        let copied = copyForever(bytes)
         var slots = [UInt8](repeating: 0, count: size)
-        for ordinal in fields.indices {
-            var slot = Int(jsonKeyHash(names + starts[ordinal], counts[ordinal])) & (size - 1)
+        for ordinal in names.indices {
+            var slot = Int(jsonKeyHash(copied + starts[ordinal], counts[ordinal])) & (size - 1)
             while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
             slots[slot] = UInt8(ordinal + 1)
         }
-        self.fields = Self.copy(fields)
-        self.names = names
-        self.starts = Self.copy(starts)
-        self.counts = Self.copy(counts)
-        self.slots = Self.copy(slots)
+        self.names = copied
+        self.starts = copyForever(starts)
+        self.counts = copyForever(counts)
+        self.slots = copyForever(slots)
         self.mask = size - 1
-        self.count = fields.count
+        self.count = names.count
     }
 
-    private static func copy<T>(_ array: [T]) -> UnsafePointer<T> {
-        let storage = UnsafeMutablePointer<T>.allocate(capacity: max(array.count, 1))
-        storage.initialize(from: array, count: array.count)
-        return UnsafePointer(storage)
-    }
-
-    /// The ordinal of the field `key` names; nil for a key the decoder does not read.
+    /// The place of the name `key` is; nil for a key that is none of them.
     @inline(__always)
     func ordinal(of key: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let start = key.baseAddress else { return nil }
@@ -65,9 +56,35 @@ struct JSONKeyTable<Field: CaseIterable & RawRepresentable<String>>: @unchecked 
             slot = (slot + 1) & mask
         }
     }
+}
+
+/// A `JSONNameTable` of an enum's raw values, giving the case a key names.
+struct JSONKeyTable<Field: CaseIterable & RawRepresentable<String>>: @unchecked Sendable {
+    private let table: JSONNameTable
+    /// Each field, by its ordinal (its place in `allCases`).
+    private let fields: UnsafePointer<Field>
+
+    init() {
+        let fields = Array(Field.allCases)
+        table = JSONNameTable(fields.map(\.rawValue))
+        self.fields = copyForever(fields)
+    }
+
+    var count: Int { table.count }
+
+    /// The ordinal of the field `key` names; nil for a key the decoder does not read.
+    @inline(__always)
+    func ordinal(of key: UnsafeBufferPointer<UInt8>) -> Int? { table.ordinal(of: key) }
 
     @inline(__always)
     func field(_ ordinal: Int) -> Field { fields[ordinal] }
+}
+
+/// `array`'s elements in memory that is never freed: a table built once, as a `static let`.
+private func copyForever<T>(_ array: [T]) -> UnsafePointer<T> {
+    let storage = UnsafeMutablePointer<T>.allocate(capacity: max(array.count, 1))
+    storage.initialize(from: array, count: array.count)
+    return UnsafePointer(storage)
 }
 
 /// Which fields of an object a one-pass decoder has read, so that it can decline a repeated one

@@ -7,18 +7,29 @@ indirect enum JSONShape: Sendable {
     case value(Int)
     /// A value that must be exactly this JSON text (a channel's name, quotes included).
     case constant(String)
-    /// An object. Its named members have these shapes, and each may come once: a second makes
-    /// the read fail, as the shortcuts decline what the general path would read only the first
-    /// of. Other members are stepped over. `opened`, a slot that reads nothing, is called as the
-    /// object opens (to count list entries, or to learn that it was there); `nullable` takes
-    /// `null` for the object.
-    case object([(name: String, shape: JSONShape)], opened: Int? = nil, nullable: Bool = false)
+    /// An object (made with `object(_:opened:nullable:)`).
+    case members(Members, opened: Int?, nullable: Bool)
     /// An array of elements of one shape; the slots read inside the n-th element get n.
     /// `nullable` takes `null` for the array.
     case array(of: JSONShape, opened: Int? = nil, nullable: Bool = false)
     /// A member whose presence makes the read fail: the frame is another message, left to the
     /// general path (an answer with `method` where a push has none).
     case refused
+
+    /// An object's named members: their names (found by hash) and shapes, by place.
+    struct Members: Sendable {
+        let names: JSONNameTable
+        let shapes: [JSONShape]
+    }
+
+    /// An object. Its named members have these shapes, and each may come once: a second makes
+    /// the read fail, as the shortcuts decline what the general path would read only the first
+    /// of. Other members are stepped over. `opened`, a slot that reads nothing, is called as the
+    /// object opens (to count list entries, or to learn that it was there); `nullable` takes
+    /// `null` for the object.
+    static func object(_ members: [(name: String, shape: JSONShape)], opened: Int? = nil, nullable: Bool = false) -> JSONShape {
+        .members(Members(names: JSONNameTable(members.map(\.name)), shapes: members.map(\.shape)), opened: opened, nullable: nullable)
+    }
 }
 
 /// The shape of the last message a decoder read (`JSONShape`), kept to read the next frames
@@ -110,7 +121,7 @@ extension JSONCursor {
             _ = valueStart()
             var text = text
             return text.withUTF8 { consume(literal: $0) }
-        case .object(let members, let opened, let nullable):
+        case .members(let members, let opened, let nullable):
             if nullable, null() { return true }
             guard consume(UInt8(ascii: "{")) else { return false }
             if let opened, !cut(slot: opened, element: element, template: &template, runStart: &runStart, slot) { return false }
@@ -121,11 +132,11 @@ extension JSONCursor {
                 case .end: return true
                 case .invalid, .next(key: nil): return false
                 case .next(key: let key?):
-                    guard let index = members.firstIndex(where: { $0.name.utf8.elementsEqual(key) }) else {
+                    guard let index = members.names.ordinal(of: key) else {
                         guard cut(slot: nil, element: element, template: &template, runStart: &runStart, slot) else { return false }
                         continue
                     }
-                    guard seen.first(index), walk(members[index].shape, element: element, template: &template, runStart: &runStart, slot) else {
+                    guard seen.first(index), walk(members.shapes[index], element: element, template: &template, runStart: &runStart, slot) else {
                         return false
                     }
                 }

@@ -53,7 +53,7 @@ enum NotionalShortcuts {
 
     /// `{channel, data: {user, summary}}` with a v2 summary (`balances[]` and `assetPositions[]`);
     /// the v1 schema is left to the general path. Read by the last summary's template when the
-    /// frame follows it, else by `Summary.shape`.
+    /// frame follows it, else by `Summary.shape` (and the template learnt).
     private static func accountSummary(
         _ frame: UnsafeBufferPointer<UInt8>, _ template: inout JSONTemplate, _ parts: inout Summary, _ kept: inout Kept
     ) -> NotionalAccountSummary? {
@@ -62,8 +62,12 @@ enum NotionalShortcuts {
         if cursor.read(following: template, { parts.read(&$0, $1, $2, &kept) }), cursor.isAtEnd { return parts.summary() }
         parts.reset()
         cursor = JSONCursor(frame)!
-        guard cursor.read(Summary.shape, learning: &template, { parts.read(&$0, $1, $2, &kept) }), cursor.isAtEnd else { return nil }
-        return parts.summary()
+        // The template is kept only for a summary the shortcut reads (not for a v1 one, say).
+        var learnt = JSONTemplate()
+        guard cursor.read(Summary.shape, learning: &learnt, { parts.read(&$0, $1, $2, &kept) }), cursor.isAtEnd,
+              let summary = parts.summary() else { return nil }
+        template = learnt
+        return summary
     }
 
     /// `{channel, data: {user, coin, leverage: {type, value} or a number, …}}`; the tradable sizes
@@ -76,10 +80,11 @@ enum NotionalShortcuts {
         if cursor.read(following: template, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }), cursor.isAtEnd { return parts.message() }
         parts = AssetData()
         cursor = JSONCursor(frame)!
-        guard cursor.read(AssetData.shape, learning: &template, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }), cursor.isAtEnd else {
-            return nil
-        }
-        return parts.message()
+        var learnt = JSONTemplate()
+        guard cursor.read(AssetData.shape, learning: &learnt, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }), cursor.isAtEnd,
+              let message = parts.message() else { return nil }
+        template = learnt
+        return message
     }
 
     /// The values of an `activeAssetData` push, by slot of `shape`.

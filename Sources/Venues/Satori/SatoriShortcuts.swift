@@ -33,11 +33,12 @@ enum SatoriShortcuts {
         }
         parts = TradeParts()
         cursor = JSONCursor(frame)!
-        guard cursor.read(TradeParts.shape, learning: &memory.trade, { cursor, slot, _ in parts.read(&cursor, slot, &memory.symbol) }),
-              cursor.isAtEnd else {
-            return nil
-        }
-        return parts.trade().map { .trade($0) }
+        // The template is kept only for a trade the shortcut reads.
+        var learnt = JSONTemplate()
+        guard cursor.read(TradeParts.shape, learning: &learnt, { cursor, slot, _ in parts.read(&cursor, slot, &memory.symbol) }),
+              cursor.isAtEnd, let trade = parts.trade() else { return nil }
+        memory.trade = learnt
+        return .trade(trade)
     }
 
     /// True when `"event":"api_trade"` opens the frame or stands among its last 64 bytes, where the
