@@ -12,25 +12,26 @@ enum DigitexOrderReports {
     struct Templates: Sendable {
         var orderStatus = JSONTemplate()
         var orderFilled = JSONTemplate()
+        /// Where a template is learnt, swapped in when the report reads (no allocation a frame).
+        var learning = JSONTemplate()
     }
 
     /// The push in `data`, with the cursor on it; nil to decline. `channel` is `.orderStatus` or `.orderFilled`.
     static func read(_ cursor: inout JSONCursor, _ channel: DigitexChannel, templates: inout Templates) -> DigitexAccountPush? {
-        if channel == .orderFilled { return read(&cursor, &templates.orderFilled) }
-        return read(&cursor, &templates.orderStatus)
+        if channel == .orderFilled { return read(&cursor, &templates.orderFilled, learning: &templates.learning) }
+        return read(&cursor, &templates.orderStatus, learning: &templates.learning)
     }
 
     /// Read by the channel's last template when the push follows it, else by `Parts.shape`.
-    private static func read(_ cursor: inout JSONCursor, _ template: inout JSONTemplate) -> DigitexAccountPush? {
+    private static func read(_ cursor: inout JSONCursor, _ template: inout JSONTemplate, learning: inout JSONTemplate) -> DigitexAccountPush? {
         let start = cursor
         var parts = Parts()
         if cursor.read(following: template, { parts.read(&$0, $1, $2) }) { return parts.finish() }
         cursor = start
         parts = Parts()
         // The template is kept only for a report the shortcut reads.
-        var learnt = JSONTemplate()
-        guard cursor.read(Parts.shape, learning: &learnt, { parts.read(&$0, $1, $2) }), let push = parts.finish() else { return nil }
-        template = learnt
+        guard cursor.read(Parts.shape, learning: &learning, { parts.read(&$0, $1, $2) }), let push = parts.finish() else { return nil }
+        swap(&template, &learning)
         return push
     }
 

@@ -19,6 +19,8 @@ enum NotionalShortcuts {
         var kept = Kept()
         var summary = JSONTemplate()
         var assetData = JSONTemplate()
+        /// Where a template is learnt, swapped in when the push reads (no allocation a frame).
+        var learning = JSONTemplate()
         /// A summary's values as they are read, kept for the lists' room.
         fileprivate var summaryParts = Summary()
     }
@@ -45,9 +47,9 @@ enum NotionalShortcuts {
         guard frame.count <= JSONScanner.defaultMaxBytes, var cursor = JSONCursor(frame), cursor.consume(UInt8(ascii: "{")),
               let channelKey = cursor.key(), channelKey.equals("channel"), let channel = cursor.string() else { return nil }
         if channel.equals("accountSummary") {
-            return accountSummary(frame, &memory.summary, &memory.summaryParts, &memory.kept).map { .accountSummary($0) }
+            return accountSummary(frame, &memory.summary, &memory.learning, &memory.summaryParts, &memory.kept).map { .accountSummary($0) }
         }
-        if channel.equals("activeAssetData") { return activeAssetData(frame, &memory.assetData, &memory.kept) }
+        if channel.equals("activeAssetData") { return activeAssetData(frame, &memory.assetData, &memory.learning, &memory.kept) }
         return nil
     }
 
@@ -55,7 +57,8 @@ enum NotionalShortcuts {
     /// the v1 schema is left to the general path. Read by the last summary's template when the
     /// frame follows it, else by `Summary.shape` (and the template learnt).
     private static func accountSummary(
-        _ frame: UnsafeBufferPointer<UInt8>, _ template: inout JSONTemplate, _ parts: inout Summary, _ kept: inout Kept
+        _ frame: UnsafeBufferPointer<UInt8>, _ template: inout JSONTemplate, _ learning: inout JSONTemplate, _ parts: inout Summary,
+        _ kept: inout Kept
     ) -> NotionalAccountSummary? {
         parts.reset()
         var cursor = JSONCursor(frame)!
@@ -63,27 +66,25 @@ enum NotionalShortcuts {
         parts.reset()
         cursor = JSONCursor(frame)!
         // The template is kept only for a summary the shortcut reads (not for a v1 one, say).
-        var learnt = JSONTemplate()
-        guard cursor.read(Summary.shape, learning: &learnt, { parts.read(&$0, $1, $2, &kept) }), cursor.isAtEnd,
+        guard cursor.read(Summary.shape, learning: &learning, { parts.read(&$0, $1, $2, &kept) }), cursor.isAtEnd,
               let summary = parts.summary() else { return nil }
-        template = learnt
+        swap(&template, &learning)
         return summary
     }
 
     /// `{channel, data: {user, coin, leverage: {type, value} or a number, …}}`; the tradable sizes
     /// are not kept.
     private static func activeAssetData(
-        _ frame: UnsafeBufferPointer<UInt8>, _ template: inout JSONTemplate, _ kept: inout Kept
+        _ frame: UnsafeBufferPointer<UInt8>, _ template: inout JSONTemplate, _ learning: inout JSONTemplate, _ kept: inout Kept
     ) -> NotionalMessage? {
         var parts = AssetData()
         var cursor = JSONCursor(frame)!
         if cursor.read(following: template, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }), cursor.isAtEnd { return parts.message() }
         parts = AssetData()
         cursor = JSONCursor(frame)!
-        var learnt = JSONTemplate()
-        guard cursor.read(AssetData.shape, learning: &learnt, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }), cursor.isAtEnd,
+        guard cursor.read(AssetData.shape, learning: &learning, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }), cursor.isAtEnd,
               let message = parts.message() else { return nil }
-        template = learnt
+        swap(&template, &learning)
         return message
     }
 

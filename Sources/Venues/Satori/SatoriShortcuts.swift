@@ -13,6 +13,8 @@ enum SatoriShortcuts {
     struct Memory: Sendable {
         var symbol = RepeatedString()
         var trade = JSONTemplate()
+        /// Where a template is learnt, swapped in when the trade reads (no allocation a frame).
+        var learning = JSONTemplate()
     }
 
     /// `decode` with nothing kept from earlier frames.
@@ -34,10 +36,9 @@ enum SatoriShortcuts {
         parts = TradeParts()
         cursor = JSONCursor(frame)!
         // The template is kept only for a trade the shortcut reads.
-        var learnt = JSONTemplate()
-        guard cursor.read(TradeParts.shape, learning: &learnt, { cursor, slot, _ in parts.read(&cursor, slot, &memory.symbol) }),
+        guard cursor.read(TradeParts.shape, learning: &memory.learning, { cursor, slot, _ in parts.read(&cursor, slot, &memory.symbol) }),
               cursor.isAtEnd, let trade = parts.trade() else { return nil }
-        memory.trade = learnt
+        swap(&memory.trade, &memory.learning)
         return .trade(trade)
     }
 
