@@ -28,18 +28,29 @@ enum SatoriShortcuts {
     /// frame follows it, else by `TradeParts.shape`.
     static func decode(_ frame: UnsafeBufferPointer<UInt8>, memory: inout Memory) -> SatoriMessage? {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
-        guard frame.count <= JSONScanner.defaultMaxBytes, namesTradeEvent(frame), var cursor = JSONCursor(frame) else { return nil }
+        guard frame.count <= JSONScanner.defaultMaxBytes, namesTradeEvent(frame) else { return nil }
+        return trade(frame, &memory.trade, &memory.learning, &memory.symbol).map { .trade($0) }
+    }
+
+    /// The trade of `frame`, with the template, the one to learn into and the symbol in hand:
+    /// each its own argument, so that the template is read where it lies (passed within the
+    /// memory, it was retained and the read was not inlined: +4 % a frame).
+    private static func trade(
+        _ frame: UnsafeBufferPointer<UInt8>, _ template: inout JSONTemplate, _ learning: inout JSONTemplate,
+        _ lastSymbol: inout RepeatedString
+    ) -> Trade? {
+        guard var cursor = JSONCursor(frame) else { return nil }
         var parts = TradeParts()
-        if cursor.read(following: memory.trade, { cursor, slot, _ in parts.read(&cursor, slot, &memory.symbol) }), cursor.isAtEnd {
-            return parts.trade().map { .trade($0) }
+        if cursor.read(following: template, { cursor, slot, _ in parts.read(&cursor, slot, &lastSymbol) }), cursor.isAtEnd {
+            return parts.trade()
         }
         parts = TradeParts()
         cursor = JSONCursor(frame)!
         // The template is kept only for a trade the shortcut reads.
-        guard cursor.read(TradeParts.shape, learning: &memory.learning, { cursor, slot, _ in parts.read(&cursor, slot, &memory.symbol) }),
+        guard cursor.read(TradeParts.shape, learning: &learning, { cursor, slot, _ in parts.read(&cursor, slot, &lastSymbol) }),
               cursor.isAtEnd, let trade = parts.trade() else { return nil }
-        swap(&memory.trade, &memory.learning)
-        return .trade(trade)
+        swap(&template, &learning)
+        return trade
     }
 
     /// True when `"event":"api_trade"` opens the frame or stands among its last 64 bytes, where the
