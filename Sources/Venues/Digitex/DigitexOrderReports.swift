@@ -23,7 +23,9 @@ enum DigitexOrderReports {
     }
 
     /// Read by the channel's last template when the push follows it, else by `Parts.shape`.
-    private static func read(_ cursor: inout JSONCursor, _ template: inout JSONTemplate, learning: inout JSONTemplate) -> DigitexAccountPush? {
+    private static func read(
+        _ cursor: inout JSONCursor, _ template: inout JSONTemplate, learning: inout JSONTemplate
+    ) -> DigitexAccountPush? {
         let start = cursor
         var parts = Parts()
         if cursor.read(following: template, { parts.read(&$0, $1, $2) }) { return parts.finish() }
@@ -134,9 +136,11 @@ enum DigitexOrderReports {
             case Slot.orderType.rawValue:
                 return cursor.readOptional(&order.type, words: DigitexVocabulary.orderTypeWords, parse: DigitexVocabulary.orderType)
             case Slot.timeInForce.rawValue:
-                return cursor.readOptional(&order.timeInForce, words: DigitexVocabulary.timeInForceWords, parse: DigitexVocabulary.timeInForce)
+                return cursor.readOptional(
+                    &order.timeInForce, words: DigitexVocabulary.timeInForceWords, parse: DigitexVocabulary.timeInForce)
             case Slot.orderSide.rawValue:
-                return DigitexOrderReports.readKnownWord(&cursor, into: &order.side, words: DigitexVocabulary.sideWords, parse: DigitexVocabulary.side)
+                return DigitexOrderReports.readKnownWord(
+                    &cursor, into: &order.side, words: DigitexVocabulary.sideWords, parse: DigitexVocabulary.side)
             case Slot.px.rawValue: return cursor.readOptional(&order.price)
             case Slot.paidPx.rawValue: return cursor.readOptional(&order.paidPrice)
             case Slot.qty.rawValue: return cursor.readQuantity(&quantity)
@@ -148,7 +152,8 @@ enum DigitexOrderReports {
             case Slot.contractId.rawValue: return cursor.readOptional(&contracts[element].contractId)
             case Slot.contractOldId.rawValue: return cursor.readOptional(&contracts[element].contract.oldContractId)
             case Slot.contractOrigId.rawValue: return cursor.readOptional(&contracts[element].contract.origContractId)
-            case Slot.contractPositionType.rawValue: return DigitexOrderReports.readPositionType(&cursor, into: &contracts[element].contract.positionType)
+            case Slot.contractPositionType.rawValue:
+                return DigitexOrderReports.readPositionType(&cursor, into: &contracts[element].contract.positionType)
             case Slot.contractQty.rawValue: return cursor.readQuantity(&contracts[element].quantity)
             case Slot.contractEntryPx.rawValue: return cursor.readOptional(&contracts[element].contract.entryPrice)
             case Slot.contractPaidPx.rawValue: return cursor.readOptional(&contracts[element].contract.paidPrice)

@@ -57,7 +57,7 @@ struct JSONTemplate: Sendable {
     /// The runs of bytes between the values, one after another, with the values stepped over.
     fileprivate var runs: [UInt8] = []
     fileprivate var cuts: [Cut] = []
-    /// Whether a message's read ended the runs (nothing to follow before).
+    /// Whether a message was learnt whole (a template is followed only then).
     fileprivate var isComplete = false
 
     fileprivate mutating func reset() {
@@ -96,7 +96,9 @@ extension JSONCursor {
     /// Reads a message, a value of `shape`: `slot` gets each value the shape reads, with the
     /// cursor on it, and must read it. Learns the message's `template` as it goes (emptied when
     /// the read fails). False for anything but the shape, or as soon as `slot` returns false.
-    mutating func read(_ shape: JSONShape, learning template: inout JSONTemplate, _ slot: (inout JSONCursor, _ slot: Int, _ element: Int) -> Bool) -> Bool {
+    mutating func read(
+        _ shape: JSONShape, learning template: inout JSONTemplate, _ slot: (inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
+    ) -> Bool {
         template.reset()
         var runStart = offset
         guard walk(shape, element: 0, template: &template, runStart: &runStart, slot) else {
@@ -136,9 +138,8 @@ extension JSONCursor {
                         guard cut(slot: nil, element: element, template: &template, runStart: &runStart, slot) else { return false }
                         continue
                     }
-                    guard seen.first(index), walk(members.shapes[index], element: element, template: &template, runStart: &runStart, slot) else {
-                        return false
-                    }
+                    guard seen.first(index),
+                          walk(members.shapes[index], element: element, template: &template, runStart: &runStart, slot) else { return false }
                 }
             }
         case .refused:

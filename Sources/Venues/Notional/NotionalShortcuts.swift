@@ -79,7 +79,9 @@ enum NotionalShortcuts {
     ) -> NotionalMessage? {
         var parts = AssetData()
         var cursor = JSONCursor(frame)!
-        if cursor.read(following: template, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }), cursor.isAtEnd { return parts.message() }
+        if cursor.read(following: template, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }), cursor.isAtEnd {
+            return parts.message()
+        }
         parts = AssetData()
         cursor = JSONCursor(frame)!
         guard cursor.read(AssetData.shape, learning: &learning, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }), cursor.isAtEnd,
