@@ -98,7 +98,8 @@ struct DigitexSimulatorTests {
         harness.connect(c1, token: "alice")
         #expect(harness.clients[c1]!.isAuthenticated && harness.clients[c1]!.account.tradingAvailable)
         harness.advance(to: .seconds(3))
-        guard let (bid, ask) = harness.simulator.market.exchange.bestBidAsk() as? (Price?, Price?), let bid, let ask else {
+        let (bid, ask) = harness.simulator.market.exchange.bestBidAsk()
+        guard let bid, let ask else {
             Issue.record("the generated book is empty")
             return
         }

@@ -177,7 +177,21 @@ func print(_ items: String..., separator: String = " ") {
     FileHandle.standardOutput.write(Data((items.joined(separator: separator) + "\n").utf8))
 }
 
-let options = try Options(Array(CommandLine.arguments.dropFirst()))
+/// The options, or a usage message and exit 64 for a wrong flag (not a Swift error and a backtrace).
+let options: Options = {
+    do {
+        return try Options(Array(CommandLine.arguments.dropFirst()))
+    } catch {
+        FileHandle.standardError.write(Data("""
+            replaybench: \(error)
+            usage: replaybench [--frames N] [--long-frames N] [--jumps N] [--checkpoint-every N] [--skip-long]
+                               [--simulated-only] [--keep-tapes] [--reuse-tapes] [--scratch DIR]
+                   replaybench --child-replay TAPE [--digest] [--parallelism N]
+
+            """.utf8))
+        exit(64)
+    }
+}()
 
 /// Runs this executable again with `arguments` and returns its output (a fresh process, so its
 /// peak memory is its own).

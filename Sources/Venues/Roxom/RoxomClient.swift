@@ -67,7 +67,7 @@ public struct RoxomClient: VenueClient {
 
     public mutating func sentFrame(_ payload: [UInt8], at now: Timestamp) -> [ClientAction] {
         switch RoxomCommand.decode(payload) {
-        case .success(let command):
+        case .success:
             pendingRequests.append(nextSequence)
             nextSequence += 1
             return []
