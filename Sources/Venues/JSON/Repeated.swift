@@ -15,10 +15,7 @@ struct Repeated<Value: Sendable>: Sendable {
             return value
         }
         let made = make(utf8)
-        // Into the same storage: values that change often (times) would otherwise allocate each time.
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: utf8)
-        value = made
+        keep(made, madeFrom: utf8)
         return made
     }
 
@@ -34,6 +31,7 @@ struct Repeated<Value: Sendable>: Sendable {
     /// Keeps `value`, made from `utf8`, in place of the last one.
     @inline(__always)
     mutating func keep(_ value: Value, madeFrom utf8: UnsafeBufferPointer<UInt8>) {
+        // Into the same storage: values that change often (times) would otherwise allocate each time.
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: utf8)
         self.value = value
