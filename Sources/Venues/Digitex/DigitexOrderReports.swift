@@ -26,15 +26,10 @@ enum DigitexOrderReports {
     private static func read(
         _ cursor: inout JSONCursor, _ template: inout JSONTemplate, learning: inout JSONTemplate
     ) -> DigitexAccountPush? {
-        let start = cursor
         var parts = Parts()
-        if cursor.read(following: template, { parts.read(&$0, $1, $2) }) { return parts.finish() }
-        cursor = start
-        parts = Parts()
-        // The template is kept only for a report the shortcut reads.
-        guard cursor.read(Parts.shape, learning: &learning, { parts.read(&$0, $1, $2) }), let push = parts.finish() else { return nil }
-        swap(&template, &learning)
-        return push
+        return cursor.read(
+            Parts.shape, template: &template, spare: &learning, reset: { parts = Parts() },
+            { parts.read(&$0, $1, $2) }, finish: { _ in parts.finish() })
     }
 
     /// The values of a report, by slot of `shape`: the order, the account summary, and each entry

@@ -93,6 +93,25 @@ extension JSONCursor {
         }
     }
 
+    /// Reads a message of `shape` at the cursor and makes it with `finish`: by `template` when the
+    /// frame follows it, else by shape, learning into `spare`, which is swapped in only when
+    /// `finish` makes a message of that read (a push the shortcut declines teaches nothing, and a
+    /// spare's storage is reused: no allocation a frame). `reset` empties what `slot` filled
+    /// before the read by shape.
+    @inline(__always)
+    mutating func read<Message>(
+        _ shape: JSONShape, template: inout JSONTemplate, spare: inout JSONTemplate, reset: () -> Void,
+        _ slot: (inout JSONCursor, _ slot: Int, _ element: Int) -> Bool, finish: (inout JSONCursor) -> Message?
+    ) -> Message? {
+        let start = self
+        if read(following: template, slot) { return finish(&self) }
+        self = start
+        reset()
+        guard read(shape, learning: &spare, slot), let message = finish(&self) else { return nil }
+        swap(&template, &spare)
+        return message
+    }
+
     /// Reads a message, a value of `shape`: `slot` gets each value the shape reads, with the
     /// cursor on it, and must read it. Learns the message's `template` as it goes (emptied when
     /// the read fails). False for anything but the shape, or as soon as `slot` returns false.

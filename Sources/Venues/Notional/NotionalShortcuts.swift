@@ -62,14 +62,10 @@ enum NotionalShortcuts {
     ) -> NotionalAccountSummary? {
         parts.reset()
         var cursor = JSONCursor(frame)!
-        if cursor.read(following: template, { parts.read(&$0, $1, $2, &kept) }), cursor.isAtEnd { return parts.summary() }
-        parts.reset()
-        cursor = JSONCursor(frame)!
         // The template is kept only for a summary the shortcut reads (not for a v1 one, say).
-        guard cursor.read(Summary.shape, learning: &learning, { parts.read(&$0, $1, $2, &kept) }), cursor.isAtEnd,
-              let summary = parts.summary() else { return nil }
-        swap(&template, &learning)
-        return summary
+        return cursor.read(
+            Summary.shape, template: &template, spare: &learning, reset: { parts.reset() },
+            { parts.read(&$0, $1, $2, &kept) }, finish: { $0.isAtEnd ? parts.summary() : nil })
     }
 
     /// `{channel, data: {user, coin, leverage: {type, value} or a number, …}}`; the tradable sizes
@@ -79,15 +75,9 @@ enum NotionalShortcuts {
     ) -> NotionalMessage? {
         var parts = AssetData()
         var cursor = JSONCursor(frame)!
-        if cursor.read(following: template, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }), cursor.isAtEnd {
-            return parts.message()
-        }
-        parts = AssetData()
-        cursor = JSONCursor(frame)!
-        guard cursor.read(AssetData.shape, learning: &learning, { cursor, slot, _ in parts.read(&cursor, slot, &kept) }), cursor.isAtEnd,
-              let message = parts.message() else { return nil }
-        swap(&template, &learning)
-        return message
+        return cursor.read(
+            AssetData.shape, template: &template, spare: &learning, reset: { parts = AssetData() },
+            { cursor, slot, _ in parts.read(&cursor, slot, &kept) }, finish: { $0.isAtEnd ? parts.message() : nil })
     }
 
     /// The values of an `activeAssetData` push, by slot of `shape`.

@@ -41,16 +41,9 @@ enum SatoriShortcuts {
     ) -> Trade? {
         guard var cursor = JSONCursor(frame) else { return nil }
         var parts = TradeParts()
-        if cursor.read(following: template, { cursor, slot, _ in parts.read(&cursor, slot, &lastSymbol) }), cursor.isAtEnd {
-            return parts.trade()
-        }
-        parts = TradeParts()
-        cursor = JSONCursor(frame)!
-        // The template is kept only for a trade the shortcut reads.
-        guard cursor.read(TradeParts.shape, learning: &learning, { cursor, slot, _ in parts.read(&cursor, slot, &lastSymbol) }),
-              cursor.isAtEnd, let trade = parts.trade() else { return nil }
-        swap(&template, &learning)
-        return trade
+        return cursor.read(
+            TradeParts.shape, template: &template, spare: &learning, reset: { parts = TradeParts() },
+            { cursor, slot, _ in parts.read(&cursor, slot, &lastSymbol) }, finish: { $0.isAtEnd ? parts.trade() : nil })
     }
 
     /// True when `"event":"api_trade"` opens the frame or stands among its last 64 bytes, where the
