@@ -7,34 +7,29 @@
 /// them too. A field it reads that appears twice, or holds what the general path would read
 /// differently or refuse, makes it decline.
 enum DigitexOrderReports {
-    /// The template of each channel's last report (`JSONTemplate`): an account's reports repeat
-    /// their members frame after frame, only the values change.
+    /// The template and values of each channel's last report (`JSONTemplated`): an account's
+    /// reports repeat their members frame after frame, only some values change.
     struct Templates: Sendable {
-        var orderStatus = JSONTemplate()
-        var orderFilled = JSONTemplate()
-        /// Where a template is learnt, swapped in when the report reads (no allocation a frame).
-        var learning = JSONTemplate()
+        fileprivate var orderStatus = JSONTemplated(Parts())
+        fileprivate var orderFilled = JSONTemplated(Parts())
     }
 
     /// The push in `data`, with the cursor on it; nil to decline. `channel` is `.orderStatus` or `.orderFilled`.
     static func read(_ cursor: inout JSONCursor, _ channel: DigitexChannel, templates: inout Templates) -> DigitexAccountPush? {
-        if channel == .orderFilled { return read(&cursor, &templates.orderFilled, learning: &templates.learning) }
-        return read(&cursor, &templates.orderStatus, learning: &templates.learning)
+        if channel == .orderFilled { return read(&cursor, &templates.orderFilled) }
+        return read(&cursor, &templates.orderStatus)
     }
 
     /// Read by the channel's last template when the push follows it, else by `Parts.shape`.
-    private static func read(
-        _ cursor: inout JSONCursor, _ template: inout JSONTemplate, learning: inout JSONTemplate
-    ) -> DigitexAccountPush? {
-        var parts = Parts()
-        return cursor.read(
-            Parts.shape, template: &template, spare: &learning, reset: { parts = Parts() },
-            { parts.read(&$0, $1, $2) }, finish: { _ in parts.finish() })
+    private static func read(_ cursor: inout JSONCursor, _ templated: inout JSONTemplated<Parts>) -> DigitexAccountPush? {
+        cursor.read(
+            Parts.shape, by: &templated, reset: { $0 = Parts() },
+            { parts, cursor, slot, element in parts.read(&cursor, slot, element) }, finish: { _, parts in parts.finish() })
     }
 
     /// The values of a report, by slot of `shape`: the order, the account summary, and each entry
     /// of the two lists.
-    private struct Parts {
+    fileprivate struct Parts {
         enum Slot: Int {
             case symbol, timestamp, errCode
             case traderBalance, orderMargin, positionMargin, upnl, pnl, markPx, leverage, positionType
@@ -172,7 +167,8 @@ enum DigitexOrderReports {
         }
 
         /// The push, or nil where the general path would refuse the frame. (Mutating: the push and
-        /// the order are finished in place.)
+        /// the order are finished in place, every field it sets made again from what was read, so
+        /// that the next report read by template finishes right.)
         mutating func finish() -> DigitexAccountPush? {
             guard let symbol, let clOrdId, let quantity else { return nil }
             // More open than was ever placed: the general path rejects the frame.
@@ -184,6 +180,9 @@ enum DigitexOrderReports {
             push.symbol = symbol
             push.errorCode = order.errorCode
             push.timestampMillis = order.timestampMillis
+            // Emptied in place: the last push, which shared the lists, is gone by now.
+            push.contracts.removeAll(keepingCapacity: true)
+            push.marketTrades.removeAll(keepingCapacity: true)
             push.contracts.reserveCapacity(contracts.count)
             for parts in contracts {
                 guard let contractId = parts.contractId, let quantity = parts.quantity else { return nil }

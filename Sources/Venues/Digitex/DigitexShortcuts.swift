@@ -93,7 +93,10 @@ extension JSONCursor {
     /// `null` (nil) or `BUY` / `SELL`; any other word reads nil, as `DigitexVocabulary.side` gives.
     @inline(__always)
     mutating func readOptionalSide(_ side: inout Side?) -> Bool {
-        if null() { return true }
+        if null() {
+            side = nil
+            return true
+        }
         guard let word = string() else { return false }
         side = word.equals("BUY") ? .buy : word.equals("SELL") ? .sell : DigitexVocabulary.side(String(decoding: word, as: UTF8.self))
         return true

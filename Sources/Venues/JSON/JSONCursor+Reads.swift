@@ -1,7 +1,8 @@
 /// Reads of one value each, for the one-pass decoders (`DigitexShortcuts`, `QFEXShortcuts`,
 /// `RoxomShortcuts`, `SatoriShortcuts`).
 /// Each returns false where the general path would read something else or fail, so that the
-/// decoder declines the frame.
+/// decoder declines the frame. Each sets its value, `null` to nil: a read by template reads a
+/// changed value over the one before (`JSONTemplated`).
 extension JSONCursor {
     /// A string without escapes.
     @inline(__always)
@@ -20,13 +21,20 @@ extension JSONCursor {
     /// `null` (nil) or a string without escapes.
     @inline(__always)
     mutating func readOptional(_ value: inout String?) -> Bool {
-        null() || read(&value)
+        if null() {
+            value = nil
+            return true
+        }
+        return read(&value)
     }
 
     /// `null` (nil) or an integer.
     @inline(__always)
     mutating func readOptional(_ value: inout Int64?) -> Bool {
-        if null() { return true }
+        if null() {
+            value = nil
+            return true
+        }
         value = integer()
         return value != nil
     }
@@ -44,7 +52,10 @@ extension JSONCursor {
     /// `null` (nil) or a plain decimal.
     @inline(__always)
     mutating func readOptional(_ value: inout FixedDecimal?) -> Bool {
-        if null() { return true }
+        if null() {
+            value = nil
+            return true
+        }
         value = decimal()
         return value != nil
     }
@@ -80,7 +91,11 @@ extension JSONCursor {
     /// `null` (nil), or a plain or quoted decimal (`readDecimalOrQuoted`).
     @inline(__always)
     mutating func readOptionalDecimalOrQuoted(_ value: inout FixedDecimal?) -> Bool {
-        null() || readDecimalOrQuoted(&value)
+        if null() {
+            value = nil
+            return true
+        }
+        return readDecimalOrQuoted(&value)
     }
 
     /// A book side, `[[price, size], …]` of plain or quoted decimals, as
@@ -131,7 +146,10 @@ extension JSONCursor {
     /// `null` (nil) or a flag (`true`, `false`, or an integer).
     @inline(__always)
     mutating func readOptional(_ value: inout Bool?) -> Bool {
-        if null() { return true }
+        if null() {
+            value = nil
+            return true
+        }
         value = bool()
         return value != nil
     }
@@ -140,7 +158,10 @@ extension JSONCursor {
     /// built) and by `parse` otherwise: `FieldReader.optionalString(_:words:parse:)` on one pass.
     @inline(__always)
     mutating func readOptional<T>(_ value: inout T?, words: [(StaticString, T)], parse: (String) -> T) -> Bool {
-        if null() { return true }
+        if null() {
+            value = nil
+            return true
+        }
         guard let bytes = string() else { return false }
         for (word, result) in words where bytes.equals(word) {
             value = result

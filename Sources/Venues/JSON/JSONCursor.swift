@@ -42,13 +42,40 @@ struct JSONCursor {
         UnsafeBufferPointer(start: bytes + start, count: position - start)
     }
 
-    /// The next byte; nil at the end.
+    /// Moves the cursor to `offset`, inside the frame or at its end.
     @inline(__always)
-    func peekByte() -> UInt8? { position < count ? bytes[position] : nil }
+    mutating func move(to offset: Int) {
+        precondition(offset >= 0 && offset <= count, "a cursor moved out of its frame")
+        position = offset
+    }
 
-    /// Moves the cursor back to `offset`, where it stood before.
+    /// How many of the bytes ahead are `text`'s, from its first; the cursor does not move.
+    /// (A read by template compares a whole frame with the last one this way: `JSONTemplate`.)
     @inline(__always)
-    mutating func rewind(to offset: Int) { position = offset }
+    func commonPrefixLength(with text: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let other = text.baseAddress else { return 0 }
+        let length = min(text.count, count - position)
+        let left = UnsafeRawPointer(bytes + position), right = UnsafeRawPointer(other)
+        @inline(__always)
+        func difference(at offset: Int) -> UInt64 {
+            UInt64(littleEndian: left.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                ^ UInt64(littleEndian: right.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+        var same = 0
+        // Thirty-two bytes at a time while they agree, then eight; the first byte that differs is
+        // the lowest set byte of the XOR.
+        while same &+ 32 <= length,
+              difference(at: same) | difference(at: same &+ 8) | difference(at: same &+ 16) | difference(at: same &+ 24) == 0 {
+            same &+= 32
+        }
+        while same &+ 8 <= length {
+            let different = difference(at: same)
+            if different != 0 { return same &+ different.trailingZeroBitCount / 8 }
+            same &+= 8
+        }
+        while same < length, bytes[position &+ same] == other[same] { same &+= 1 }
+        return same
+    }
 
     /// Consumes `literal` if the bytes ahead start with it, whitespace and all (nothing is skipped).
     @inline(__always)

@@ -1,7 +1,7 @@
 /// How a one-pass decoder reads a message, member by member: which values it reads (through
 /// numbered slots), which containers it walks into, and, by leaving them out, which members it
-/// steps over. `JSONCursor.read(_:learning:_:)` reads a message by it and learns the message's
-/// `JSONTemplate`.
+/// steps over. `JSONCursor.read(_:learning:into:_:)` reads a message by it and learns the
+/// message's `JSONTemplate`.
 indirect enum JSONShape: Sendable {
     /// A value the decoder reads itself, through the slot with this number.
     case value(Int)
@@ -32,112 +32,203 @@ indirect enum JSONShape: Sendable {
     }
 }
 
-/// The shape of the last message a decoder read (`JSONShape`), kept to read the next frames
-/// fast: a venue sends a push of one kind with the same members in the same order frame after
-/// frame, and only the values change.
+/// The text of the last message a decoder read by shape (`JSONShape`), cut at each value it read
+/// or stepped over, kept to read the next frames fast: a venue sends a push of one kind with the
+/// same members in the same order frame after frame, and only some of the values change.
 ///
-/// It is the message cut at each value the decoder reads or steps over: the bytes between (keys,
-/// punctuation, whitespace, constants, `null` containers) and what to do with the value after each
-/// run. `JSONCursor.read(following:_:)` reads a message by comparing each run with the frame's
-/// bytes and reading only the values, with the same reads as the walk by shape, so that it gives
-/// the same values or fails at the first byte that differs. (A value may change length: only the
-/// runs between values must repeat.)
+/// `JSONCursor.read(changesFrom:into:_:)` compares a frame with this text, eight bytes at a
+/// time, and reads only the values whose bytes changed (a value may change length); anything else
+/// that differs (a key, punctuation, whitespace, a constant, a list's length) sends the frame back
+/// to the read by shape. Values that did not change are not read again: the decoder keeps what it
+/// read from them (`JSONTemplated`).
 struct JSONTemplate: Sendable {
-    /// A value to read (`slot`, inside list entry `element`) or step over (`slot` nil), after the
-    /// run of bytes that ends at `runEnd` in `runs`. A value stepped over is kept after the run,
-    /// up to `valueEnd`: most such values (a balance's `segregated`, a position's `cumFunding`)
-    /// repeat, and comparing them costs less than stepping over them.
+    /// A value in `text`: read through `slot` (inside list entry `element`), or stepped over
+    /// (`slot` nil). A slot that reads nothing (a container's `opened`) has `start == end`.
     fileprivate struct Cut: Sendable {
-        var runEnd: Int
-        var valueEnd: Int
+        var start: Int
+        var end: Int
         var slot: Int?
         var element: Int
     }
 
-    /// The runs of bytes between the values, one after another, with the values stepped over.
-    fileprivate var runs: [UInt8] = []
+    /// The message's bytes, from its first to its last: the first `length` of `storage`, which
+    /// is written over in place frame after frame.
+    fileprivate var storage: [UInt8] = []
+    fileprivate var length = 0
+    /// Its values, in order.
     fileprivate var cuts: [Cut] = []
-    /// Whether a message was learnt whole (a template is followed only then).
+    /// Whether `text` and `cuts` describe a whole message whose values the decoder holds (a
+    /// template is followed only then).
     fileprivate var isComplete = false
 
     fileprivate mutating func reset() {
-        runs.removeAll(keepingCapacity: true)
+        length = 0
         cuts.removeAll(keepingCapacity: true)
         isComplete = false
+    }
+
+    /// Keeps `message` as the text.
+    fileprivate mutating func store(_ message: UnsafeBufferPointer<UInt8>) {
+        guard let source = message.baseAddress else { return }
+        if storage.count < message.count { storage.append(contentsOf: repeatElement(0, count: message.count - storage.count)) }
+        storage.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: source, count: message.count) }
+        length = message.count
+    }
+
+    /// The index of the first cut from `lower` on that ends at or after `offset` (`cuts.count` if
+    /// none): by halves, as cuts are in order and do not overlap.
+    @inline(__always)
+    fileprivate static func firstCut(in cuts: UnsafeMutableBufferPointer<Cut>, from lower: Int, endingAtOrAfter offset: Int) -> Int {
+        var lower = lower, upper = cuts.count
+        while lower < upper {
+            let middle = (lower &+ upper) >> 1
+            if cuts[middle].end < offset { lower = middle &+ 1 } else { upper = middle }
+        }
+        return lower
+    }
+
+    /// Moves the cuts in `start..<end` by `shift` bytes.
+    @inline(__always)
+    fileprivate static func move(_ cuts: UnsafeMutableBufferPointer<Cut>, from start: Int, to end: Int, by shift: Int) {
+        guard shift != 0 else { return }
+        for index in start..<end {
+            cuts[index].start &+= shift
+            cuts[index].end &+= shift
+        }
+    }
+}
+
+/// A message a decoder reads by template: the template of the last one, and `Parts`, the values
+/// the decoder read from it, which a read by template updates only where the bytes changed; and
+/// a spare of each, where a frame that does not follow the template is read by shape (swapped in
+/// when the frame gives a message: no allocation a frame).
+struct JSONTemplated<Parts: Sendable>: Sendable {
+    fileprivate var template = JSONTemplate()
+    fileprivate var parts: Parts
+    fileprivate var spareTemplate = JSONTemplate()
+    fileprivate var spareParts: Parts
+
+    /// Nothing learnt yet; `empty` holds no values.
+    init(_ empty: Parts) {
+        parts = empty
+        spareParts = empty
     }
 }
 
 extension JSONCursor {
-    /// Reads a message with the bytes between its values as `template` has them: `slot` gets each
-    /// value to read, with the cursor on it, and must read it; values stepped over when the
-    /// template was learnt are stepped over. False, with nothing left to trust in what `slot`
-    /// read, at the first run that differs or a value that does not read: the caller then reads
-    /// the message by shape.
+    /// Reads a message of `shape` at the cursor and makes it with `finish`: by the last message's
+    /// template when only values changed, `slot` reading each changed value into the parts kept
+    /// with it; else by shape, `reset` emptying the spare parts and `slot` reading every value into
+    /// them. The template learnt by shape, with its parts, replaces the old one only when `finish`
+    /// makes a message (a push the shortcut declines teaches nothing). `finish` may rewrite what
+    /// it derives from the parts, but not what the slots read: that stands for the next frame.
     @inline(__always)
-    mutating func read(following template: JSONTemplate, _ slot: (inout JSONCursor, _ slot: Int, _ element: Int) -> Bool) -> Bool {
-        guard template.isComplete else { return false }
-        return template.runs.withUnsafeBufferPointer { runs in
-            template.cuts.withUnsafeBufferPointer { cuts in
-                var runStart = 0
-                for cut in cuts {
-                    guard consume(literal: UnsafeBufferPointer(rebasing: runs[runStart..<cut.runEnd])) else { return false }
-                    runStart = cut.valueEnd
-                    if let number = cut.slot {
-                        guard slot(&self, number, cut.element) else { return false }
-                    } else if !consume(repeated: UnsafeBufferPointer(rebasing: runs[cut.runEnd..<cut.valueEnd])) {
-                        guard skipValue() else { return false }
-                    }
-                }
-                return consume(literal: UnsafeBufferPointer(rebasing: runs[runStart...]))
-            }
-        }
-    }
-
-    /// Reads a message of `shape` at the cursor and makes it with `finish`: by `template` when the
-    /// frame follows it, else by shape, learning into `spare`, which is swapped in only when
-    /// `finish` makes a message of that read (a push the shortcut declines teaches nothing, and a
-    /// spare's storage is reused: no allocation a frame). `reset` empties what `slot` filled
-    /// before the read by shape.
-    @inline(__always)
-    mutating func read<Message>(
-        _ shape: JSONShape, template: inout JSONTemplate, spare: inout JSONTemplate, reset: () -> Void,
-        _ slot: (inout JSONCursor, _ slot: Int, _ element: Int) -> Bool, finish: (inout JSONCursor) -> Message?
+    mutating func read<Parts, Message>(
+        _ shape: JSONShape, by templated: inout JSONTemplated<Parts>, reset: (inout Parts) -> Void,
+        _ slot: (inout Parts, inout JSONCursor, _ slot: Int, _ element: Int) -> Bool,
+        finish: (inout JSONCursor, inout Parts) -> Message?
     ) -> Message? {
-        let start = self
-        if read(following: template, slot) { return finish(&self) }
-        self = start
-        reset()
-        guard read(shape, learning: &spare, slot), let message = finish(&self) else { return nil }
-        swap(&template, &spare)
+        let start = offset
+        if read(changesFrom: &templated.template, into: &templated.parts, slot) { return finish(&self, &templated.parts) }
+        move(to: start)
+        reset(&templated.spareParts)
+        guard read(shape, learning: &templated.spareTemplate, into: &templated.spareParts, slot),
+              let message = finish(&self, &templated.spareParts) else { return nil }
+        swap(&templated.template, &templated.spareTemplate)
+        swap(&templated.parts, &templated.spareParts)
         return message
     }
 
-    /// Reads a message, a value of `shape`: `slot` gets each value the shape reads, with the
-    /// cursor on it, and must read it. Learns the message's `template` as it goes (emptied when
-    /// the read fails). False for anything but the shape, or as soon as `slot` returns false.
-    mutating func read(
-        _ shape: JSONShape, learning template: inout JSONTemplate, _ slot: (inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
+    /// Reads a message that differs from `template`'s only in its values: `slot` reads each value
+    /// whose bytes changed into `parts`, which must hold the values of the template's message, with
+    /// the cursor on it; values stepped over are stepped over where they changed. The template then
+    /// holds this message. False at the first difference outside a value, or a value that does not
+    /// read: the template is then dropped, and nothing `slot` read can be trusted.
+    mutating func read<Parts>(
+        changesFrom template: inout JSONTemplate, into parts: inout Parts,
+        _ slot: (inout Parts, inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
     ) -> Bool {
-        template.reset()
-        var runStart = offset
-        guard walk(shape, element: 0, template: &template, runStart: &runStart, slot) else {
+        guard template.isComplete else { return false }
+        let base = offset
+        let length = template.length
+        let read = template.storage.withUnsafeBufferPointer { storage in
+            template.cuts.withUnsafeMutableBufferPointer { cuts in
+                readChanges(from: UnsafeBufferPointer(rebasing: storage[..<length]), cuts: cuts, base: base, into: &parts, slot)
+            }
+        }
+        guard read else {
             template.reset()
             return false
         }
-        template.runs.append(contentsOf: text(since: runStart))
+        template.store(text(since: base))
+        return true
+    }
+
+    /// `read(changesFrom:into:_:)` on the template's text (`old`) and cuts, which are moved to
+    /// where the values stand in the frame.
+    @inline(__always)
+    private mutating func readChanges<Parts>(
+        from old: UnsafeBufferPointer<UInt8>, cuts: UnsafeMutableBufferPointer<JSONTemplate.Cut>, base: Int,
+        into parts: inout Parts, _ slot: (inout Parts, inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
+    ) -> Bool {
+        var oldOffset = 0
+        // How far this frame's bytes stand from the template's: the change in length of the values read so far.
+        var shift = 0
+        // The cuts before `next` are done, and those from `moved` on still where the template has them.
+        var next = 0
+        var moved = 0
+        while true {
+            move(to: base &+ oldOffset &+ shift)
+            oldOffset &+= commonPrefixLength(with: UnsafeBufferPointer(rebasing: old[oldOffset...]))
+            if oldOffset == old.count { break }
+            // The first difference: in the first value that ends at or after it (a number may have
+            // grown: `12,` → `123`), or the frame is another message. A slot that reads nothing
+            // holds no bytes to differ.
+            next = JSONTemplate.firstCut(in: cuts, from: next, endingAtOrAfter: oldOffset)
+            while next < cuts.count, cuts[next].start == cuts[next].end { next &+= 1 }
+            guard next < cuts.count, cuts[next].start <= oldOffset else { return false }
+            JSONTemplate.move(cuts, from: moved, to: next, by: shift)
+            let cut = cuts[next]
+            move(to: base &+ cut.start &+ shift)
+            guard cut.slot.map({ slot(&parts, &self, $0, cut.element) }) ?? skipValue() else { return false }
+            cuts[next].start = cut.start &+ shift
+            cuts[next].end = offset &- base
+            shift = cuts[next].end &- cut.end
+            oldOffset = cut.end
+            next &+= 1
+            moved = next
+        }
+        JSONTemplate.move(cuts, from: moved, to: cuts.count, by: shift)
+        move(to: base &+ oldOffset &+ shift)
+        return true
+    }
+
+    /// Reads a message, a value of `shape`: `slot` reads each value the shape reads into `parts`,
+    /// with the cursor on it, and must read it. Learns the message's `template` as it goes (emptied
+    /// when the read fails). False for anything but the shape, or as soon as `slot` returns false.
+    mutating func read<Parts>(
+        _ shape: JSONShape, learning template: inout JSONTemplate, into parts: inout Parts,
+        _ slot: (inout Parts, inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
+    ) -> Bool {
+        template.reset()
+        let base = offset
+        guard walk(shape, element: 0, template: &template, base: base, into: &parts, slot) else {
+            template.reset()
+            return false
+        }
+        template.store(text(since: base))
         template.isComplete = true
         return true
     }
 
-    /// One value of `shape` for `read(_:learning:_:)`; `runStart` is where the run of bytes
-    /// since the last value began.
-    private mutating func walk(
-        _ shape: JSONShape, element: Int, template: inout JSONTemplate, runStart: inout Int,
-        _ slot: (inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
+    /// One value of `shape` for `read(_:learning:into:_:)`; `base` is where the message starts.
+    private mutating func walk<Parts>(
+        _ shape: JSONShape, element: Int, template: inout JSONTemplate, base: Int, into parts: inout Parts,
+        _ slot: (inout Parts, inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
     ) -> Bool {
         switch shape {
         case .value(let number):
-            return cut(slot: number, element: element, template: &template, runStart: &runStart, slot)
+            return cut(slot: number, element: element, template: &template, base: base, into: &parts, slot)
         case .constant(let text):
             _ = valueStart()
             var text = text
@@ -145,7 +236,7 @@ extension JSONCursor {
         case .members(let members, let opened, let nullable):
             if nullable, null() { return true }
             guard consume(UInt8(ascii: "{")) else { return false }
-            if let opened, !cut(slot: opened, element: element, template: &template, runStart: &runStart, slot) { return false }
+            if let opened, !cut(slot: opened, element: element, template: &template, base: base, into: &parts, slot) { return false }
             var seen = JSONFieldSet()
             var first = true
             while true {
@@ -154,11 +245,12 @@ extension JSONCursor {
                 case .invalid, .next(key: nil): return false
                 case .next(key: let key?):
                     guard let index = members.names.ordinal(of: key) else {
-                        guard cut(slot: nil, element: element, template: &template, runStart: &runStart, slot) else { return false }
+                        guard cut(slot: nil, element: element, template: &template, base: base, into: &parts, slot) else { return false }
                         continue
                     }
                     guard seen.first(index),
-                          walk(members.shapes[index], element: element, template: &template, runStart: &runStart, slot) else { return false }
+                          walk(members.shapes[index], element: element, template: &template, base: base, into: &parts, slot)
+                    else { return false }
                 }
             }
         case .refused:
@@ -166,7 +258,7 @@ extension JSONCursor {
         case .array(let elementShape, let opened, let nullable):
             if nullable, null() { return true }
             guard consume(UInt8(ascii: "[")) else { return false }
-            if let opened, !cut(slot: opened, element: element, template: &template, runStart: &runStart, slot) { return false }
+            if let opened, !cut(slot: opened, element: element, template: &template, base: base, into: &parts, slot) { return false }
             var first = true
             var index = 0
             while true {
@@ -174,42 +266,22 @@ extension JSONCursor {
                 case .end: return true
                 case .invalid, .next(key: .some): return false
                 case .next(key: nil):
-                    guard walk(elementShape, element: index, template: &template, runStart: &runStart, slot) else { return false }
+                    guard walk(elementShape, element: index, template: &template, base: base, into: &parts, slot) else { return false }
                     index += 1
                 }
             }
         }
     }
 
-    /// Ends the run of bytes before the value at the cursor, and reads the value through `number`
-    /// (or steps over it, for nil).
-    private mutating func cut(
-        slot number: Int?, element: Int, template: inout JSONTemplate, runStart: inout Int,
-        _ slot: (inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
+    /// Reads the value at the cursor through `number` (or steps over it, for nil), and notes where
+    /// it stands.
+    private mutating func cut<Parts>(
+        slot number: Int?, element: Int, template: inout JSONTemplate, base: Int, into parts: inout Parts,
+        _ slot: (inout Parts, inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
     ) -> Bool {
         let start = valueStart()
-        template.runs.append(contentsOf: text(since: runStart))
-        let runEnd = template.runs.count
-        guard number.map({ slot(&self, $0, element) }) ?? skipValue() else { return false }
-        if number == nil { template.runs.append(contentsOf: text(since: start)) }
-        template.cuts.append(JSONTemplate.Cut(runEnd: runEnd, valueEnd: template.runs.count, slot: number, element: element))
-        runStart = offset
-        return true
-    }
-
-    /// Consumes `value`, a value stepped over in an earlier frame, if the bytes ahead hold it: they
-    /// start with it, and a number does not go on (`12` starts `123`; a string, array or object
-    /// ends with its own closing byte, and `skipValue` steps over no string with an escape).
-    @inline(__always)
-    private mutating func consume(repeated value: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = offset
-        guard consume(literal: value) else { return false }
-        // A number's text ends with a digit.
-        if let last = value.last, last &- UInt8(ascii: "0") <= 9, let next = peekByte(),
-           next &- UInt8(ascii: "0") <= 9 || next == UInt8(ascii: ".") || next | 0x20 == UInt8(ascii: "e") {
-            rewind(to: start)
-            return false
-        }
+        guard number.map({ slot(&parts, &self, $0, element) }) ?? skipValue() else { return false }
+        template.cuts.append(JSONTemplate.Cut(start: start - base, end: offset - base, slot: number, element: element))
         return true
     }
 }

@@ -24,3 +24,17 @@ public enum ClientTimer: Hashable, Sendable {
     /// Authentication must have succeeded by now.
     case authenticationDeadline
 }
+
+/// Events as the client's actions: each appended event becomes `.emit` at once, so the client
+/// returns the array as it is. (Mapping a `[VenueEvent]` into a second array cost an allocation
+/// and a copy of every event per account frame.)
+struct EmittedEvents {
+    var actions: [ClientAction] = []
+
+    mutating func append(_ event: VenueEvent) {
+        // A Digitex fill is an order update, a fill, a balance and a position: room for four at once
+        // saves the growth from one to two to four (an allocation and a copy each).
+        if actions.isEmpty { actions.reserveCapacity(4) }
+        actions.append(.emit(event))
+    }
+}

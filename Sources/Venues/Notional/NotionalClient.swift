@@ -103,46 +103,51 @@ public struct NotionalClient: VenueClient {
     public mutating func receivedFrame(_ payload: [UInt8], at now: Timestamp) -> [ClientAction] {
         switch decoder.decode(payload) {
         case .failure(let failure): return [.emit(.unrecognised(failure))]
-        case .success(let message): return apply(message, raw: payload).map { .emit($0) }
+        case .success(let message): return apply(message, raw: payload)
         }
     }
 
-    private mutating func apply(_ message: NotionalMessage, raw: [UInt8]) -> [VenueEvent] {
+    /// The events of `message`, as actions (made as such: mapping events into actions cost an
+    /// array a frame).
+    private mutating func apply(_ message: NotionalMessage, raw: [UInt8]) -> [ClientAction] {
         switch message {
         case .pong:
-            return [.heartbeat]
+            return [.emit(.heartbeat)]
         case .error(let error):
-            return [.venueError(error)]
+            return [.emit(.venueError(error))]
         case .subscriptionResponse(let type, _):
             guard let index = pending.firstIndex(where: { $0.type == type }) else {
-                return [.anomaly(Anomaly(kind: .answerToUnknownRequest, expected: "no \(type) subscribe or unsubscribe pending",
-                                         received: "subscriptionResponse \(type)", raw: raw))]
+                return [.emit(.anomaly(Anomaly(kind: .answerToUnknownRequest, expected: "no \(type) subscribe or unsubscribe pending",
+                                               received: "subscriptionResponse \(type)", raw: raw)))]
             }
-            return [.commandAccepted(.number(pending.remove(at: index).sequence))]
+            return [.emit(.commandAccepted(.number(pending.remove(at: index).sequence)))]
         case .accountSummary(let summary):
             return applySummary(summary, raw: raw)
         case .userFills(let user, let isSnapshot, let fills):
-            if let problem = foreign(user: user, coins: fills.map(\.symbol), channel: "userFills", raw: raw) { return [problem] }
-            return isSnapshot ? [.fillHistory(fills)] : fills.map { .orderFilled($0) }
+            if let problem = foreign(user: user, coins: fills.lazy.map(\.symbol), channel: "userFills", raw: raw) { return [.emit(problem)] }
+            return isSnapshot ? [.emit(.fillHistory(fills))] : fills.map { .emit(.orderFilled($0)) }
         case .orderUpdates(let updates):
-            return updates.map { applyOrder($0.order, raw: raw) }
+            return updates.map { .emit(applyOrder($0.order, raw: raw)) }
         case .orderRejections(let user, let rejections):
-            if let problem = foreign(user: user, coins: rejections.map(\.symbol), channel: "userOrderRejections", raw: raw) { return [problem] }
+            if let problem = foreign(user: user, coins: rejections.lazy.map(\.symbol), channel: "userOrderRejections", raw: raw) {
+                return [.emit(problem)]
+            }
             return rejections.map { rejection in
-                .venueError(VenueError(code: "rejected", message: "\(rejection.side == .buy ? "buy" : "sell") \(rejection.quantity) "
-                    + "\(rejection.symbol) at \(rejection.price): \(rejection.reason)"))
+                .emit(.venueError(VenueError(code: "rejected", message: "\(rejection.side == .buy ? "buy" : "sell") \(rejection.quantity) "
+                    + "\(rejection.symbol) at \(rejection.price): \(rejection.reason)")))
             }
         case .activeAssetData(let user, let coin, let leverage):
-            if let problem = foreign(user: user, coins: [coin], channel: "activeAssetData", raw: raw) { return [problem] }
+            if let problem = foreign(user: user, coins: CollectionOfOne(coin), channel: "activeAssetData", raw: raw) { return [.emit(problem)] }
             // Pushed whenever the tradable sizes move (with the mark): only a new leverage is news.
             guard state.leverageBySymbol.store(leverage, forKey: coin) else { return [] }
-            return [.leverageChanged(symbol: coin, leverage: leverage)]
+            return [.emit(.leverageChanged(symbol: coin, leverage: leverage))]
         }
     }
 
     /// An anomaly when a push names another account or a coin we do not trade; nil when it is ours.
-    /// `user` is nil for pushes that name no account (`orderUpdates`).
-    private func foreign(user: String?, coins: [String], channel: String, raw: [UInt8]) -> VenueEvent? {
+    /// `user` is nil for pushes that name no account (`orderUpdates`). (The coins are not
+    /// collected into an array: most pushes name one, and come every second.)
+    private func foreign(user: String?, coins: some Sequence<String>, channel: String, raw: [UInt8]) -> VenueEvent? {
         if let user, user != configuration.user {
             return .anomaly(Anomaly(kind: .unknownSymbol, expected: "account \(configuration.user)", received: "\(channel) for \(user)", raw: raw))
         }
@@ -156,7 +161,7 @@ public struct NotionalClient: VenueClient {
     /// An open order is kept by its oid; any other status ends it. Orders on a coin we do not trade
     /// are anomalies, as in summaries.
     private mutating func applyOrder(_ order: Order, raw: [UInt8]) -> VenueEvent {
-        if let problem = foreign(user: nil, coins: [order.symbol], channel: "orderUpdates", raw: raw) { return problem }
+        if let problem = foreign(user: nil, coins: CollectionOfOne(order.symbol), channel: "orderUpdates", raw: raw) { return problem }
         if order.status.isOpen {
             state.ordersByKey[order.venueOrderID] = order
         } else {
@@ -167,18 +172,17 @@ public struct NotionalClient: VenueClient {
 
     /// A summary is complete: positions it does not list are closed. A summary for another user or
     /// with a coin we do not trade contradicts the configuration and is reported, not applied.
-    private mutating func applySummary(_ summary: NotionalAccountSummary, raw: [UInt8]) -> [VenueEvent] {
+    private mutating func applySummary(_ summary: NotionalAccountSummary, raw: [UInt8]) -> [ClientAction] {
         guard summary.user == configuration.user else {
-            return [.anomaly(Anomaly(kind: .unknownSymbol, expected: "account \(configuration.user)",
-                                     received: "accountSummary for \(summary.user)", raw: raw))]
+            return [.emit(.anomaly(Anomaly(kind: .unknownSymbol, expected: "account \(configuration.user)",
+                                           received: "accountSummary for \(summary.user)", raw: raw)))]
         }
         if let unknown = summary.positions.first(where: { !configuration.coins.contains($0.symbol) }) {
-            return [.anomaly(Anomaly(kind: .unknownSymbol, expected: "coins \(configuration.coins.joined(separator: ", "))",
-                                     received: "position in \(unknown.symbol)", raw: raw))]
+            return [.emit(.anomaly(Anomaly(kind: .unknownSymbol, expected: "coins \(configuration.coins.joined(separator: ", "))",
+                                           received: "position in \(unknown.symbol)", raw: raw)))]
         }
         schema = summary.schema
-        var events: [VenueEvent] = []
-        events.reserveCapacity(summary.balances.count + summary.positions.count)
+        var events = EmittedEvents()
         for balance in summary.balances {
             if state.balancesByAsset.store(balance, forKey: balance.asset) { events.append(.balanceUpdated(balance)) }
         }
@@ -195,6 +199,6 @@ public struct NotionalClient: VenueClient {
             if let leverage = position.leverage { state.leverageBySymbol[position.symbol] = leverage }
             events.append(.positionUpdated(position))
         }
-        return events
+        return events.actions
     }
 }

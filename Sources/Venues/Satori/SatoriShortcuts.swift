@@ -9,12 +9,11 @@
 /// every example, on random mutations and on a simulated session.
 enum SatoriShortcuts {
     /// The String of the last symbol, kept while it repeats (`RepeatedString`), and the template
-    /// of the last trade (`JSONTemplate`: the venue writes every trade's members in one order).
+    /// and values of the last trade (`JSONTemplated`: the venue writes every trade's members in
+    /// one order).
     struct Memory: Sendable {
         var symbol = RepeatedString()
-        var trade = JSONTemplate()
-        /// Where a template is learnt, swapped in when the trade reads (no allocation a frame).
-        var learning = JSONTemplate()
+        fileprivate var trade = JSONTemplated(TradeParts())
     }
 
     /// `decode` with nothing kept from earlier frames.
@@ -29,21 +28,20 @@ enum SatoriShortcuts {
     static func decode(_ frame: UnsafeBufferPointer<UInt8>, memory: inout Memory) -> SatoriMessage? {
         // The general path refuses larger frames; so must the shortcut, to give the same answer.
         guard frame.count <= JSONScanner.defaultMaxBytes, namesTradeEvent(frame) else { return nil }
-        return trade(frame, &memory.trade, &memory.learning, &memory.symbol).map { .trade($0) }
+        return trade(frame, &memory.trade, &memory.symbol).map { .trade($0) }
     }
 
-    /// The trade of `frame`, with the template, the one to learn into and the symbol in hand:
-    /// each its own argument, so that the template is read where it lies (passed within the
-    /// memory, it was retained and the read was not inlined: +4 % a frame).
+    /// The trade of `frame`, with the template and the symbol in hand: each its own argument, so
+    /// that the template is read where it lies (passed within the memory, it was retained and the
+    /// read was not inlined: +4 % a frame).
     private static func trade(
-        _ frame: UnsafeBufferPointer<UInt8>, _ template: inout JSONTemplate, _ learning: inout JSONTemplate,
-        _ lastSymbol: inout RepeatedString
+        _ frame: UnsafeBufferPointer<UInt8>, _ templated: inout JSONTemplated<TradeParts>, _ lastSymbol: inout RepeatedString
     ) -> Trade? {
         guard var cursor = JSONCursor(frame) else { return nil }
-        var parts = TradeParts()
         return cursor.read(
-            TradeParts.shape, template: &template, spare: &learning, reset: { parts = TradeParts() },
-            { cursor, slot, _ in parts.read(&cursor, slot, &lastSymbol) }, finish: { $0.isAtEnd ? parts.trade() : nil })
+            TradeParts.shape, by: &templated, reset: { $0 = TradeParts() },
+            { parts, cursor, slot, _ in parts.read(&cursor, slot, &lastSymbol) },
+            finish: { cursor, parts in cursor.isAtEnd ? parts.trade() : nil })
     }
 
     /// True when `"event":"api_trade"` opens the frame or stands among its last 64 bytes, where the
@@ -67,7 +65,7 @@ enum SatoriShortcuts {
 
     /// The values of an `api_trade` push, by slot of `shape`: `{"data":{…},"event":"api_trade",…}`
     /// in any member order, the trade's fields each once.
-    private struct TradeParts {
+    fileprivate struct TradeParts {
         static let event = 0, direction = 1, symbol = 2, price = 3, quantity = 4, tradeId = 5, time = 6
         static let shape = JSONShape.object([
             ("data", .object([
