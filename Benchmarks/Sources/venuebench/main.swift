@@ -37,6 +37,31 @@ func lines(_ venue: String, _ file: String? = nil) -> [[UInt8]] {
     }
 }
 
+/// The order reports `pair` (an order's `orderStatus` and `orderFilled`) again for `orders`
+/// orders, each with its own ids and times and a balance, mark and PnL that move: the same frame
+/// over and over would let a decoder that reads only what changed read nothing at all.
+func varied(_ pair: ArraySlice<[UInt8]>, orders: Int) -> [[UInt8]] {
+    let texts = pair.map { String(decoding: $0, as: UTF8.self) }
+    func decimal(_ units: Int, scale: Int) -> String {
+        let divisor = Int(pow(10, Double(scale)))
+        let fraction = String(abs(units) % divisor)
+        return (units < 0 ? "-" : "") + "\(abs(units) / divisor)." + String(repeating: "0", count: scale - fraction.count) + fraction
+    }
+    return (0..<orders).flatMap { order in
+        let replacements = [
+            ("c61533a0113c416b", "c61533a0" + String(format: "%08x", order)),
+            ("1597736006705", String(1_597_736_006_705 + order * 250)),
+            ("678850017", String(678_850_017 + order)),
+            ("104705.4583", decimal(1_047_054_583 - order * 7, scale: 4)),
+            ("12242.9113", decimal(122_429_113 + (order % 50) * 31, scale: 4)),
+            ("-5.2492", decimal(-52_492 - order * 3, scale: 4)),
+        ]
+        return texts.map { text in
+            Array(replacements.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) }.utf8)
+        }
+    }
+}
+
 func rate(_ count: Int, _ seconds: Double) -> String {
     String(format: "%7.0f k/s", Double(count) / seconds / 1e3)
 }
@@ -98,6 +123,7 @@ let fill = lines("digitex", "seq_place_market_order_accept_fill.jsonl")
 try measure("digitex orderbook_5", digitex, [pushes[0]])
 try measure("digitex trades", digitex, [pushes[1]])
 try measure("digitex orderStatus+orderFilled", digitex, [fill[1], fill[2]])
+try measure("digitex the same, varied", digitex, varied(fill[1...2], orders: 1_000))
 try measure("digitex all examples", digitex, recognised(digitex, lines("digitex")))
 let qfex = { QFEXClient(configuration: .init(credentials: nil, instruments: ["AAPL-USD", "SP500-USD", "PLTR-USD", "US100-USD", "META-USD", "GOOG-USD"].map { Instrument(symbol: $0) }, drivesConnection: false)) }
 try measure("qfex all examples", qfex, recognised(qfex, lines("qfex")))

@@ -203,7 +203,8 @@ enum DigitexOrderReports {
                     side: trade.side ?? order.side, price: price, quantity: quantity,
                     isMaker: trade.isMaker, venueTimeMillis: push.timestampMillis))
             }
-            push.orders = [order]
+            push.orders.removeAll(keepingCapacity: true)
+            push.orders.append(order)
             return push
         }
     }

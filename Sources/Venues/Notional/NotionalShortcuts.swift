@@ -171,6 +171,10 @@ enum NotionalShortcuts {
         var hasAssetPositions = false
         var balances: [BalanceParts] = []
         var positions: [PositionParts] = []
+        /// The lists of the last summary made, made again in place: by the next frame the summary
+        /// that shared them is gone, so no list is allocated a frame.
+        var madeBalances: [Balance] = []
+        var madePositions: [Position] = []
 
         /// Nothing read, with the lists' room kept.
         mutating func reset() {
@@ -219,27 +223,26 @@ enum NotionalShortcuts {
         }
 
         /// The summary, or nil where the general path would refuse the frame or read it as v1.
-        func summary() -> NotionalAccountSummary? {
+        mutating func summary() -> NotionalAccountSummary? {
             guard let user, hasBalances, hasAssetPositions else { return nil }
-            var summary = NotionalAccountSummary(
-                schema: .v2Strings, user: user, accountValue: accountValue, totalMarginUsed: totalMarginUsed,
-                availableMargin: availableMargin, balances: [], positions: [], timeMillis: time)
-            summary.balances.reserveCapacity(balances.count)
+            madeBalances.removeAll(keepingCapacity: true)
             for balance in balances {
                 // What is free is the total less what orders hold.
                 guard let coin = balance.coin, let total = balance.total else { return nil }
-                summary.balances.append(Balance(asset: coin, total: total, available: total.subtracting(balance.hold ?? .zero)))
+                madeBalances.append(Balance(asset: coin, total: total, available: total.subtracting(balance.hold ?? .zero)))
             }
-            summary.positions.reserveCapacity(positions.count)
+            madePositions.removeAll(keepingCapacity: true)
             for parts in positions {
                 guard parts.isThere, let coin = parts.coin, let signed = parts.signed, let size = signed.magnitude else { return nil }
-                summary.positions.append(Position(
+                madePositions.append(Position(
                     symbol: coin, side: signed.isZero ? .flat : (signed.isNegative ? .short : .long), size: size,
                     entryPrice: parts.entry, margin: parts.margin, liquidationPrice: parts.liquidation ?? parts.liquidationNew,
                     unrealisedPnL: parts.pnl, leverage: parts.leverage ?? nil))
             }
-            summary.positions.sort { $0.symbol < $1.symbol }
-            return summary
+            if madePositions.count > 1 { madePositions.sort { $0.symbol < $1.symbol } }
+            return NotionalAccountSummary(
+                schema: .v2Strings, user: user, accountValue: accountValue, totalMarginUsed: totalMarginUsed,
+                availableMargin: availableMargin, balances: madeBalances, positions: madePositions, timeMillis: time)
         }
     }
 
