@@ -69,7 +69,7 @@ public enum Replayer {
             digest?.add(event)
             onEvent?(event)
         }
-        var cursor = reader.cursor(fromFrame: 0, options: FrameCursor.Options(parallelism: configuration.parallelism))
+        var cursor = reader.cursor(fromFrame: 0, options: configuration.cursorOptions)
         var next = 0
         var payload: [UInt8] = []
         do {

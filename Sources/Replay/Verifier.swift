@@ -83,7 +83,7 @@ public enum Verifier {
         let sink: (ReplayOutput) -> Void = { output in
             if case .send(let connection, _, let payload, let time, _) = output { queued.append((connection, time, payload)) }
         }
-        var cursor = reader.cursor(fromFrame: 0, options: FrameCursor.Options(parallelism: configuration.parallelism))
+        var cursor = reader.cursor(fromFrame: 0, options: configuration.cursorOptions)
         var next = 0
         do {
             while next < limit, divergence == nil, let recorded = try cursor.next() {

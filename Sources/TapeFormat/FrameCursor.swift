@@ -4,14 +4,21 @@ import TapeCore
 /// A damaged block ends the read with its error, or is skipped and listed.
 public struct FrameCursor {
     public struct Options: Sendable {
-        /// Threads that decode blocks ahead of the reader.
-        public var parallelism = 1
+        /// Threads that decode blocks ahead of the reader; 0: each block decodes on the reading
+        /// thread as it is reached.
+        public var readAheadThreads = 0
         /// Skip damaged blocks (listing them in `skipped`) instead of throwing.
         public var skipDamaged = false
 
-        public init(parallelism: Int = 1, skipDamaged: Bool = false) {
-            self.parallelism = parallelism
+        public init(readAheadThreads: Int = 0, skipDamaged: Bool = false) {
+            self.readAheadThreads = max(0, readAheadThreads)
             self.skipDamaged = skipDamaged
+        }
+
+        /// `parallelism` threads decoding ahead (1: none), for a reader that does little with each
+        /// frame and would only wait for one.
+        public init(parallelism: Int, skipDamaged: Bool = false) {
+            self.init(readAheadThreads: parallelism > 1 ? parallelism : 0, skipDamaged: skipDamaged)
         }
     }
 
@@ -85,13 +92,13 @@ public struct FrameCursor {
 
     /// Block `index`, decoded here or, with parallelism, by the read-ahead threads.
     private mutating func decoded(_ index: Int) -> Result<DecodedBlock, TapeError> {
-        guard options.parallelism > 1 else {
+        guard options.readAheadThreads > 0 else {
             return Result { () throws(TapeError) in try reader.decodedBlock(index) }
         }
         // A copy of this cursor shares the read-ahead; whichever copy falls behind starts its own.
         if let result = prefetcher?.take(index) { return result }
         let started = BlockPrefetcher(reader: reader, blocks: index..<reader.blocks.count,
-                                      threads: options.parallelism, window: 2 * options.parallelism + 2)
+                                      threads: options.readAheadThreads, window: 2 * options.readAheadThreads + 2)
         prefetcher = started
         return started.take(index)!
     }

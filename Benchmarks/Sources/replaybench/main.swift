@@ -271,7 +271,7 @@ for venue in SimulatedTape.venues {
     ])
     let (raw, replay, ahead) = (Double(reader.frameCount) / times[0], Double(reader.frameCount) / times[1], Double(reader.frameCount) / times[2])
     print("  \(format(Double(reader.fileLength) / 1e6)) MB, " + (reused ? "reused" : "generated in \(format(generation)) s") + "; best of 5 interleaved rounds: raw \(format(raw / 1e3, 0)) k/s, "
-        + "replay \(format(replay / 1e3, 0)) k/s = \(format(replay / raw, 2)) raw, with blocks decoded ahead on 2 threads \(format(ahead / 1e3, 0)) k/s = \(format(ahead / raw, 2)) raw (\(sink % 2))")
+        + "replay \(format(replay / 1e3, 0)) k/s = \(format(replay / raw, 2)) raw, with blocks decoded ahead on a second thread (as `tape replay`) \(format(ahead / 1e3, 0)) k/s = \(format(ahead / raw, 2)) raw (\(sink % 2))")
     if options.keepTapes { print("  kept: \(path)") } else { try? FileManager.default.removeItem(atPath: path) }
 }
 
