@@ -43,6 +43,19 @@ struct ParallelReadTests {
         #expect(try readAllFrames(reader, parallelism: 2) == frames)
     }
 
+    @Test("one thread decoding ahead reads every frame in order; parallelism 1 decodes on the reading thread")
+    func oneReadAheadThread() throws {
+        let folder = try TemporaryFolder()
+        let (reader, frames) = try manyBlockTape(in: folder)
+        var cursor = reader.cursor(options: FrameCursor.Options(readAheadThreads: 1))
+        var read: [Frame] = []
+        while let next = try cursor.next() { read.append(next.frame) }
+        #expect(read == frames)
+        #expect(FrameCursor.Options(parallelism: 1).readAheadThreads == 0)
+        #expect(FrameCursor.Options(parallelism: 3).readAheadThreads == 3)
+        #expect(FrameCursor.Options(readAheadThreads: -1).readAheadThreads == 0)
+    }
+
     @Test("copies of a cursor read on independently and each sees every frame")
     func copiedCursorsReadIndependently() throws {
         let folder = try TemporaryFolder()
