@@ -36,13 +36,13 @@ indirect enum JSONShape: Sendable {
 /// or stepped over, kept to read the next frames fast: a venue sends a push of one kind with the
 /// same members in the same order frame after frame, and only some of the values change.
 ///
-/// `JSONCursor.read(changesFrom:into:_:)` compares a frame with this text, up to 32 bytes at a
+/// `JSONCursor.read(changesFrom:into:_:)` compares a frame with this text, eight bytes at a
 /// time, and reads only the values whose bytes changed (a value may change length); anything else
 /// that differs (a key, punctuation, whitespace, a constant, a list's length) sends the frame back
 /// to the read by shape. Values that did not change are not read again: the decoder keeps what it
 /// read from them (`JSONTemplated`).
 struct JSONTemplate: Sendable {
-    /// A value in the text: read through `slot` (inside list entry `element`), or stepped over
+    /// A value in `text`: read through `slot` (inside list entry `element`), or stepped over
     /// (`slot` nil). A slot that reads nothing (a container's `opened`) has `start == end`.
     fileprivate struct Cut: Sendable {
         var start: Int
@@ -57,20 +57,9 @@ struct JSONTemplate: Sendable {
     fileprivate var length = 0
     /// Its values, in order.
     fileprivate var cuts: [Cut] = []
-    /// Whether the text and `cuts` describe a whole message whose values the decoder holds (a
+    /// Whether `text` and `cuts` describe a whole message whose values the decoder holds (a
     /// template is followed only then).
     fileprivate var isComplete = false
-
-    /// A value read again in the frame being read: its cut, and where it stands in the frame.
-    fileprivate struct Change: Sendable {
-        var index: Int
-        var start: Int
-        var end: Int
-    }
-
-    /// Room for the values read again in the frame being read, one per cut at most: kept from
-    /// frame to frame, and written through a pointer (an append a value cost a check each).
-    fileprivate var changes: [Change] = []
 
     fileprivate mutating func reset() {
         length = 0
@@ -89,7 +78,7 @@ struct JSONTemplate: Sendable {
     /// The index of the first cut from `lower` on that ends at or after `offset` (`cuts.count` if
     /// none): by halves, as cuts are in order and do not overlap.
     @inline(__always)
-    fileprivate static func firstCut(in cuts: UnsafeBufferPointer<Cut>, from lower: Int, endingAtOrAfter offset: Int) -> Int {
+    fileprivate static func firstCut(in cuts: UnsafeMutableBufferPointer<Cut>, from lower: Int, endingAtOrAfter offset: Int) -> Int {
         var lower = lower, upper = cuts.count
         while lower < upper {
             let middle = (lower &+ upper) >> 1
@@ -98,26 +87,10 @@ struct JSONTemplate: Sendable {
         return lower
     }
 
-    /// Moves the cuts to where `changes` put the values of the frame just read: each changed one
-    /// where it was read, and those after it by as much as it changed length.
-    @inline(__always)
-    fileprivate static func apply(_ changes: UnsafeMutableBufferPointer<Change>, count: Int, to cuts: UnsafeMutableBufferPointer<Cut>) {
-        var shift = 0
-        var unchanged = 0
-        for change in changes[..<count] {
-            move(cuts, from: unchanged, to: change.index, by: shift)
-            shift = change.end &- cuts[change.index].end
-            cuts[change.index].start = change.start
-            cuts[change.index].end = change.end
-            unchanged = change.index &+ 1
-        }
-        move(cuts, from: unchanged, to: cuts.count, by: shift)
-    }
-
     /// Moves the cuts in `start..<end` by `shift` bytes.
     @inline(__always)
-    private static func move(_ cuts: UnsafeMutableBufferPointer<Cut>, from start: Int, to end: Int, by shift: Int) {
-        guard shift != 0, start < end else { return }
+    fileprivate static func move(_ cuts: UnsafeMutableBufferPointer<Cut>, from start: Int, to end: Int, by shift: Int) {
+        guard shift != 0 else { return }
         for index in start..<end {
             cuts[index].start &+= shift
             cuts[index].end &+= shift
@@ -170,9 +143,7 @@ extension JSONCursor {
     /// whose bytes changed into `parts`, which must hold the values of the template's message, with
     /// the cursor on it; values stepped over are stepped over where they changed. The template then
     /// holds this message. False at the first difference outside a value, or a value that does not
-    /// read: the values read again are then read back from the template's message, so that the
-    /// template and `parts` stand as they were (another kind of push between two of a kind, a v1
-    /// summary between v2 ones, costs the template nothing).
+    /// read: the template is then dropped, and nothing `slot` read can be trusted.
     mutating func read<Parts>(
         changesFrom template: inout JSONTemplate, into parts: inout Parts,
         _ slot: (inout Parts, inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
@@ -180,40 +151,32 @@ extension JSONCursor {
         guard template.isComplete else { return false }
         let base = offset
         let length = template.length
-        if template.changes.count < template.cuts.count {
-            template.changes = Array(repeating: JSONTemplate.Change(index: 0, start: 0, end: 0), count: template.cuts.count)
-        }
         let read = template.storage.withUnsafeBufferPointer { storage in
             template.cuts.withUnsafeMutableBufferPointer { cuts in
-                template.changes.withUnsafeMutableBufferPointer { changes in
-                    let old = UnsafeBufferPointer(rebasing: storage[..<length])
-                    var count = 0
-                    if readChanges(from: old, cuts: UnsafeBufferPointer(cuts), base: base, changes: changes, count: &count, into: &parts, slot) {
-                        JSONTemplate.apply(changes, count: count, to: cuts)
-                        return true
-                    }
-                    JSONCursor.restore(UnsafeBufferPointer(rebasing: changes[..<count]), from: old, cuts: UnsafeBufferPointer(cuts), into: &parts, slot)
-                    return false
-                }
+                readChanges(from: UnsafeBufferPointer(rebasing: storage[..<length]), cuts: cuts, base: base, into: &parts, slot)
             }
         }
-        guard read else { return false }
+        guard read else {
+            template.reset()
+            return false
+        }
         template.store(text(since: base))
         return true
     }
 
-    /// `read(changesFrom:into:_:)` on the template's text (`old`) and cuts, noting in `changes`
-    /// where each value read again stands in the frame.
+    /// `read(changesFrom:into:_:)` on the template's text (`old`) and cuts, which are moved to
+    /// where the values stand in the frame.
     @inline(__always)
     private mutating func readChanges<Parts>(
-        from old: UnsafeBufferPointer<UInt8>, cuts: UnsafeBufferPointer<JSONTemplate.Cut>, base: Int,
-        changes: UnsafeMutableBufferPointer<JSONTemplate.Change>, count: inout Int, into parts: inout Parts,
-        _ slot: (inout Parts, inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
+        from old: UnsafeBufferPointer<UInt8>, cuts: UnsafeMutableBufferPointer<JSONTemplate.Cut>, base: Int,
+        into parts: inout Parts, _ slot: (inout Parts, inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
     ) -> Bool {
         var oldOffset = 0
         // How far this frame's bytes stand from the template's: the change in length of the values read so far.
         var shift = 0
+        // The cuts before `next` are done, and those from `moved` on still where the template has them.
         var next = 0
+        var moved = 0
         while true {
             move(to: base &+ oldOffset &+ shift)
             oldOffset &+= commonPrefixLength(with: UnsafeBufferPointer(rebasing: old[oldOffset...]))
@@ -224,36 +187,20 @@ extension JSONCursor {
             next = JSONTemplate.firstCut(in: cuts, from: next, endingAtOrAfter: oldOffset)
             while next < cuts.count, cuts[next].start == cuts[next].end { next &+= 1 }
             guard next < cuts.count, cuts[next].start <= oldOffset else { return false }
+            JSONTemplate.move(cuts, from: moved, to: next, by: shift)
             let cut = cuts[next]
             move(to: base &+ cut.start &+ shift)
-            // Noted before the read, so that a value that fails half read is read back too.
-            // Each cut changes once at most, so there is room.
-            changes[count] = JSONTemplate.Change(index: next, start: cut.start &+ shift, end: cut.end &+ shift)
-            count &+= 1
             guard cut.slot.map({ slot(&parts, &self, $0, cut.element) }) ?? skipValue() else { return false }
-            changes[count &- 1].end = offset &- base
-            shift = offset &- base &- cut.end
+            cuts[next].start = cut.start &+ shift
+            cuts[next].end = offset &- base
+            shift = cuts[next].end &- cut.end
             oldOffset = cut.end
             next &+= 1
+            moved = next
         }
+        JSONTemplate.move(cuts, from: moved, to: cuts.count, by: shift)
         move(to: base &+ oldOffset &+ shift)
         return true
-    }
-
-    /// Reads the values of `changes` again from `old`, the template's message, into `parts`: they
-    /// read there before, so they read the same again.
-    private static func restore<Parts>(
-        _ changes: UnsafeBufferPointer<JSONTemplate.Change>, from old: UnsafeBufferPointer<UInt8>, cuts: UnsafeBufferPointer<JSONTemplate.Cut>,
-        into parts: inout Parts, _ slot: (inout Parts, inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
-    ) {
-        guard var cursor = JSONCursor(old) else { return }
-        for change in changes {
-            let cut = cuts[change.index]
-            guard let number = cut.slot else { continue }
-            cursor.move(to: cut.start)
-            let read = slot(&parts, &cursor, number, cut.element)
-            assert(read, "a value of the template's message no longer reads")
-        }
     }
 
     /// Reads a message, a value of `shape`: `slot` reads each value the shape reads into `parts`,
