@@ -143,7 +143,9 @@ extension JSONCursor {
     /// whose bytes changed into `parts`, which must hold the values of the template's message, with
     /// the cursor on it; values stepped over are stepped over where they changed. The template then
     /// holds this message. False at the first difference outside a value, or a value that does not
-    /// read: the template is then dropped, and nothing `slot` read can be trusted.
+    /// read. The template is then dropped if a value was read again before it (nothing `slot` read
+    /// can be trusted), and kept if not: a push of another shape between two of a kind (a v1
+    /// summary between v2 ones) differs before any value changed, and costs the template nothing.
     mutating func read<Parts>(
         changesFrom template: inout JSONTemplate, into parts: inout Parts,
         _ slot: (inout Parts, inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
@@ -151,13 +153,14 @@ extension JSONCursor {
         guard template.isComplete else { return false }
         let base = offset
         let length = template.length
+        var touched = false
         let read = template.storage.withUnsafeBufferPointer { storage in
             template.cuts.withUnsafeMutableBufferPointer { cuts in
-                readChanges(from: UnsafeBufferPointer(rebasing: storage[..<length]), cuts: cuts, base: base, into: &parts, slot)
+                readChanges(from: UnsafeBufferPointer(rebasing: storage[..<length]), cuts: cuts, base: base, touched: &touched, into: &parts, slot)
             }
         }
         guard read else {
-            template.reset()
+            if touched { template.reset() }
             return false
         }
         template.store(text(since: base))
@@ -165,11 +168,11 @@ extension JSONCursor {
     }
 
     /// `read(changesFrom:into:_:)` on the template's text (`old`) and cuts, which are moved to
-    /// where the values stand in the frame.
+    /// where the values stand in the frame; `touched` is set once a cut or a value is.
     @inline(__always)
     private mutating func readChanges<Parts>(
         from old: UnsafeBufferPointer<UInt8>, cuts: UnsafeMutableBufferPointer<JSONTemplate.Cut>, base: Int,
-        into parts: inout Parts, _ slot: (inout Parts, inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
+        touched: inout Bool, into parts: inout Parts, _ slot: (inout Parts, inout JSONCursor, _ slot: Int, _ element: Int) -> Bool
     ) -> Bool {
         var oldOffset = 0
         // How far this frame's bytes stand from the template's: the change in length of the values read so far.
@@ -187,6 +190,7 @@ extension JSONCursor {
             next = JSONTemplate.firstCut(in: cuts, from: next, endingAtOrAfter: oldOffset)
             while next < cuts.count, cuts[next].start == cuts[next].end { next &+= 1 }
             guard next < cuts.count, cuts[next].start <= oldOffset else { return false }
+            touched = true
             JSONTemplate.move(cuts, from: moved, to: next, by: shift)
             let cut = cuts[next]
             move(to: base &+ cut.start &+ shift)
