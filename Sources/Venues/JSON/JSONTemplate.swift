@@ -36,13 +36,13 @@ indirect enum JSONShape: Sendable {
 /// or stepped over, kept to read the next frames fast: a venue sends a push of one kind with the
 /// same members in the same order frame after frame, and only some of the values change.
 ///
-/// `JSONCursor.read(changesFrom:into:_:)` compares a frame with this text, eight bytes at a
+/// `JSONCursor.read(changesFrom:into:_:)` compares a frame with this text, up to 32 bytes at a
 /// time, and reads only the values whose bytes changed (a value may change length); anything else
 /// that differs (a key, punctuation, whitespace, a constant, a list's length) sends the frame back
 /// to the read by shape. Values that did not change are not read again: the decoder keeps what it
 /// read from them (`JSONTemplated`).
 struct JSONTemplate: Sendable {
-    /// A value in `text`: read through `slot` (inside list entry `element`), or stepped over
+    /// A value in the text: read through `slot` (inside list entry `element`), or stepped over
     /// (`slot` nil). A slot that reads nothing (a container's `opened`) has `start == end`.
     fileprivate struct Cut: Sendable {
         var start: Int
@@ -57,7 +57,7 @@ struct JSONTemplate: Sendable {
     fileprivate var length = 0
     /// Its values, in order.
     fileprivate var cuts: [Cut] = []
-    /// Whether `text` and `cuts` describe a whole message whose values the decoder holds (a
+    /// Whether the text and `cuts` describe a whole message whose values the decoder holds (a
     /// template is followed only then).
     fileprivate var isComplete = false
 
