@@ -143,6 +143,10 @@ struct CanonicalJSONTests {
         #expect(CanonicalJSON.string("a\"b\\c\nd\u{01}") == #""a\"b\\c\nd\u0001""#)
         #expect(CanonicalJSON.string(Optional<Int>.none as Any) == "null")
         #expect(CanonicalJSON.string(["b": 1, "a": 2, "c": 3]) == #"{"a":2,"b":1,"c":3}"#)
+        // Per-symbol account state moved from Dictionary to SymbolMap; its text (and digests) did not change.
+        let leverage: SymbolMap<FixedDecimal> = ["ETH": 5, "BTC": FixedDecimal("2.5")!]
+        #expect(CanonicalJSON.string(leverage) == CanonicalJSON.string(["ETH": FixedDecimal(5), "BTC": FixedDecimal("2.5")!]))
+        #expect(CanonicalJSON.string(leverage) == #"{"BTC":"2.5","ETH":"5"}"#)
         #expect(CanonicalJSON.string(RequestID.order("x")) == #"{"order":"x"}"#)
         #expect(CanonicalJSON.string(PositionSide.long) == #""long""#)
         #expect(CanonicalJSON.string(FixedDecimal("1.50")!) == #""1.50""# || CanonicalJSON.string(FixedDecimal("1.50")!) == #""1.5""#)

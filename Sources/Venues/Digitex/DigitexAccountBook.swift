@@ -92,24 +92,26 @@ struct DigitexAccountBook: Sendable {
             events.append(.commandRejected(.order(report.clOrdId), DigitexErrorCodes.error(code: code, message: "placeOrder")))
         }
         let key = report.chainKey
-        guard let order = makeOrder(report, symbol: push.symbol, status: status, previous: state.ordersByKey[key]) else {
+        let index = state.ordersByKey.index(forKey: key)
+        guard let order = makeOrder(report, symbol: push.symbol, status: status, previous: index.map { state.ordersByKey.values[$0] }) else {
             events.append(.unrecognised(UnrecognisedFrame(reason: .missingField("orderSide", in: "orderStatus"), raw: raw)))
             return
         }
-        store(order, key: key)
+        store(order, key: key, at: index)
         events.append(.orderUpdated(order))
     }
 
     private mutating func applyFill(_ push: DigitexAccountPush, raw: [UInt8], into events: inout EmittedEvents) {
         let report = push.orders[0]
         let key = report.chainKey
-        guard var order = state.ordersByKey[key] else {
+        guard let index = state.ordersByKey.index(forKey: key) else {
             let traded = push.marketTrades.map { "\($0.quantity)@\($0.price)" }.joined(separator: ", ")
             events.append(.anomaly(Anomaly(
                 kind: .fillForUnknownOrder, expected: "no open order in chain \(key)",
                 received: "fill of clOrdId \(report.clOrdId) [\(traded)], \(report.quantity) left", raw: raw)))
             return
         }
+        var order = state.ordersByKey.values[index]
         if order.venueOrderID != report.clOrdId {
             // The chain key matched, so the venue's account of the order wins; say that a link was missed.
             events.append(.anomaly(Anomaly(
@@ -127,7 +129,7 @@ struct DigitexAccountBook: Sendable {
         order.quantity = report.quantity
         order.status = report.quantity.isZero ? .filled : .partiallyFilled
         order.venueTimeMillis = report.timestampMillis ?? order.venueTimeMillis
-        store(order, key: key)
+        store(order, key: key, at: index)
         events.append(.orderUpdated(order))
         applyContractChain(push.contracts, raw: raw, into: &events)
     }
@@ -192,12 +194,16 @@ struct DigitexAccountBook: Sendable {
             venueTimeMillis: report.timestampMillis ?? report.openTimeMillis)
     }
 
-    /// Keeps open orders with something left; forgets the rest.
-    private mutating func store(_ order: Order, key: String) {
-        if order.status.isOpen, order.quantity > .zero {
-            state.ordersByKey[key] = order
-        } else {
-            state.ordersByKey.removeValue(forKey: key)
+    /// Keeps open orders with something left; forgets the rest. `index` is where `key` stands
+    /// (nil if it does not), found once per frame: hashing an id costs more than the rest of
+    /// storing the order.
+    private mutating func store(_ order: Order, key: String, at index: [String: Order].Index?) {
+        let keep = order.status.isOpen && order.quantity > .zero
+        switch (index, keep) {
+        case (let index?, true): state.ordersByKey.values[index] = order
+        case (let index?, false): state.ordersByKey.remove(at: index)
+        case (nil, true): state.ordersByKey[key] = order
+        case (nil, false): break
         }
     }
 }
