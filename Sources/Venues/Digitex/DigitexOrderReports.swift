@@ -180,11 +180,12 @@ enum DigitexOrderReports {
             push.symbol = symbol
             push.errorCode = order.errorCode
             push.timestampMillis = order.timestampMillis
-            // Emptied in place: the last push, which shared the lists, is gone by now.
-            push.contracts.removeAll(keepingCapacity: true)
-            push.marketTrades.removeAll(keepingCapacity: true)
-            push.contracts.reserveCapacity(contracts.count)
-            for parts in contracts {
+            // Remade in place: the last push, which shared the lists, is gone by now. (What the
+            // closures read is taken out first: they may not read `self` while `push` is written.)
+            let contracts = contracts, trades = trades
+            let origClOrdId = order.origClOrdId, side = order.side, time = push.timestampMillis
+            guard push.contracts.remake(count: contracts.count, { index in
+                let parts = contracts[index]
                 guard let contractId = parts.contractId, let quantity = parts.quantity else { return nil }
                 var contract = parts.contract
                 contract.contractId = contractId
@@ -192,19 +193,19 @@ enum DigitexOrderReports {
                 contract.isIncrease = parts.isIncrease ?? false
                 contract.isFunding = parts.isFunding ?? false
                 contract.isLiquidation = parts.isLiquidation ?? false
-                push.contracts.append(contract)
-            }
-            push.marketTrades.reserveCapacity(trades.count)
-            for trade in trades {
+                return contract
+            }) else { return nil }
+            guard push.marketTrades.remake(count: trades.count, { index in
+                let trade = trades[index]
                 guard let price = trade.price, let quantity = trade.quantity else { return nil }
-                push.marketTrades.append(Fill(
-                    symbol: symbol, venueOrderID: order.clOrdId, clientOrderID: order.origClOrdId,
+                return Fill(
+                    symbol: symbol, venueOrderID: clOrdId, clientOrderID: origClOrdId,
                     // As the general path: a trade without a side is on the order's side.
-                    side: trade.side ?? order.side, price: price, quantity: quantity,
-                    isMaker: trade.isMaker, venueTimeMillis: push.timestampMillis))
-            }
-            push.orders.removeAll(keepingCapacity: true)
-            push.orders.append(order)
+                    side: trade.side ?? side, price: price, quantity: quantity,
+                    isMaker: trade.isMaker, venueTimeMillis: time)
+            }) else { return nil }
+            let order = order
+            _ = push.orders.remake(count: 1) { _ in order }
             return push
         }
     }

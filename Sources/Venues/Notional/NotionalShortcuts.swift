@@ -225,20 +225,21 @@ enum NotionalShortcuts {
         /// The summary, or nil where the general path would refuse the frame or read it as v1.
         mutating func summary() -> NotionalAccountSummary? {
             guard let user, hasBalances, hasAssetPositions else { return nil }
-            madeBalances.removeAll(keepingCapacity: true)
-            for balance in balances {
+            let balances = balances, positions = positions
+            guard madeBalances.remake(count: balances.count, { index in
+                let balance = balances[index]
                 // What is free is the total less what orders hold.
                 guard let coin = balance.coin, let total = balance.total else { return nil }
-                madeBalances.append(Balance(asset: coin, total: total, available: total.subtracting(balance.hold ?? .zero)))
-            }
-            madePositions.removeAll(keepingCapacity: true)
-            for parts in positions {
+                return Balance(asset: coin, total: total, available: total.subtracting(balance.hold ?? .zero))
+            }) else { return nil }
+            guard madePositions.remake(count: positions.count, { index in
+                let parts = positions[index]
                 guard parts.isThere, let coin = parts.coin, let signed = parts.signed, let size = signed.magnitude else { return nil }
-                madePositions.append(Position(
+                return Position(
                     symbol: coin, side: signed.isZero ? .flat : (signed.isNegative ? .short : .long), size: size,
                     entryPrice: parts.entry, margin: parts.margin, liquidationPrice: parts.liquidation ?? parts.liquidationNew,
-                    unrealisedPnL: parts.pnl, leverage: parts.leverage ?? nil))
-            }
+                    unrealisedPnL: parts.pnl, leverage: parts.leverage ?? nil)
+            }) else { return nil }
             if madePositions.count > 1 { madePositions.sort { $0.symbol < $1.symbol } }
             return NotionalAccountSummary(
                 schema: .v2Strings, user: user, accountValue: accountValue, totalMarginUsed: totalMarginUsed,
