@@ -76,7 +76,7 @@ extension DigitexAccountBook {
         // Digitex sends volumes (Σ px·qty); per-contract prices are volume / contracts.
         func perContract(_ volume: FixedDecimal?) -> FixedDecimal? {
             guard let volume, !size.isZero else { return nil }
-            return volume.divided(by: size, scale: 8)?.normalized
+            return volume.divided(by: size, normalizedAtMost: 8)
         }
         let position = Position(
             symbol: push.symbol, side: side, size: size, entryPrice: perContract(summary.positionVolume),

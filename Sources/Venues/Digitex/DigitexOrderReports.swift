@@ -120,7 +120,7 @@ enum DigitexOrderReports {
             case Slot.clOrdId.rawValue: return cursor.read(&clOrdId)
             case Slot.newClOrdId.rawValue: return cursor.readOptional(&order.newClOrdId)
             case Slot.oldClOrdId.rawValue: return cursor.readOptional(&order.oldClOrdId)
-            case Slot.origClOrdId.rawValue: return cursor.readOptional(&order.origClOrdId)
+            case Slot.origClOrdId.rawValue: return cursor.readOptional(&order.origClOrdId, sharingWith: clOrdId)
             case Slot.orderStatus.rawValue:
                 return cursor.readOptional(&order.status, words: DigitexVocabulary.statusWords, parse: DigitexVocabulary.status)
             case Slot.orderType.rawValue:

@@ -188,6 +188,21 @@ public struct FixedDecimal: Hashable, Comparable, Sendable, CustomStringConverti
         return overflow ? nil : FixedDecimal(mantissa: quotient, scale: resultScale)
     }
 
+    /// `divided(by:scale:)` then `normalized`: the quotient truncated at `resultScale` digits,
+    /// without trailing zeros. A quotient that is exact with the digits the operands have (a
+    /// volume over a whole number of contracts) is found in one division, not by going to
+    /// `resultScale` digits and stripping the zeros again one by one (and comes out even where
+    /// the way through `resultScale` digits would overflow).
+    public func divided(by other: FixedDecimal, normalizedAtMost resultScale: UInt8) -> FixedDecimal? {
+        if scale >= other.scale, scale - other.scale <= resultScale, other.mantissa != 0 {
+            let (quotient, overflow) = mantissa.dividedReportingOverflow(by: other.mantissa)
+            if !overflow, quotient &* other.mantissa == mantissa {
+                return FixedDecimal(mantissa: quotient, scale: scale - other.scale).normalized
+            }
+        }
+        return divided(by: other, scale: resultScale)?.normalized
+    }
+
     public static func == (lhs: FixedDecimal, rhs: FixedDecimal) -> Bool {
         compare(lhs, rhs) == 0
     }

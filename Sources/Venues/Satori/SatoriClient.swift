@@ -166,7 +166,7 @@ public struct SatoriClient: VenueClient {
         let dealtBefore = previous.flatMap { prior in prior.originalQuantity.flatMap { $0.subtracting(prior.quantity) } } ?? .zero
         let amountBefore = dealtAmounts[key] ?? .zero
         if let traded = update.dealQuantity.subtracting(dealtBefore), traded > .zero,
-           let notional = update.dealAmount.subtracting(amountBefore), let price = notional.divided(by: traded, scale: 8)?.normalized {
+           let notional = update.dealAmount.subtracting(amountBefore), let price = notional.divided(by: traded, normalizedAtMost: 8) {
             // dealAmount is cumulative notional (assumed), so this fill's price is Δamount / Δquantity.
             events.append(.orderFilled(Fill(
                 symbol: update.symbol, venueOrderID: key, clientOrderID: update.clientOrderID, side: update.side,

@@ -17,6 +17,28 @@ struct RepeatedTests {
         }
     }
 
+    @Test("a string read beside its twin is the twin's own String when the bytes agree, and its own text when not")
+    func sharedTwin() {
+        let twin = "c61533a0113c416b" // 16 bytes: a String on the heap, so sharing is visible
+        func read(_ json: String, twin: String?) -> (String?, Bool)? {
+            Array(json.utf8).withUnsafeBufferPointer { buffer in
+                var cursor = JSONCursor(buffer)!
+                var value: String? = "stale"
+                guard cursor.readOptional(&value, sharingWith: twin) else { return nil }
+                let shared = value.map { value in
+                    twin.map { twin in value.utf8.withContiguousStorageIfAvailable { $0.baseAddress } == twin.utf8.withContiguousStorageIfAvailable { $0.baseAddress } } ?? false
+                } ?? false
+                return (value, shared)
+            }
+        }
+        #expect(read(#""c61533a0113c416b""#, twin: twin).map { [$0.0 ?? "nil", "\($0.1)"] } == [twin, "true"])
+        #expect(read(#""c61533a0113c416c""#, twin: twin).map { [$0.0 ?? "nil", "\($0.1)"] } == ["c61533a0113c416c", "false"])
+        #expect(read(#""c61533a0113c416""#, twin: twin).map { [$0.0 ?? "nil", "\($0.1)"] } == ["c61533a0113c416", "false"])
+        #expect(read(#""c61533a0113c416b""#, twin: nil).map { [$0.0 ?? "nil", "\($0.1)"] } == [twin, "false"])
+        #expect(read("null", twin: twin).map { [$0.0 ?? "nil", "\($0.1)"] } == ["nil", "false"], "null clears the stale value")
+        #expect(read("12", twin: twin) == nil, "not a string")
+    }
+
     @Test("a value is made again only when the bytes change, a nil one included")
     func madeOncePerRun() {
         let inputs = ["2026-11-22T09:00:00Z", "2026-11-22T09:00:00Z", "not a time", "not a time", "2026-11-22T09:00:01Z", ""]

@@ -1,3 +1,4 @@
+import TapeCore
 import Testing
 @testable import Venues
 
@@ -40,6 +41,36 @@ struct FixedDecimalTests {
         #expect(FixedDecimal("2.5")!.multiplied(by: FixedDecimal("4")!) == FixedDecimal(10))
         #expect(FixedDecimal(mantissa: .max, scale: 0).adding(1) == nil)
         #expect(FixedDecimal(mantissa: .min, scale: 0).subtracting(1) == nil)
+    }
+
+    /// The exact-quotient shortcut must give the very digits of the long way, not just an equal
+    /// value. Where the long way overflows on its way to N decimals, an exact quotient still comes out.
+    @Test("dividing to at most N decimals gives the digits of dividing to N and normalising, or the exact quotient")
+    func normalizedQuotient() {
+        var random = SeededRandom(seed: 11)
+        let mantissas: [Int64] = [0, 1, -1, 3, 10, 7, 122_500, 98_000, -52_492, 1_000_000, .max, .min, .min + 1]
+        func pick() -> FixedDecimal {
+            let mantissa = random.chance(1, in: 3)
+                ? mantissas[Int(random.next(below: UInt64(mantissas.count)))]
+                : Int64(bitPattern: random.next()) >> random.next(below: 63)
+            return FixedDecimal(mantissa: mantissa, scale: UInt8(random.next(below: 19)))
+        }
+        var compared = 0, exact = 0
+        for _ in 0..<20_000 {
+            let dividend = pick(), divisor = pick(), scale = UInt8(random.next(below: 19))
+            let short = dividend.divided(by: divisor, normalizedAtMost: scale)
+            let long = dividend.divided(by: divisor, scale: scale)?.normalized
+            if let long {
+                #expect(short?.mantissa == long.mantissa && short?.scale == long.scale, "\(dividend) / \(divisor) at \(scale)")
+                compared += 1
+            } else if let short {
+                #expect(short.multiplied(by: divisor) == dividend && short.scale <= scale, "\(dividend) / \(divisor) at \(scale)")
+            }
+            if let short, short.scale < scale { exact += 1 }
+        }
+        #expect(compared > 5_000 && exact > 1_000, "both ways are exercised (\(compared) compared, \(exact) exact)")
+        #expect(FixedDecimal(122_500).divided(by: 10, normalizedAtMost: 8).map { ($0.mantissa, $0.scale) }! == (12_250, 0))
+        #expect(FixedDecimal(mantissa: .min, scale: 0).divided(by: FixedDecimal(-1), normalizedAtMost: 8) == nil)
     }
 }
 
