@@ -111,7 +111,9 @@ struct DigitexAccountBook: Sendable {
                 received: "fill of clOrdId \(report.clOrdId) [\(traded)], \(report.quantity) left", raw: raw)))
             return
         }
-        var order = state.ordersByKey.values[index]
+        // An order with nothing left is taken out of the book rather than copied and then removed.
+        let keep = report.quantity > .zero
+        var order = keep ? state.ordersByKey.values[index] : state.ordersByKey.remove(at: index).value
         if order.venueOrderID != report.clOrdId {
             // The chain key matched, so the venue's account of the order wins; say that a link was missed.
             events.append(.anomaly(Anomaly(
@@ -129,7 +131,7 @@ struct DigitexAccountBook: Sendable {
         order.quantity = report.quantity
         order.status = report.quantity.isZero ? .filled : .partiallyFilled
         order.venueTimeMillis = report.timestampMillis ?? order.venueTimeMillis
-        store(order, key: key, at: index)
+        if keep { state.ordersByKey.values[index] = order }
         events.append(.orderUpdated(order))
         applyContractChain(push.contracts, raw: raw, into: &events)
     }

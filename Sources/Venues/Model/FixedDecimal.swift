@@ -203,8 +203,12 @@ public struct FixedDecimal: Hashable, Comparable, Sendable, CustomStringConverti
         return divided(by: other, scale: resultScale)?.normalized
     }
 
+    /// Values of one scale (nearly every pair an account compares: a balance with the last one)
+    /// compare by mantissa where they are compared, without a call.
+    @inline(__always)
     public static func == (lhs: FixedDecimal, rhs: FixedDecimal) -> Bool {
-        compare(lhs, rhs) == 0
+        if lhs.scale == rhs.scale { return lhs.mantissa == rhs.mantissa }
+        return compare(lhs, rhs) == 0
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -213,8 +217,10 @@ public struct FixedDecimal: Hashable, Comparable, Sendable, CustomStringConverti
         hasher.combine(canonical.scale)
     }
 
+    @inline(__always)
     public static func < (lhs: FixedDecimal, rhs: FixedDecimal) -> Bool {
-        compare(lhs, rhs) < 0
+        if lhs.scale == rhs.scale { return lhs.mantissa < rhs.mantissa }
+        return compare(lhs, rhs) < 0
     }
 
     /// -1, 0 or 1; exact even when aligning the scales would overflow.
