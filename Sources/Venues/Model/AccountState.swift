@@ -46,20 +46,3 @@ public struct AccountState: Hashable, Sendable {
         return violations
     }
 }
-
-extension Dictionary where Value: Equatable {
-    /// Stores `value` under `key` and returns true, or returns false when that value is there
-    /// already: one lookup, and the old value compared where it lies, not copied out. What every
-    /// client does with state the venue pushes whole again and again (balances, positions,
-    /// leverage): only a change is news.
-    @inline(__always)
-    mutating func store(_ value: Value, forKey key: Key) -> Bool {
-        guard let index = index(forKey: key) else {
-            self[key] = value
-            return true
-        }
-        guard values[index] != value else { return false }
-        values[index] = value
-        return true
-    }
-}
