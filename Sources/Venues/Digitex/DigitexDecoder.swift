@@ -70,7 +70,7 @@ public struct DigitexDecoder: Sendable {
         }
         if channel.equals("trades") { return try trades(data) }
         if let private_ = channel.privateChannel {
-            return .account(private_, try DigitexAccountDecoding.push(private_, data: data))
+            return .account(private_, Shared(try DigitexAccountDecoding.push(private_, data: data)))
         }
         let name = channel.string
         let fields = try FieldReader(data, message: name)

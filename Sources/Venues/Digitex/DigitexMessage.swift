@@ -5,9 +5,10 @@ public enum DigitexMessage: Hashable, Sendable {
     /// `{"id":N,"status":"error","code":…,"msg":…}`.
     case failed(id: Int64, VenueError)
     case tradingStatus(available: Bool)
-    /// A private push about orders, contracts and the trader's account. Boxed: the push is large
-    /// and would otherwise make every message (order books included) as large to copy.
-    indirect case account(DigitexChannel, DigitexAccountPush)
+    /// A private push about orders, contracts and the trader's account. Shared: the push is large
+    /// and would otherwise make every message (order books included) as large to copy; and the
+    /// decoder of the order reports writes each push into the box of the last one.
+    case account(DigitexChannel, Shared<DigitexAccountPush>)
     /// `{"ch":"error","data":{"code","msg"}}`: a general error that answers no request.
     case error(VenueError)
     case orderBook(BookSnapshot)

@@ -15,13 +15,13 @@ enum DigitexOrderReports {
     }
 
     /// The push in `data`, with the cursor on it; nil to decline. `channel` is `.orderStatus` or `.orderFilled`.
-    static func read(_ cursor: inout JSONCursor, _ channel: DigitexChannel, templates: inout Templates) -> DigitexAccountPush? {
+    static func read(_ cursor: inout JSONCursor, _ channel: DigitexChannel, templates: inout Templates) -> Shared<DigitexAccountPush>? {
         if channel == .orderFilled { return read(&cursor, &templates.orderFilled) }
         return read(&cursor, &templates.orderStatus)
     }
 
     /// Read by the channel's last template when the push follows it, else by `Parts.shape`.
-    private static func read(_ cursor: inout JSONCursor, _ templated: inout JSONTemplated<Parts>) -> DigitexAccountPush? {
+    private static func read(_ cursor: inout JSONCursor, _ templated: inout JSONTemplated<Parts>) -> Shared<DigitexAccountPush>? {
         cursor.read(
             Parts.shape, by: &templated, reset: { $0 = Parts() },
             { parts, cursor, slot, element in parts.read(&cursor, slot, element) }, finish: { _, parts in parts.finish() })
@@ -90,13 +90,15 @@ enum DigitexOrderReports {
         }
 
         var symbol: String?
-        /// The push as it is read, its account summary first: built in place, not copied at the end.
-        var push = DigitexAccountPush(symbol: "")
+        var account = DigitexAccountSnapshot()
         var clOrdId: String?
         var order = DigitexOrder(clOrdId: "", quantity: .zero)
         var quantity: FixedDecimal?
         var contracts: [ContractParts] = []
         var trades: [TradeParts] = []
+        /// The last push made, written over by the next (no allocation a frame) unless a message
+        /// still holds it.
+        var push = Shared(DigitexAccountPush(symbol: ""))
 
         @inline(__always)
         mutating func read(_ cursor: inout JSONCursor, _ slot: Int, _ element: Int) -> Bool {
@@ -105,18 +107,18 @@ enum DigitexOrderReports {
             case Slot.symbol.rawValue: return cursor.read(&symbol)
             case Slot.timestamp.rawValue: return cursor.readOptional(&order.timestampMillis)
             case Slot.errCode.rawValue: return cursor.readOptional(&order.errorCode)
-            case Slot.traderBalance.rawValue: return cursor.readOptional(&push.account.traderBalance)
-            case Slot.orderMargin.rawValue: return cursor.readOptional(&push.account.orderMargin)
-            case Slot.positionMargin.rawValue: return cursor.readOptional(&push.account.positionMargin)
-            case Slot.upnl.rawValue: return cursor.readOptional(&push.account.unrealisedPnL)
-            case Slot.pnl.rawValue: return cursor.readOptional(&push.account.realisedPnL)
-            case Slot.markPx.rawValue: return cursor.readOptional(&push.account.markPrice)
-            case Slot.leverage.rawValue: return cursor.readOptionalQuantity(&push.account.leverage)
-            case Slot.positionType.rawValue: return DigitexOrderReports.readPositionType(&cursor, into: &push.account.positionType)
-            case Slot.positionContracts.rawValue: return cursor.readOptionalQuantity(&push.account.positionContracts)
-            case Slot.positionVolume.rawValue: return cursor.readOptionalQuantity(&push.account.positionVolume)
-            case Slot.positionLiquidationVolume.rawValue: return cursor.readOptionalQuantity(&push.account.positionLiquidationVolume)
-            case Slot.positionBankruptcyVolume.rawValue: return cursor.readOptionalQuantity(&push.account.positionBankruptcyVolume)
+            case Slot.traderBalance.rawValue: return cursor.readOptional(&account.traderBalance)
+            case Slot.orderMargin.rawValue: return cursor.readOptional(&account.orderMargin)
+            case Slot.positionMargin.rawValue: return cursor.readOptional(&account.positionMargin)
+            case Slot.upnl.rawValue: return cursor.readOptional(&account.unrealisedPnL)
+            case Slot.pnl.rawValue: return cursor.readOptional(&account.realisedPnL)
+            case Slot.markPx.rawValue: return cursor.readOptional(&account.markPrice)
+            case Slot.leverage.rawValue: return cursor.readOptionalQuantity(&account.leverage)
+            case Slot.positionType.rawValue: return DigitexOrderReports.readPositionType(&cursor, into: &account.positionType)
+            case Slot.positionContracts.rawValue: return cursor.readOptionalQuantity(&account.positionContracts)
+            case Slot.positionVolume.rawValue: return cursor.readOptionalQuantity(&account.positionVolume)
+            case Slot.positionLiquidationVolume.rawValue: return cursor.readOptionalQuantity(&account.positionLiquidationVolume)
+            case Slot.positionBankruptcyVolume.rawValue: return cursor.readOptionalQuantity(&account.positionBankruptcyVolume)
             case Slot.clOrdId.rawValue: return cursor.read(&clOrdId)
             case Slot.newClOrdId.rawValue: return cursor.readOptional(&order.newClOrdId)
             case Slot.oldClOrdId.rawValue: return cursor.readOptional(&order.oldClOrdId)
@@ -166,24 +168,32 @@ enum DigitexOrderReports {
             return true
         }
 
-        /// The push, or nil where the general path would refuse the frame. (Mutating: the push and
-        /// the order are finished in place, every field it sets made again from what was read, so
-        /// that the next report read by template finishes right.)
-        mutating func finish() -> DigitexAccountPush? {
+        /// The push, or nil where the general path would refuse the frame. (Mutating: the order
+        /// is finished and the push remade in place, every field it sets made again from what was
+        /// read, so that the next report read by template finishes right.)
+        mutating func finish() -> Shared<DigitexAccountPush>? {
             guard let symbol, let clOrdId, let quantity else { return nil }
             // More open than was ever placed: the general path rejects the frame.
             if let original = order.originalQuantity, quantity > original { return nil }
             order.clOrdId = clOrdId
             order.quantity = quantity
             // One value, two readers in the general path: the order's and the push's.
-            order.leverage = push.account.leverage
+            order.leverage = account.leverage
+            guard Self.remake(&push.value, symbol: symbol, account: account, order: order, contracts: contracts, trades: trades)
+            else { return nil }
+            return push
+        }
+
+        /// Writes the push of these parts over `push`; false where the general path would refuse
+        /// the frame. (The lists are remade in place: the last push, which shared them, is gone by now.)
+        private static func remake(
+            _ push: inout DigitexAccountPush, symbol: String, account: DigitexAccountSnapshot, order: DigitexOrder,
+            contracts: [ContractParts], trades: [TradeParts]
+        ) -> Bool {
             push.symbol = symbol
+            push.account = account
             push.errorCode = order.errorCode
             push.timestampMillis = order.timestampMillis
-            // Remade in place: the last push, which shared the lists, is gone by now. (What the
-            // closures read is taken out first: they may not read `self` while `push` is written.)
-            let contracts = contracts, trades = trades
-            let origClOrdId = order.origClOrdId, side = order.side, time = push.timestampMillis
             guard push.contracts.remake(count: contracts.count, { index in
                 let parts = contracts[index]
                 guard let contractId = parts.contractId, let quantity = parts.quantity else { return nil }
@@ -194,19 +204,18 @@ enum DigitexOrderReports {
                 contract.isFunding = parts.isFunding ?? false
                 contract.isLiquidation = parts.isLiquidation ?? false
                 return contract
-            }) else { return nil }
+            }) else { return false }
             guard push.marketTrades.remake(count: trades.count, { index in
                 let trade = trades[index]
                 guard let price = trade.price, let quantity = trade.quantity else { return nil }
                 return Fill(
-                    symbol: symbol, venueOrderID: clOrdId, clientOrderID: origClOrdId,
+                    symbol: symbol, venueOrderID: order.clOrdId, clientOrderID: order.origClOrdId,
                     // As the general path: a trade without a side is on the order's side.
-                    side: trade.side ?? side, price: price, quantity: quantity,
-                    isMaker: trade.isMaker, venueTimeMillis: time)
-            }) else { return nil }
-            let order = order
+                    side: trade.side ?? order.side, price: price, quantity: quantity,
+                    isMaker: trade.isMaker, venueTimeMillis: order.timestampMillis)
+            }) else { return false }
             _ = push.orders.remake(count: 1) { _ in order }
-            return push
+            return true
         }
     }
 

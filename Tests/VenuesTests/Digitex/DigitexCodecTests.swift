@@ -108,9 +108,9 @@ struct DigitexCodecTests {
             Issue.record("repaired funding block did not decode")
             return
         }
-        #expect(push.payout == .of("-1.86"))
-        #expect(push.contracts.map(\.contractId) == [614_339_945])
-        #expect(push.contracts[0].isFunding)
+        #expect(push.value.payout == .of("-1.86"))
+        #expect(push.value.contracts.map(\.contractId) == [614_339_945])
+        #expect(push.value.contracts[0].isFunding)
     }
 
     @Test("the generic error template with a bare error_code is reported as not JSON")

@@ -42,7 +42,7 @@ struct DigitexOrderReportsTests {
             Issue.record("no orderFilled example read")
             return
         }
-        #expect(push.marketTrades.count == 1 && push.contracts.count == 1 && push.account.traderBalance != nil)
+        #expect(push.value.marketTrades.count == 1 && push.value.contracts.count == 1 && push.value.account.traderBalance != nil)
     }
 
     @Test("fields it does not read are stepped over, whatever they hold")
@@ -61,8 +61,8 @@ struct DigitexOrderReportsTests {
         }
         // The trade without a side is on the order's side.
         guard case .account(_, let push)? = shortcut(frames[1]) else { return }
-        #expect(push.marketTrades.first?.side == .sell && push.marketTrades.first?.isMaker == false)
-        #expect(push.contracts.first?.isIncrease == true)
+        #expect(push.value.marketTrades.first?.side == .sell && push.value.marketTrades.first?.isMaker == false)
+        #expect(push.value.contracts.first?.isIncrease == true)
     }
 
     @Test("it declines what the general path reads differently or refuses, and the general path still reports it")
@@ -100,7 +100,7 @@ struct DigitexOrderReportsTests {
             Issue.record("quoted price not read")
             return
         }
-        #expect(push.orders.first?.price == FixedDecimal("12250"))
+        #expect(push.value.orders.first?.price == FixedDecimal("12250"))
     }
 
     @Test("keys in another order than the last frame's, near misses of its keys, or other values read as on their own")
