@@ -34,6 +34,11 @@ public struct Shared<Value: Sendable>: @unchecked Sendable {
         }
     }
 }
+extension Shared {
+    /// Which box holds the value (for tests of what shares it).
+    var boxIdentity: ObjectIdentifier { ObjectIdentifier(box) }
+}
+
 extension Shared: Equatable where Value: Equatable {
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.box === rhs.box || lhs.value == rhs.value
