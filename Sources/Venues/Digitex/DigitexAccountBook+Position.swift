@@ -48,18 +48,17 @@ extension DigitexAccountBook {
     }
 
     /// Applies the absolute summary fields most pushes carry: balance, margins, PnL and position totals.
-    mutating func applySummary(_ push: DigitexAccountPush, into events: inout EmittedEvents) {
-        let summary = push.account
-        if let leverage = summary.leverage { state.leverageBySymbol[push.symbol] = leverage }
+    mutating func applySummary(_ summary: DigitexAccountSnapshot, symbol: String, time: Int64?, into events: inout EmittedEvents) {
+        if let leverage = summary.leverage { state.leverageBySymbol[symbol] = leverage }
         if let total = summary.traderBalance {
             let balance = Balance(
                 asset: balanceAsset, total: total, available: nil, orderMargin: summary.orderMargin,
                 positionMargin: summary.positionMargin, realisedPnL: summary.realisedPnL,
-                unrealisedPnL: summary.unrealisedPnL, venueTimeMillis: push.timestampMillis)
+                unrealisedPnL: summary.unrealisedPnL, venueTimeMillis: time)
             if state.balancesByAsset.store(balance, forKey: balanceAsset) { events.append(.balanceUpdated(balance)) }
         }
         guard let size = summary.positionContracts else { return }
-        let previous = state.positionsBySymbol[push.symbol]
+        let previous = state.positionsBySymbol[symbol]
         let side: PositionSide
         if size.isZero {
             side = .flat
@@ -79,16 +78,16 @@ extension DigitexAccountBook {
             return volume.divided(by: size, normalizedAtMost: 8)
         }
         let position = Position(
-            symbol: push.symbol, side: side, size: size, entryPrice: perContract(summary.positionVolume),
+            symbol: symbol, side: side, size: size, entryPrice: perContract(summary.positionVolume),
             margin: summary.positionMargin ?? previous?.margin,
             liquidationPrice: perContract(summary.positionLiquidationVolume),
             bankruptcyPrice: perContract(summary.positionBankruptcyVolume),
             realisedPnL: summary.realisedPnL ?? previous?.realisedPnL,
             unrealisedPnL: summary.unrealisedPnL ?? previous?.unrealisedPnL,
-            leverage: summary.leverage ?? state.leverageBySymbol[push.symbol], markPrice: summary.markPrice,
-            venueTimeMillis: push.timestampMillis)
+            leverage: summary.leverage ?? state.leverageBySymbol[symbol], markPrice: summary.markPrice,
+            venueTimeMillis: time)
         if previous != position {
-            state.positionsBySymbol[push.symbol] = position
+            state.positionsBySymbol[symbol] = position
             events.append(.positionUpdated(position))
         }
     }

@@ -41,7 +41,7 @@ extension DigitexClient {
             actions.append(.emit(.tradingStatusChanged(available: available)))
             return actions
         case .account(let channel, let push):
-            return book.apply(channel, push.value, raw: payload)
+            return book.apply(channel, push, raw: payload)
         case .error(let error):
             return [.emit(.venueError(error))]
         case .orderBook(let snapshot):
