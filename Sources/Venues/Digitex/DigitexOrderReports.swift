@@ -16,15 +16,19 @@ enum DigitexOrderReports {
 
     /// The push in `data`, with the cursor on it; nil to decline. `channel` is `.orderStatus` or `.orderFilled`.
     static func read(_ cursor: inout JSONCursor, _ channel: DigitexChannel, templates: inout Templates) -> Shared<DigitexAccountPush>? {
-        if channel == .orderFilled { return read(&cursor, &templates.orderFilled) }
-        return read(&cursor, &templates.orderStatus)
+        // An order's reports come in turns, accepted then filled: each names the order as the
+        // other channel's last report did, and shares that String rather than allocate its own.
+        if channel == .orderFilled { return read(&cursor, &templates.orderFilled, twin: templates.orderStatus.last.clOrdId) }
+        return read(&cursor, &templates.orderStatus, twin: templates.orderFilled.last.clOrdId)
     }
 
     /// Read by the channel's last template when the push follows it, else by `Parts.shape`.
-    private static func read(_ cursor: inout JSONCursor, _ templated: inout JSONTemplated<Parts>) -> Shared<DigitexAccountPush>? {
+    private static func read(
+        _ cursor: inout JSONCursor, _ templated: inout JSONTemplated<Parts>, twin: String?
+    ) -> Shared<DigitexAccountPush>? {
         cursor.read(
             Parts.shape, by: &templated, reset: { $0 = Parts() },
-            { parts, cursor, slot, element in parts.read(&cursor, slot, element) }, finish: { _, parts in parts.finish() })
+            { parts, cursor, slot, element in parts.read(&cursor, slot, element, twin: twin) }, finish: { _, parts in parts.finish() })
     }
 
     /// The values of a report, by slot of `shape`: the order, the account summary, and each entry
@@ -101,7 +105,8 @@ enum DigitexOrderReports {
         var push = Shared(DigitexAccountPush(symbol: ""))
 
         @inline(__always)
-        mutating func read(_ cursor: inout JSONCursor, _ slot: Int, _ element: Int) -> Bool {
+        /// `twin`: the order id of the other channel's last report, shared where this one repeats it.
+        mutating func read(_ cursor: inout JSONCursor, _ slot: Int, _ element: Int, twin: String?) -> Bool {
             // By raw value: `Slot(rawValue:)` would be a call per value.
             switch slot {
             case Slot.symbol.rawValue: return cursor.read(&symbol)
@@ -119,7 +124,7 @@ enum DigitexOrderReports {
             case Slot.positionVolume.rawValue: return cursor.readOptionalQuantity(&account.positionVolume)
             case Slot.positionLiquidationVolume.rawValue: return cursor.readOptionalQuantity(&account.positionLiquidationVolume)
             case Slot.positionBankruptcyVolume.rawValue: return cursor.readOptionalQuantity(&account.positionBankruptcyVolume)
-            case Slot.clOrdId.rawValue: return cursor.read(&clOrdId)
+            case Slot.clOrdId.rawValue: return cursor.read(&clOrdId, sharingWith: twin)
             case Slot.newClOrdId.rawValue: return cursor.readOptional(&order.newClOrdId)
             case Slot.oldClOrdId.rawValue: return cursor.readOptional(&order.oldClOrdId)
             case Slot.origClOrdId.rawValue: return cursor.readOptional(&order.origClOrdId, sharingWith: clOrdId)

@@ -28,16 +28,22 @@ extension JSONCursor {
         return read(&value)
     }
 
-    /// `null` (nil) or a string without escapes, which is `twin` itself when it has `twin`'s
-    /// bytes: shared, not made again. (A Digitex report names its order twice, `clOrdId` and
-    /// `origClOrdId`, alike until the order is re-ided; an id of 16 bytes is too long to be held
-    /// in the String itself, so each one made is an allocation, and later a free.)
+    /// `null` (nil) or `read(_:sharingWith:)`.
     @inline(__always)
     mutating func readOptional(_ value: inout String?, sharingWith twin: String?) -> Bool {
         if null() {
             value = nil
             return true
         }
+        return read(&value, sharingWith: twin)
+    }
+
+    /// A string without escapes, which is `twin` itself when it has `twin`'s bytes: shared, not
+    /// made again. (A Digitex report names its order twice, `clOrdId` and `origClOrdId`, alike
+    /// until the order is re-ided, and an order's next report names it again; an id of 16 bytes is
+    /// too long to be held in the String itself, so each one made is an allocation, and later a free.)
+    @inline(__always)
+    mutating func read(_ value: inout String?, sharingWith twin: String?) -> Bool {
         guard let bytes = string() else { return false }
         if let twin, twin.utf8.count == bytes.count,
            twin.utf8.withContiguousStorageIfAvailable({ bytes.isEmpty || memcmpBytes($0.baseAddress!, bytes.baseAddress!, bytes.count) }) == true {

@@ -113,6 +113,11 @@ struct JSONTemplated<Parts: Sendable>: Sendable {
         parts = empty
         spareParts = empty
     }
+
+    /// The values of the last message read (read in place: take the part needed, not a copy of all).
+    var last: Parts {
+        _read { yield parts }
+    }
 }
 
 extension JSONCursor {
