@@ -58,14 +58,16 @@ extension DigitexAccountBook {
             if state.balancesByAsset.store(balance, forKey: balanceAsset) { events.append(.balanceUpdated(balance)) }
         }
         guard let size = summary.positionContracts else { return }
-        let previous = state.positionsBySymbol[symbol]
+        // What the summary leaves out is kept from the last position, read where it lies: a copy
+        // of it, and comparing two optional positions, cost more than the rest of this.
+        let known = state.positionsBySymbol.index(of: symbol)
         let side: PositionSide
         if size.isZero {
             side = .flat
         } else if let type = summary.positionType, type != .flat {
             side = type
-        } else if let known = previous?.side, known != .flat {
-            side = known
+        } else if let known, case let previous = state.positionsBySymbol.values[known].side, previous != .flat {
+            side = previous
         } else if let fromContract = contracts.sorted(by: { $0.key < $1.key }).compactMap(\.value.positionType).first(where: { $0 != .flat }) {
             side = fromContract
         } else {
@@ -79,17 +81,14 @@ extension DigitexAccountBook {
         }
         let position = Position(
             symbol: symbol, side: side, size: size, entryPrice: perContract(summary.positionVolume),
-            margin: summary.positionMargin ?? previous?.margin,
+            margin: summary.positionMargin ?? known.flatMap { state.positionsBySymbol.values[$0].margin },
             liquidationPrice: perContract(summary.positionLiquidationVolume),
             bankruptcyPrice: perContract(summary.positionBankruptcyVolume),
-            realisedPnL: summary.realisedPnL ?? previous?.realisedPnL,
-            unrealisedPnL: summary.unrealisedPnL ?? previous?.unrealisedPnL,
+            realisedPnL: summary.realisedPnL ?? known.flatMap { state.positionsBySymbol.values[$0].realisedPnL },
+            unrealisedPnL: summary.unrealisedPnL ?? known.flatMap { state.positionsBySymbol.values[$0].unrealisedPnL },
             leverage: summary.leverage ?? state.leverageBySymbol[symbol], markPrice: summary.markPrice,
             venueTimeMillis: time)
-        if previous != position {
-            state.positionsBySymbol[symbol] = position
-            events.append(.positionUpdated(position))
-        }
+        if state.positionsBySymbol.store(position, forKey: symbol) { events.append(.positionUpdated(position)) }
     }
 
     /// The account rules plus Digitex's own: contracts are live and stored under their id.
