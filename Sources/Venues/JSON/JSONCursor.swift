@@ -179,6 +179,15 @@ struct JSONCursor {
         guard leadingDigitCount(word) == 8 else { return nil }
         var value = Int64(digitValue(word, count: 8))
         var end = start + 8
+        // Up to seven more from the next word (a time in milliseconds has 13 digits in all).
+        if end + 8 <= count {
+            let next = UInt64(littleEndian: UnsafeRawPointer(bytes + end).loadUnaligned(as: UInt64.self))
+            let digits = leadingDigitCount(next)
+            if digits > 0, digits < 8 {
+                value = value &* decimalPowerOfTen(digits) &+ Int64(digitValue(next, count: digits))
+                end += digits
+            }
+        }
         // Below 10^17 one more digit always fits an Int64.
         while end < count, bytes[end] &- UInt8(ascii: "0") <= 9 {
             guard value < 100_000_000_000_000_000 else { return nil }
@@ -292,6 +301,12 @@ struct JSONCursor {
     /// A number written without a fraction; nil for anything else.
     @inline(__always)
     mutating func integer() -> Int64? {
+        // Times and ids, most of the integers read, have eight digits or more: tried first as such.
+        skipWhitespace()
+        if let (value, end) = plainLongInteger(at: position) {
+            position = end
+            return value.mantissa
+        }
         let start = position
         guard let value = decimal() else { return nil }
         guard value.scale == 0 else {
