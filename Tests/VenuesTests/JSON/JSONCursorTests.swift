@@ -41,6 +41,36 @@ struct JSONCursorTests {
         }
     }
 
+    @Test("an integer of any length reads as Int64 parses it; a fraction, an exponent or an overflow is declined, the cursor left")
+    func integers() {
+        var random = SeededRandom(seed: 12)
+        var texts = ["0", "-0", "7", "12345678", "123456789", "1597736006705", "9223372036854775807", "99999999999999999"]
+        for digits in 1...19 {
+            for sign in ["", "-"] {
+                texts.append(sign + (0..<digits).map { index in String(index == 0 ? 1 + random.next(below: 9) : random.next(below: 10)) }.joined())
+            }
+        }
+        for text in texts {
+            // With room after it (the two-word path), right after it a separator, and at the very end.
+            for after in [",1234567890]", "}", ""] {
+                let read: Int64? = Array((text + after).utf8).withUnsafeBufferPointer { buffer in
+                    var cursor = JSONCursor(buffer)!
+                    return cursor.integer()
+                }
+                // What FixedDecimal reads as a whole number (it declines what does not fit).
+                let expected = FixedDecimal(text).flatMap { $0.scale == 0 ? $0.mantissa : nil }
+                #expect(read == expected, "\(text) before \(after)")
+            }
+        }
+        for text in ["12345678.5", "1597736006705.0", "1234567890123e2", "12345678E-2", "99999999999999999999", "1.5", "\"12345678\""] {
+            Array((text + ",1]").utf8).withUnsafeBufferPointer { buffer in
+                var cursor = JSONCursor(buffer)!
+                #expect(cursor.integer() == nil, "\(text)")
+                #expect(cursor.offset == 0, "\(text): the cursor moved")
+            }
+        }
+    }
+
     @Test("a quoted short decimal reads as FixedDecimal(utf8:) reads the string; any other string is left where it was")
     func quotedShortDecimals() {
         /// What `quotedShortDecimal` reads from `text` (nil if declined), and whether the cursor then
