@@ -76,10 +76,17 @@ struct JSONTemplate: Sendable {
     }
 
     /// The index of the first cut from `lower` on that ends at or after `offset` (`cuts.count` if
-    /// none): by halves, as cuts are in order and do not overlap.
+    /// none), as cuts are in order and do not overlap: first in steps that double (the next value
+    /// that changed is most often a few cuts on: a time, then the ids after it), then by halves.
     @inline(__always)
     fileprivate static func firstCut(in cuts: UnsafeMutableBufferPointer<Cut>, from lower: Int, endingAtOrAfter offset: Int) -> Int {
-        var lower = lower, upper = cuts.count
+        var lower = lower, probe = lower, step = 1
+        while probe < cuts.count, cuts[probe].end < offset {
+            lower = probe &+ 1
+            probe = lower &+ step
+            step &<<= 1
+        }
+        var upper = min(probe, cuts.count)
         while lower < upper {
             let middle = (lower &+ upper) >> 1
             if cuts[middle].end < offset { lower = middle &+ 1 } else { upper = middle }
