@@ -179,11 +179,11 @@ struct JSONCursor {
         guard leadingDigitCount(word) == 8 else { return nil }
         var value = Int64(digitValue(word, count: 8))
         var end = start + 8
-        // Up to seven more from the next word (a time in milliseconds has 13 digits in all).
+        // Up to eight more from the next word (a time has 13 digits in milliseconds, 19 in nanoseconds).
         if end + 8 <= count {
             let next = UInt64(littleEndian: UnsafeRawPointer(bytes + end).loadUnaligned(as: UInt64.self))
             let digits = leadingDigitCount(next)
-            if digits > 0, digits < 8 {
+            if digits > 0 {
                 value = value &* decimalPowerOfTen(digits) &+ Int64(digitValue(next, count: digits))
                 end += digits
             }
