@@ -111,10 +111,12 @@ struct DigitexAccountBook: Sendable {
         }
         let key = report.chainKey
         let index = state.ordersByKey.index(forKey: key)
-        guard let order = makeOrder(report, symbol: symbol, status: status, previous: index.map { state.ordersByKey.values[$0] }) else {
+        let previous = index.map { state.ordersByKey.values[$0] }
+        guard let side = report.side ?? previous?.side else {
             events.append(.unrecognised(UnrecognisedFrame(reason: .missingField("orderSide", in: "orderStatus"), raw: raw)))
             return
         }
+        let order = makeOrder(report, symbol: symbol, side: side, status: status, previous: previous)
         store(order, key: key, at: index)
         events.append(.orderUpdated(order))
     }
@@ -187,8 +189,10 @@ struct DigitexAccountBook: Sendable {
         var replacement: [String: Order] = [:]
         for report in push.orders {
             let key = report.chainKey
-            guard let order = makeOrder(report, symbol: push.symbol, status: .accepted, previous: state.ordersByKey[key]),
-                  !order.quantity.isZero else { continue }
+            let previous = state.ordersByKey[key]
+            guard let side = report.side ?? previous?.side else { continue }
+            let order = makeOrder(report, symbol: push.symbol, side: side, status: .accepted, previous: previous)
+            guard !order.quantity.isZero else { continue }
             replacement[key] = order
         }
         for (key, order) in state.ordersByKey.sorted(by: { $0.key < $1.key }) where replacement[key] == nil {
@@ -204,9 +208,11 @@ struct DigitexAccountBook: Sendable {
         for conditional in state.conditionalOrders { events.append(.conditionalOrderUpdated(conditional)) }
     }
 
-    private func makeOrder(_ report: DigitexOrder, symbol: String, status: OrderStatus, previous: Order?) -> Order? {
-        guard let side = report.side ?? previous?.side else { return nil }
-        return Order(
+    /// The order `report` describes on `side` (the report's, or else the chain's last); what else it
+    /// leaves out is kept from `previous`, the chain's last order. (Not optional: returning an
+    /// optional order cost a copy of it and a destroy.)
+    private func makeOrder(_ report: DigitexOrder, symbol: String, side: Side, status: OrderStatus, previous: Order?) -> Order {
+        Order(
             symbol: symbol, venueOrderID: report.clOrdId, clientOrderID: report.origClOrdId ?? previous?.clientOrderID,
             previousVenueOrderID: report.oldClOrdId, side: side, type: report.type ?? previous?.type ?? .limit,
             timeInForce: report.timeInForce ?? previous?.timeInForce, price: report.price ?? previous?.price,
