@@ -23,7 +23,7 @@ struct DigitexAccountBook: Sendable {
 
     /// The client's actions for one push: its events, each to be emitted. (The push is read
     /// where it stands, part by part: taken out of its box whole, it was copied, ~450 instructions
-    /// of a fill's 12,000.)
+    /// of an order report's ~12,000.)
     mutating func apply(_ channel: DigitexChannel, _ push: Shared<DigitexAccountPush>, raw: [UInt8]) -> [ClientAction] {
         let symbol = push.value.symbol
         guard instruments.contains(symbol) else {

@@ -115,8 +115,9 @@ enum DigitexOrderReports {
             _modify { yield &push.value.account }
         }
 
+        /// Reads the value of `slot` (in list entry `element`). `twin`: the order id of the other
+        /// channel's last report, shared where this one repeats it.
         @inline(__always)
-        /// `twin`: the order id of the other channel's last report, shared where this one repeats it.
         mutating func read(_ cursor: inout JSONCursor, _ slot: Int, _ element: Int, twin: String?) -> Bool {
             // By raw value: `Slot(rawValue:)` would be a call per value.
             switch slot {

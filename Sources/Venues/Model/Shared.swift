@@ -10,8 +10,9 @@ public struct Shared<Value: Sendable>: @unchecked Sendable {
     // @unchecked: the box is only written once it is known to be unique (`value`'s `_modify`), so
     // no two threads ever see one box being written.
     private final class Box {
-        // Unchecked: the struct's accessors make the accesses; a dynamic check on each (a class's
-        // stored property gets one) would cost more than most reads of the value.
+        // Unchecked: only `Shared`'s accessors reach the box, and the compiler checks those
+        // statically (on the `Shared` variable); a write happens only on a box no other copy
+        // holds. The dynamic check a class's stored property gets would cost more than most reads.
         @exclusivity(unchecked) var value: Value
 
         init(_ value: Value) {
@@ -25,7 +26,9 @@ public struct Shared<Value: Sendable>: @unchecked Sendable {
         box = Box(value)
     }
 
-    /// The value. Read in place, without a copy; written in place when this copy is the only one.
+    /// The value. Its parts are read in place (`shared.value.field` copies the field only; passed
+    /// whole to a function, the value is copied out of the box first); it is written in place when
+    /// this copy is the only one, and into a box of its own otherwise.
     public var value: Value {
         _read { yield box.value }
         _modify {
@@ -34,6 +37,7 @@ public struct Shared<Value: Sendable>: @unchecked Sendable {
         }
     }
 }
+
 extension Shared {
     /// Which box holds the value (for tests of what shares it).
     var boxIdentity: ObjectIdentifier { ObjectIdentifier(box) }
