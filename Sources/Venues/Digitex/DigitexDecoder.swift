@@ -37,7 +37,7 @@ public struct DigitexDecoder: Sendable {
         if let channel = root["ch"] {
             guard let name = channel.unescapedStringBytes else { throw DecodeFailure(.badField("ch", in: "push")) }
             // The public docs say `ch` is "BTCUSD-PERP@trades" while every example says "trades".
-            let short = name.lastIndex(of: UInt8(ascii: "@")).map { UnsafeBufferPointer(rebasing: name[($0 + 1)...]) } ?? name
+            let short = DigitexChannelName.afterSymbol(name)
             guard let data = root["data"] else { throw DecodeFailure(.missingField("data", in: String(decoding: short, as: UTF8.self))) }
             return try push(channel: DigitexChannelName(short), data: data)
         }
@@ -164,6 +164,30 @@ struct DigitexChannelName {
     }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The bytes after the last `@` of `written`, or all of it: a channel written with its symbol
+    /// (`BTCUSD-PERP@trades`, as the docs write it) or without (`trades`, as the examples do). The
+    /// `@` is looked for eight bytes at a time first: a search from the end, byte by byte, cost ~90
+    /// instructions on every frame, nearly all of which have none.
+    @inline(__always)
+    static func afterSymbol(_ written: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard let base = written.baseAddress else { return written }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var offset = 0
+        var found = false
+        while !found, offset + 8 <= written.count {
+            // A lane that held `@` is zero after the XOR; the classic test finds a zero lane.
+            let lanes = UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)) ^ (ones &* 0x40)
+            found = (lanes &- ones) & ~lanes & 0x8080_8080_8080_8080 != 0
+            offset += 8
+        }
+        while !found, offset < written.count {
+            found = written[offset] == UInt8(ascii: "@")
+            offset += 1
+        }
+        guard found, let at = written.lastIndex(of: UInt8(ascii: "@")) else { return written }
+        return UnsafeBufferPointer(rebasing: written[(at + 1)...])
+    }
 
     /// The private channel of this name, matched on bytes: `DigitexChannel(rawValue:)` builds a
     /// String and searches the cases through the runtime, ~1,000 instructions per frame.

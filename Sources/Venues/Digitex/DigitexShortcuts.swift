@@ -30,7 +30,7 @@ enum DigitexShortcuts {
               cursor.consume(UInt8(ascii: "{")), let chKey = cursor.key(), chKey.equals("ch"), let written = cursor.string(),
               cursor.consume(UInt8(ascii: ",")), let dataKey = cursor.key(), dataKey.equals("data") else { return nil }
         // As the general path: the docs write `BTCUSD-PERP@trades`, the examples `trades`.
-        let channel = written.lastIndex(of: UInt8(ascii: "@")).map { UnsafeBufferPointer(rebasing: written[($0 + 1)...]) } ?? written
+        let channel = DigitexChannelName.afterSymbol(written)
         // Bound straight from the call: a `let` assigned in branches was copied once more (~200 instructions).
         guard let message = data(of: channel, &cursor, &memory), cursor.consume(UInt8(ascii: "}")), cursor.isAtEnd else { return nil }
         return message

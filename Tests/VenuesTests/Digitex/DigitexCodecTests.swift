@@ -81,6 +81,23 @@ struct DigitexCodecTests {
         #expect(trades == [Trade(symbol: "BTCUSD-PERP", price: 9845, quantity: 75, side: nil, tradeID: nil, venueTimeMillis: 1)])
     }
 
+    @Test("the channel after the symbol is what follows the last @, wherever it stands")
+    func channelAfterSymbol() {
+        // Every length up to three words, an @ at every place (none, one, two), against the plain search.
+        for length in 0...24 {
+            for first in -1..<length {
+                for second in [-1, length - 1, length / 2] where second == -1 || second > first && second < length {
+                    var bytes = Array(repeating: UInt8(ascii: "x"), count: length)
+                    if first >= 0 { bytes[first] = UInt8(ascii: "@") }
+                    if second >= 0 { bytes[second] = UInt8(ascii: "@") }
+                    let expected = bytes.lastIndex(of: UInt8(ascii: "@")).map { Array(bytes[($0 + 1)...]) } ?? bytes
+                    let found = bytes.withUnsafeBufferPointer { Array(DigitexChannelName.afterSymbol($0)) }
+                    #expect(found == expected, "\(String(decoding: bytes, as: UTF8.self))")
+                }
+            }
+        }
+    }
+
     @Test("the ticker, index and funding info keep their decimals exactly")
     func publicDecimals() throws {
         var decoder = DigitexDecoder()
