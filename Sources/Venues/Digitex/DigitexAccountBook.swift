@@ -15,6 +15,9 @@ struct DigitexAccountBook: Sendable {
     var hasBaseline = false
     let instruments: [String]
     let balanceAsset: String
+    /// The actions returned for the last push: the next push fills their array again once the
+    /// caller has dropped them (`EmittedEvents(reusing:)`).
+    private var lastActions: [ClientAction] = []
 
     init(instruments: [String], balanceAsset: String) {
         self.instruments = instruments
@@ -31,7 +34,8 @@ struct DigitexAccountBook: Sendable {
                 kind: .unknownSymbol, expected: "instruments \(instruments.joined(separator: ", "))",
                 received: "\(channel.rawValue) for \(symbol)", raw: raw)))]
         }
-        var events = EmittedEvents()
+        var events = EmittedEvents(reusing: &lastActions)
+        defer { lastActions = events.actions }
         switch channel {
         case .orderStatus:
             applyOrderStatus(push, raw: raw, into: &events)

@@ -31,6 +31,18 @@ public enum ClientTimer: Hashable, Sendable {
 struct EmittedEvents {
     var actions: [ClientAction] = []
 
+    init() {}
+
+    /// Events written into `spare`'s array, emptied, when no one else holds it: a client that
+    /// keeps the array it returned last (`spare`) fills it again once the caller has dropped it,
+    /// rather than allocating and freeing one a frame (~230 instructions of a Digitex order
+    /// report's ~11,400). An array the caller still holds is left as it is: emptying a shared
+    /// array makes a new one.
+    init(reusing spare: inout [ClientAction]) {
+        swap(&actions, &spare)
+        actions.removeAll(keepingCapacity: true)
+    }
+
     mutating func append(_ event: VenueEvent) {
         // A Digitex fill is an order update, a fill, a balance and a position: room for four at once
         // saves the growth from one to two to four (an allocation and a copy each).

@@ -106,6 +106,29 @@ struct DigitexClientTests {
         #expect(harness.anomalies.map(\.kind) == [.answerToUnknownRequest])
     }
 
+    @Test("actions a caller holds stay as returned while later pushes fill the array of dropped ones again")
+    func heldActionsStay() throws {
+        let reports = try SharedExamples.lines("digitex", "seq_place_market_order_accept_fill.jsonl")
+            .filter { $0.starts(with: Array(#"{"ch":"order"#.utf8)) }
+        try #require(reports.count == 2)
+        // Three orders, each with its own id: every push emits an order update of its own.
+        let frames = (0..<3).flatMap { order in
+            reports.map { Array(String(decoding: $0, as: UTF8.self).replacingOccurrences(of: "c61533a0113c416b", with: "c61533a0113c41\(order)0").utf8) }
+        }
+        var holding = DigitexClient(configuration: .init(token: nil, drivesConnection: false))
+        var dropping = holding
+        var held: [[ClientAction]] = [], described: [String] = []
+        for (index, frame) in frames.enumerated() {
+            let actions = holding.receivedFrame(frame, at: .milliseconds(Int64(index)))
+            held.append(actions)
+            described.append(String(describing: actions))
+            // The other client's actions are dropped at once, so its next push reuses their array.
+            #expect(dropping.receivedFrame(frame, at: .milliseconds(Int64(index))) == actions)
+        }
+        #expect(held.map { String(describing: $0) } == described)
+        #expect(held.allSatisfy { $0.contains { if case .emit(.orderUpdated) = $0 { true } else { false } } })
+    }
+
     @Test("replaying twice gives identical events and state")
     func deterministic() throws {
         func run() throws -> ([VenueEvent], AccountState) {
