@@ -146,10 +146,13 @@ struct DigitexAccountBook: Sendable {
                 kind: .orderChainBroken, expected: "order \(key) currently \(order.venueOrderID)",
                 received: "fill of \(report.clOrdId)", raw: raw)))
         }
-        for fill in push.value.marketTrades {
-            var fill = fill
-            fill.venueOrderID = report.clOrdId
-            fill.clientOrderID = order.clientOrderID ?? report.origClOrdId
+        for trade in push.value.marketTrades.indices {
+            var fill = push.value.marketTrades[trade]
+            // The decoders name the report's order in each trade already: written over with the
+            // same Strings, they cost a retain and a release each.
+            if fill.venueOrderID != report.clOrdId { fill.venueOrderID = report.clOrdId }
+            let clientOrderID = order.clientOrderID ?? report.origClOrdId
+            if fill.clientOrderID != clientOrderID { fill.clientOrderID = clientOrderID }
             events.append(.orderFilled(fill))
         }
         order.previousVenueOrderID = report.clOrdId
