@@ -54,7 +54,9 @@ extension Array {
     /// over the old one where it stands: no allocation while the capacity lasts, and no pass through
     /// the generic `replaceSubrange` that `removeAll(keepingCapacity:)` takes (~650 instructions to
     /// empty a list of one order report). How a decoder remakes the lists of a message it keeps
-    /// from frame to frame. False at the first nil, the array then left part made.
+    /// from frame to frame. False at the first nil, the array then left part made. (Elements that
+    /// hold Strings of their own may come out copied once more through the closure: Digitex's
+    /// fills, four Strings each, are made in a loop of their own for that, `DigitexOrderReports`.)
     @inline(__always)
     mutating func remake(count newCount: Int, _ make: (_ index: Int) -> Element?) -> Bool {
         for index in 0..<newCount {
